@@ -1,0 +1,320 @@
+"""The application service: resolves who acts, checks policy keys, lets aggregates decide.
+
+Every public method takes a validated command and the acting identity, and either
+stores the resulting events in one transaction or raises without writing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from ledger import commands as c
+from ledger.domain import rules
+from ledger.domain.acting import Acting
+from ledger.domain.actor import Actor, actor_id
+from ledger.domain.case import Case, case_id
+from ledger.durations import Duration
+from ledger.errors import BadInput, Conflict, NotFound, Unauthorised
+from ledger.store import Store
+from ledger.store.recorder import SqlRecorder
+from policies.loader import Policies
+
+CaseCounter = Callable[[int], int]
+"""How many cases were opened in a year: the starting point for the next reference."""
+
+
+class Regie(Application[UUID]):
+    name = "regie"
+
+    def __init__(
+        self,
+        store: Store,
+        policies: Policies,
+        case_counter: CaseCounter,
+        clock: Callable[[], date] = date.today,
+    ) -> None:
+        self._store = store
+        self.policies = policies
+        self.clock = clock
+        self._case_counter = case_counter
+        super().__init__(env={"AGGREGATE_CACHE_MAXSIZE": "500", "PERSISTENCE_MODULE": "eventsourcing.popo"})
+
+    def construct_recorder(self) -> SqlRecorder:
+        return SqlRecorder(self._store)
+
+    @property
+    def sql_recorder(self) -> SqlRecorder:
+        recorder = self.recorder
+        assert isinstance(recorder, SqlRecorder)
+        return recorder
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _save(self, *aggregates: Any) -> None:
+        try:
+            self.save(*aggregates)
+        except IntegrityError as exc:
+            raise Conflict(
+                "someone else changed this record at the same moment; run the command again"
+            ) from exc
+
+    def _day(self, value: date | None) -> str:
+        today = self.clock()
+        chosen = value or today
+        if chosen > today:
+            raise rules.NOT_FUTURE.refuse(f"{chosen.isoformat()} lies in the future")
+        return chosen.isoformat()
+
+    def _check_key(self, kind: str, value: str, allowed: Iterable[str]) -> None:
+        allowed = sorted(allowed)
+        if value not in allowed:
+            raise BadInput(f"unknown {kind} '{value}'; choose one of: {', '.join(allowed)}")
+
+    def case(self, ref: str) -> Case:
+        try:
+            aggregate = self.repository.get(case_id(ref))
+        except AggregateNotFoundError:
+            raise NotFound(f"there is no case {ref}; see `regie case list`") from None
+        assert isinstance(aggregate, Case)
+        return aggregate
+
+    def actor(self, handle: str) -> Actor:
+        try:
+            aggregate = self.repository.get(actor_id(handle))
+        except AggregateNotFoundError:
+            raise NotFound(f"there is no actor '{handle}'; see `regie actor list`") from None
+        assert isinstance(aggregate, Actor)
+        return aggregate
+
+    def has_actors(self) -> bool:
+        return bool(self.recorder.select_notifications(1, 1, topics=[_ACTOR_REGISTERED]))
+
+    # -- identity ------------------------------------------------------------------
+
+    def acting(self, handle: str | None, role: str | None = None) -> Acting:
+        """The current actor, refused when unknown, deactivated or not holding ``role``."""
+        if not handle:
+            raise Unauthorised(
+                "no current actor: set REGIE_ACTOR=<actor id> or `actor = \"<id>\"` in the "
+                "config file (see `regie actor list`)"
+            )
+        try:
+            actor = self.actor(handle.lower())
+        except NotFound:
+            raise Unauthorised(
+                f"unknown actor '{handle}'; an administrator registers actors with `regie actor add`"
+            ) from None
+        if not actor.active:
+            raise Unauthorised(f"actor '{actor.handle}' is deactivated and cannot act")
+        if role is not None and role not in actor.roles:
+            raise Unauthorised(
+                f"actor '{actor.handle}' does not hold role '{role}' (holds: {', '.join(actor.roles)})"
+            )
+        return actor.acting_as(role)
+
+    # -- actors --------------------------------------------------------------------
+
+    def register_actor(self, cmd: c.RegisterActor, by: Acting | None) -> Actor:
+        """Register an actor; the very first one registers itself (bootstrap)."""
+        self._check_key("organisation", cmd.organisation, self.policies.organisation_keys)
+        for role in cmd.roles:
+            self._check_key("role", role, self.policies.role_keys)
+        if actor_id(cmd.handle) in self.repository:
+            raise rules.ACTOR_EXISTS.refuse(f"an actor '{cmd.handle}' already exists")
+        bootstrap = by is None
+        if bootstrap:
+            if self.has_actors():
+                raise Unauthorised("only a registered actor can register others; set REGIE_ACTOR")
+            if "administrator" not in cmd.roles:
+                raise rules.Rule(
+                    "actor.bootstrap-administrator",
+                    "the first actor must hold the administrator role",
+                    "—",
+                ).refuse()
+            by = Acting(cmd.handle, "administrator", cmd.organisation)
+        actor = Actor(
+            handle=cmd.handle,
+            display_name=cmd.display_name,
+            organisation=cmd.organisation,
+            roles=list(dict.fromkeys(cmd.roles)),
+            bootstrap=bootstrap,
+            by=by.record(),
+        )
+        self._save(actor)
+        return actor
+
+    def deactivate_actor(self, cmd: c.DeactivateActor, by: Acting) -> None:
+        actor = self.actor(cmd.handle)
+        actor.deactivate(cmd.reason, by)
+        self._save(actor)
+
+    # -- cases ---------------------------------------------------------------------
+
+    def open_case(self, cmd: c.OpenCase, by: Acting) -> Case:
+        opened_on = self._day(cmd.opened_on)
+        year = date.fromisoformat(opened_on).year
+        number = self._case_counter(year) + 1
+        for _attempt in range(50):
+            ref = f"JG-{year}-{number:03d}"
+            if case_id(ref) not in self.repository:
+                case = Case.open(ref, cmd.working_name, cmd.municipality, cmd.area, opened_on, by)
+                try:
+                    self.save(case)
+                except IntegrityError:
+                    number += 1
+                    continue
+                return case
+            number += 1
+        raise Conflict("could not allocate a case reference; run the command again")
+
+    def record_signal(self, cmd: c.RecordSignal, by: Acting) -> int:
+        self._check_key("signal kind", cmd.kind, self.policies.signal_kinds)
+        self._check_key("organisation", cmd.source_org, self.policies.organisation_keys)
+        case = self.case(cmd.case)
+        number = case.record_signal(
+            self._day(cmd.observed_on),
+            cmd.kind,
+            cmd.location,
+            cmd.source_org,
+            cmd.source_role,
+            cmd.text,
+            by,
+        )
+        self._save(case)
+        return number
+
+    def designate_coordinator(self, cmd: c.Designate, by: Acting) -> None:
+        case = self.case(cmd.case)
+        try:
+            coordinator = self.actor(cmd.coordinator)
+        except NotFound:
+            raise rules.COORDINATOR_ROLE.refuse(f"there is no actor '{cmd.coordinator}'") from None
+        if not coordinator.active or "uitvoeringscoordinator" not in coordinator.roles:
+            raise rules.COORDINATOR_ROLE.refuse()
+        case.designate_coordinator(coordinator.handle, self._day(cmd.decided_on), by)
+        self._save(case)
+
+    def _body(self, body: str) -> str:
+        self._check_key("deciding body", body, self.policies.deciding_bodies)
+        return body
+
+    def advance(self, cmd: c.Advance, by: Acting) -> int:
+        body = self._body(cmd.body)
+        case = self.case(cmd.case)
+        day = self._day(cmd.decided_on)
+        if cmd.merge_4_5:
+            step = case.merge_4_5(body, cmd.reason, day, by)
+        else:
+            step = case.advance(body, cmd.reason, day, by)
+        self._save(case)
+        return step
+
+    def step_back(self, cmd: c.StepBack, by: Acting) -> int:
+        body = self._body(cmd.body)
+        case = self.case(cmd.case)
+        step = case.step_back(cmd.to_step, body, cmd.reason, self._day(cmd.decided_on), by)
+        self._save(case)
+        return step
+
+    def end_early(self, cmd: c.EndEarly, by: Acting) -> None:
+        body = self._body(cmd.body)
+        allowed = self.policies.early_end_after
+        self._check_key("outcome", cmd.outcome, allowed)
+        case = self.case(cmd.case)
+        case.end_early(cmd.outcome, allowed[cmd.outcome], body, cmd.reason, self._day(cmd.decided_on), by)
+        self._save(case)
+
+    def record_decision(self, cmd: c.RecordDecision, by: Acting) -> int:
+        body = self._body(cmd.body)
+        for key in cmd.items:
+            self._check_key("decision item", key, self.policies.decision_items)
+        case = self.case(cmd.case)
+        number = case.record_decision(
+            cmd.outcome,
+            cmd.items,
+            self.policies.decision_items,
+            cmd.motivation,
+            body,
+            self._day(cmd.decided_on),
+            by,
+        )
+        self._save(case)
+        return number
+
+    def _check_action_keys(self, track: str, organisation: str) -> None:
+        self._check_key("track", track, self.policies.tracks)
+        self._check_key("organisation", organisation, self.policies.organisation_keys)
+
+    def set_plan(self, cmd: c.SetPlan, by: Acting) -> int:
+        for track in cmd.tracks:
+            self._check_key("track", track.kind, self.policies.tracks)
+        for action in cmd.actions:
+            self._check_action_keys(action.track, action.organisation)
+        case = self.case(cmd.case)
+        version = case.set_plan(
+            goals=list(cmd.goals),
+            tracks=[{"kind": t.kind, "description": t.description} for t in cmd.tracks],
+            actions=[
+                {
+                    **({"number": a.number} if a.number is not None else {}),
+                    "description": a.description,
+                    "track": a.track,
+                    "organisation": a.organisation,
+                    "person": a.person,
+                    "due": a.due.isoformat(),
+                }
+                for a in cmd.actions
+            ],
+            by=by,
+        )
+        self._save(case)
+        return version
+
+    def add_action(self, cmd: c.AddAction, by: Acting) -> int:
+        self._check_action_keys(cmd.track, cmd.organisation)
+        case = self.case(cmd.case)
+        number = case.add_action(
+            cmd.description, cmd.track, cmd.organisation, cmd.person, cmd.due.isoformat(), by
+        )
+        self._save(case)
+        return number
+
+    def complete_action(self, cmd: c.CompleteAction, by: Acting) -> None:
+        case = self.case(cmd.case)
+        case.complete_action(cmd.number, self._day(cmd.completed_on), cmd.note, by)
+        self._save(case)
+
+    def escalate_action(self, cmd: c.EscalateAction, by: Acting) -> None:
+        case = self.case(cmd.case)
+        case.escalate_action(
+            cmd.number, cmd.escalated_to, cmd.reason, self._day(cmd.escalated_on), by
+        )
+        self._save(case)
+
+    def close_case(self, cmd: c.CloseCase, by: Acting) -> None:
+        for handover in cmd.handover.values():
+            self._check_key("organisation", handover.organisation, self.policies.organisation_keys)
+        for key in cmd.evaluation:
+            self._check_key("evaluation criterion", key, self.policies.evaluation_criteria)
+        term = Duration.parse(cmd.bewaartermijn)
+        case = self.case(cmd.case)
+        case.close(
+            goals_reached=cmd.goals_reached,
+            goals_assessment=cmd.goals_assessment,
+            handover={n: {"organisation": h.organisation, "note": h.note} for n, h in cmd.handover.items()},
+            bewaartermijn=term.iso(),
+            evaluation=cmd.evaluation,
+            criteria=self.policies.evaluation_criteria,
+            closed_on=self._day(cmd.closed_on),
+            by=by,
+        )
+        self._save(case)
+
+
+_ACTOR_REGISTERED = f"{Actor.__module__}:Actor.Registered"

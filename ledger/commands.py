@@ -1,0 +1,178 @@
+"""Imperative commands, validated at the edge. Shape errors become BadInput (exit 2).
+
+Keys that come from policy data (organisations, bodies, kinds, ...) are checked by the
+application against the loaded policies, so municipalities can rename them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from ledger.errors import BadInput
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Key = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Handle = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9][a-z0-9._-]{1,62}$")
+]
+CaseRef = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^JG-\d{4}-\d{3,}$")
+]
+REF_HELP = "a case reference such as JG-2026-001 (see `regie case list`)"
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RegisterActor(Command):
+    handle: Handle
+    display_name: Name
+    organisation: Key
+    roles: list[Key] = Field(min_length=1)
+
+
+class DeactivateActor(Command):
+    handle: Handle
+    reason: Text
+
+
+class OpenCase(Command):
+    working_name: Name
+    municipality: Name
+    area: Name
+    opened_on: date | None = None
+
+
+class RecordSignal(Command):
+    case: CaseRef
+    observed_on: date | None = None
+    kind: Key
+    location: Name
+    source_org: Key
+    source_role: Name
+    text: Text
+
+
+class Designate(Command):
+    case: CaseRef
+    coordinator: Handle
+    decided_on: date | None = None
+
+
+class ChangeStep(Command):
+    case: CaseRef
+    body: Key
+    reason: Text
+    decided_on: date | None = None
+
+
+class Advance(ChangeStep):
+    merge_4_5: bool = False
+
+
+class StepBack(ChangeStep):
+    to_step: Literal[3, 5]
+
+
+class EndEarly(ChangeStep):
+    outcome: Key
+
+
+class RecordDecision(Command):
+    case: CaseRef
+    outcome: Literal["geprioriteerd", "niet-geprioriteerd", "extra-analyse"]
+    items: dict[Key, str] = Field(default_factory=dict)
+    motivation: str = ""
+    body: Key
+    decided_on: date | None = None
+
+
+class PlanTrack(Command):
+    kind: Key
+    description: Text
+
+
+class PlanAction(Command):
+    number: int | None = Field(default=None, ge=1)
+    description: Text
+    track: Key
+    organisation: Key
+    person: Name
+    due: date
+
+
+class SetPlan(Command):
+    case: CaseRef
+    goals: list[Text] = Field(min_length=1)
+    tracks: list[PlanTrack] = Field(default_factory=list)
+    actions: list[PlanAction] = Field(default_factory=list)
+
+
+class AddAction(Command):
+    case: CaseRef
+    description: Text
+    track: Key
+    organisation: Key
+    person: Name
+    due: date
+
+
+class CompleteAction(Command):
+    case: CaseRef
+    number: int = Field(ge=1)
+    completed_on: date | None = None
+    note: str = ""
+
+
+class EscalateAction(Command):
+    case: CaseRef
+    number: int = Field(ge=1)
+    escalated_to: Name
+    reason: Text
+    escalated_on: date | None = None
+
+
+class Handover(Command):
+    organisation: Key
+    note: str = ""
+
+
+class CloseCase(Command):
+    case: CaseRef
+    goals_reached: Literal["ja", "deels", "nee"]
+    goals_assessment: Text
+    handover: dict[int, Handover] = Field(default_factory=dict)
+    bewaartermijn: str
+    evaluation: dict[Key, str] = Field(default_factory=dict)
+    closed_on: date | None = None
+
+
+C = TypeVar("C", bound=Command)
+
+_ACTION_REF = re.compile(r"^A?(\d+)$", re.IGNORECASE)
+
+
+def parse_action_number(text: str) -> int:
+    match = _ACTION_REF.match(text.strip())
+    if not match or int(match.group(1)) < 1:
+        raise BadInput(f"'{text}' is not an action number such as A3 (see `regie action list`)")
+    return int(match.group(1))
+
+
+def build(model: type[C], **values: Any) -> C:
+    """Validate a command; the first problem becomes a one-line BadInput."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or model.__name__
+        msg = first["msg"]
+        if field == "case" or field.endswith(".case"):
+            msg = f"expected {REF_HELP}"
+        raise BadInput(f"{field}: {msg}") from exc

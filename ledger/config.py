@@ -1,0 +1,110 @@
+"""Where the ledger lives and who is acting: environment first, then the config file.
+
+Precedence for every setting: explicit argument (CLI flag) > environment variable >
+config file > platform default. The config file is TOML with top-level keys
+``database_url``, ``actor``, ``role`` and ``policy_dir``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ledger.errors import BadInput
+
+ENV_DATABASE_URL = "REGIE_DATABASE_URL"
+ENV_ACTOR = "REGIE_ACTOR"
+ENV_ROLE = "REGIE_ROLE"
+ENV_CONFIG = "REGIE_CONFIG"
+ENV_POLICY_DIR = "REGIE_POLICY_DIR"
+ENV_DATA_DIR = "REGIE_DATA_DIR"
+
+_KNOWN_KEYS = {"database_url", "actor", "role", "policy_dir"}
+
+
+def data_dir() -> Path:
+    """The user's data directory by platform convention (XDG on Linux)."""
+    override = os.environ.get(ENV_DATA_DIR)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("regie", appauthor=False))
+
+
+def config_path() -> Path:
+    override = os.environ.get(ENV_CONFIG)
+    if override:
+        return Path(override)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("regie", appauthor=False)) / "config.toml"
+
+
+def default_database_url() -> str:
+    return sqlite_url(data_dir() / "regie.sqlite")
+
+
+def sqlite_url(path: Path | str) -> str:
+    return f"sqlite:///{Path(path).expanduser().resolve()}"
+
+
+def database_url_from_option(value: str) -> str:
+    """``--db`` accepts a SQLAlchemy URL or a plain file path (SQLite)."""
+    return value if "://" in value else sqlite_url(value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    actor: str | None
+    role: str | None
+    policy_dir: Path | None
+    config_file: Path | None
+
+    def with_database(self, url: str) -> Settings:
+        return replace(self, database_url=url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        rest = self.database_url.split("///", 1)
+        return Path(rest[1]) if len(rest) == 2 and rest[1] not in ("", ":memory:") else None
+
+
+def _read_config_file(path: Path) -> dict[str, str]:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"{path}: not valid TOML ({exc}); fix the file or unset {ENV_CONFIG}") from exc
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read config file ({exc.strerror})") from exc
+    unknown = set(raw) - _KNOWN_KEYS
+    if unknown:
+        key = sorted(unknown)[0]
+        raise BadInput(f"{path}: unknown key '{key}'; allowed: {', '.join(sorted(_KNOWN_KEYS))}")
+    for key, value in raw.items():
+        if not isinstance(value, str):
+            raise BadInput(f"{path}: key '{key}' must be a string")
+    return dict(raw)
+
+
+def load_settings() -> Settings:
+    path = config_path()
+    file_values: dict[str, str] = _read_config_file(path) if path.is_file() else {}
+    url = os.environ.get(ENV_DATABASE_URL) or file_values.get("database_url")
+    policy = os.environ.get(ENV_POLICY_DIR) or file_values.get("policy_dir")
+    return Settings(
+        database_url=url or default_database_url(),
+        actor=os.environ.get(ENV_ACTOR) or file_values.get("actor"),
+        role=os.environ.get(ENV_ROLE) or file_values.get("role"),
+        policy_dir=Path(policy) if policy else None,
+        config_file=path if path.is_file() else None,
+    )

@@ -1,0 +1,1 @@
+"""Aggregates and events. Imports neither SQLAlchemy nor click."""

@@ -1,0 +1,577 @@
+"""The groepsaanpak: one case walked through the 7-stappenmodel.
+
+Public methods check the rules (raising :class:`~ledger.errors.Refused` with the rule's
+id) and then trigger one event; event ``apply`` methods only assign, so replaying
+history never re-runs a rule. Payloads hold plain JSON values (dates as ISO strings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from ledger.domain import rules
+from ledger.domain.acting import Acting
+
+STEP_NAMES = {
+    1: "Signalen over groepsgedrag delen",
+    2: "Informatie verzamelen en verbinden",
+    3: "Maken integraal beeld en concept plan van aanpak",
+    4: "Adviseren en prioriteren",
+    5: "Maken integraal plan van aanpak",
+    6: "Uitvoeren en monitoren",
+    7: "Afronden en evalueren",
+}
+
+PRIORITISED = "geprioriteerd"
+NOT_PRIORITISED = "niet-geprioriteerd"
+EXTRA_ANALYSIS = "extra-analyse"
+DECISION_OUTCOMES = (PRIORITISED, NOT_PRIORITISED, EXTRA_ANALYSIS)
+
+OPEN, DONE, WITHDRAWN, HANDED_OVER = "open", "afgerond", "vervallen", "overgedragen"
+ACTIVE, ENDED, CLOSED = "lopend", "beeindigd", "afgesloten"
+
+_NAMESPACE = uuid5(NAMESPACE_URL, "https://regie.invalid/case")
+
+
+def case_id(ref: str) -> UUID:
+    """Case ids derive from the reference, so a duplicate reference cannot be stored."""
+    return uuid5(_NAMESPACE, ref.upper())
+
+
+class Case(Aggregate):
+    """A groepsaanpak. Working names are non-identifying ("Groep Stationsplein")."""
+
+    # -- opening ------------------------------------------------------------------
+
+    class Opened(Aggregate.Created):
+        ref: str
+        working_name: str
+        municipality: str
+        area: str
+        opened_on: str
+        by: dict[str, Any]
+
+    @event(Opened)
+    def __init__(
+        self,
+        ref: str,
+        working_name: str,
+        municipality: str,
+        area: str,
+        opened_on: str,
+        by: dict[str, Any],
+    ) -> None:
+        self.ref = ref
+        self.working_name = working_name
+        self.municipality = municipality
+        self.area = area
+        self.opened_on = opened_on
+        self.step = 1
+        self.status = ACTIVE
+        self.merged_4_5 = False
+        self.coordinator: str | None = None
+        self.signal_count = 0
+        self.decision_count = 0
+        self.last_decision: str | None = None
+        self.plan_version = 0
+        self.actions: dict[int, str] = {}
+
+    @classmethod
+    def create_id(cls, ref: str, **_: Any) -> UUID:
+        return case_id(ref)
+
+    @classmethod
+    def open(
+        cls, ref: str, working_name: str, municipality: str, area: str, opened_on: str, by: Acting
+    ) -> Case:
+        return cls(
+            ref=ref,
+            working_name=working_name,
+            municipality=municipality,
+            area=area,
+            opened_on=opened_on,
+            by=by.record(),
+        )
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _require_active(self) -> None:
+        if self.status != ACTIVE:
+            raise rules.CASE_CLOSED.refuse(f"case {self.ref} is {self.status}; it accepts no changes")
+
+    @property
+    def open_actions(self) -> list[int]:
+        return sorted(n for n, status in self.actions.items() if status == OPEN)
+
+    # -- signals ------------------------------------------------------------------
+
+    class SignalRecorded(Aggregate.Event):
+        number: int
+        observed_on: str
+        kind: str
+        location: str
+        source_org: str
+        source_role: str
+        text: str
+        by: dict[str, Any]
+
+        def apply(self, case: Case) -> None:
+            case.signal_count = self.number
+
+    def record_signal(
+        self,
+        observed_on: str,
+        kind: str,
+        location: str,
+        source_org: str,
+        source_role: str,
+        text: str,
+        by: Acting,
+    ) -> int:
+        self._require_active()
+        number = self.signal_count + 1
+        self.trigger_event(
+            self.SignalRecorded,
+            number=number,
+            observed_on=observed_on,
+            kind=kind,
+            location=location,
+            source_org=source_org,
+            source_role=source_role,
+            text=text,
+            by=by.record(),
+        )
+        return number
+
+    # -- coordinator ----------------------------------------------------------------
+
+    class CoordinatorDesignated(Aggregate.Event):
+        coordinator: str
+        decided_on: str
+        by: dict[str, Any]
+
+        def apply(self, case: Case) -> None:
+            case.coordinator = self.coordinator
+
+    def designate_coordinator(self, coordinator: str, decided_on: str, by: Acting) -> None:
+        self._require_active()
+        self.trigger_event(
+            self.CoordinatorDesignated, coordinator=coordinator, decided_on=decided_on, by=by.record()
+        )
+
+    # -- step transitions -------------------------------------------------------------
+
+    class StepAdvanced(Aggregate.Event):
+        from_step: int
+        to_step: int
+        body: str
+        reason: str
+        decided_on: str
+        by: dict[str, Any]
+
+        def apply(self, case: Case) -> None:
+            case.step = self.to_step
+
+    class StepsMerged(Aggregate.Event):
+        """Steps 4 and 5 taken together under time pressure (versnelling)."""
+
+        from_step: int
+        to_step: int
+        body: str
+        reason: str
+        decided_on: str
+        by: dict[str, Any]
+
+        def apply(self, case: Case) -> None:
+            case.step = self.to_step
+            case.merged_4_5 = True
+
+    class SteppedBack(Aggregate.Event):
+        from_step: int
+        to_step: int
+        body: str
+        reason: str
+        decided_on: str
+        by: dict[str, Any]
+
+        def apply(self, case: Case) -> None:
+            case.step = self.to_step
+            case.merged_4_5 = False
+
+    class EndedEarly(Aggregate.Event):
+        at_step: int
+        outcome: str
+        body: str
+        reason: str
+        decided_on: str
+        by: dict[str, Any]
+
+        def apply(self, case: Case) -> None:
+            case.status = ENDED
+
+    def _check_entry(self, target: int) -> None:
+        if target == 2 and self.signal_count == 0:
+            raise rules.SIGNAL_FIRST.refuse()
+        if target >= 3 and self.coordinator is None:
+            raise rules.UC_BEFORE_3.refuse()
+        if target == 6 and self.last_decision != PRIORITISED:
+            raise rules.DECISION_BEFORE_5.refuse(
+                "step 6 needs a step-4 decision that prioritises the group (`regie decision record`)"
+            )
+        if target == 5 and self.last_decision != PRIORITISED:
+            raise rules.DECISION_BEFORE_5.refuse()
+        if target == 6 and (self.plan_version == 0 or not self.open_actions):
+            raise rules.PLAN_BEFORE_6.refuse()
+
+    def advance(self, body: str, reason: str, decided_on: str, by: Acting) -> int:
+        self._require_active()
+        if self.step == 7:
+            raise rules.AT_7_USE_CLOSE.refuse()
+        target = self.step + 1
+        self._check_entry(target)
+        self.trigger_event(
+            self.StepAdvanced,
+            from_step=self.step,
+            to_step=target,
+            body=body,
+            reason=reason,
+            decided_on=decided_on,
+            by=by.record(),
+        )
+        return target
+
+    def merge_4_5(self, body: str, reason: str, decided_on: str, by: Acting) -> int:
+        self._require_active()
+        if self.step != 3 or not reason.strip():
+            raise rules.MERGE_FROM_3.refuse(
+                f"steps 4 and 5 can only be merged from step 3 (case {self.ref} is at step {self.step})"
+                if self.step != 3
+                else None
+            )
+        self._check_entry(4)
+        self.trigger_event(
+            self.StepsMerged,
+            from_step=3,
+            to_step=5,
+            body=body,
+            reason=reason,
+            decided_on=decided_on,
+            by=by.record(),
+        )
+        return 5
+
+    def step_back(self, to_step: int, body: str, reason: str, decided_on: str, by: Acting) -> int:
+        self._require_active()
+        if self.step != 6 or to_step not in (3, 5):
+            raise rules.BACK_FROM_6.refuse(
+                f"a case only goes back from step 6 to step 3 or 5 (case {self.ref} is at "
+                f"step {self.step}, asked for step {to_step})"
+            )
+        self.trigger_event(
+            self.SteppedBack,
+            from_step=6,
+            to_step=to_step,
+            body=body,
+            reason=reason,
+            decided_on=decided_on,
+            by=by.record(),
+        )
+        return to_step
+
+    def end_early(
+        self,
+        outcome: str,
+        allowed_after: Iterable[int],
+        body: str,
+        reason: str,
+        decided_on: str,
+        by: Acting,
+    ) -> None:
+        self._require_active()
+        if self.step not in set(allowed_after):
+            raise rules.EARLY_END.refuse(
+                f"outcome '{outcome}' cannot end a case at step {self.step}"
+            )
+        if self.step == 4 and self.last_decision != NOT_PRIORITISED:
+            raise rules.END_AT_4.refuse()
+        self.trigger_event(
+            self.EndedEarly,
+            at_step=self.step,
+            outcome=outcome,
+            body=body,
+            reason=reason,
+            decided_on=decided_on,
+            by=by.record(),
+        )
+
+    # -- step 4 decision --------------------------------------------------------------
+
+    class DecisionRecorded(Aggregate.Event):
+        number: int
+        step: int
+        outcome: str
+        items: dict[str, str]
+        motivation: str
+        body: str
+        decided_on: str
+        by: dict[str, Any]
+
+        def apply(self, case: Case) -> None:
+            case.decision_count = self.number
+            case.last_decision = self.outcome
+
+    def record_decision(
+        self,
+        outcome: str,
+        items: Mapping[str, str],
+        required_items: Iterable[str],
+        motivation: str,
+        body: str,
+        decided_on: str,
+        by: Acting,
+    ) -> int:
+        self._require_active()
+        if not (self.step == 4 or (self.step == 5 and self.merged_4_5)):
+            raise rules.DECISION_AT_4.refuse(
+                f"the prioritisation decision is taken at step 4 (case {self.ref} is at step "
+                f"{self.step})"
+            )
+        given = {k: v.strip() for k, v in items.items() if v and v.strip()}
+        if outcome == PRIORITISED:
+            missing = [k for k in required_items if k not in given]
+            if missing:
+                raise rules.DECISION_ITEMS.refuse(
+                    "a decision to prioritise must name: " + ", ".join(missing)
+                )
+        elif not motivation.strip():
+            raise rules.DECISION_MOTIVATION.refuse()
+        number = self.decision_count + 1
+        self.trigger_event(
+            self.DecisionRecorded,
+            number=number,
+            step=self.step,
+            outcome=outcome,
+            items=given if outcome == PRIORITISED else {},
+            motivation=motivation.strip(),
+            body=body,
+            decided_on=decided_on,
+            by=by.record(),
+        )
+        return number
+
+    # -- plan van aanpak ----------------------------------------------------------------
+
+    class PlanVersionSet(Aggregate.Event):
+        version: int
+        goals: list[str]
+        tracks: list[dict[str, str]]
+        actions: list[dict[str, Any]]
+        withdrawn: list[int]
+        by: dict[str, Any]
+
+        def apply(self, case: Case) -> None:
+            case.plan_version = self.version
+            for action in self.actions:
+                case.actions[action["number"]] = OPEN
+            for number in self.withdrawn:
+                case.actions[number] = WITHDRAWN
+
+    def set_plan(
+        self,
+        goals: list[str],
+        tracks: list[dict[str, str]],
+        actions: list[dict[str, Any]],
+        by: Acting,
+    ) -> int:
+        """A new version of the whole plan; open actions it leaves out are withdrawn."""
+        self._require_active()
+        if self.step not in (3, 5):
+            raise rules.PLAN_STEP.refuse(
+                f"the plan is drafted at step 3 and set at step 5 (case {self.ref} is at step "
+                f"{self.step})"
+            )
+        next_number = max(self.actions, default=0) + 1
+        numbered: list[dict[str, Any]] = []
+        kept: set[int] = set()
+        for action in actions:
+            number = action.get("number")
+            if number is None:
+                number = next_number
+                next_number += 1
+            elif self.actions.get(number) != OPEN:
+                raise rules.PLAN_ACTION_UNKNOWN.refuse(
+                    f"action A{number} is not an open action of case {self.ref}"
+                )
+            kept.add(number)
+            numbered.append({**action, "number": number})
+        withdrawn = [n for n in self.open_actions if n not in kept]
+        version = self.plan_version + 1
+        self.trigger_event(
+            self.PlanVersionSet,
+            version=version,
+            goals=goals,
+            tracks=tracks,
+            actions=numbered,
+            withdrawn=withdrawn,
+            by=by.record(),
+        )
+        return version
+
+    # -- actions --------------------------------------------------------------------------
+
+    class ActionAdded(Aggregate.Event):
+        number: int
+        description: str
+        track: str
+        organisation: str
+        person: str
+        due: str
+        plan_version: int
+        by: dict[str, Any]
+
+        def apply(self, case: Case) -> None:
+            case.actions[self.number] = OPEN
+
+    class ActionCompleted(Aggregate.Event):
+        number: int
+        completed_on: str
+        note: str
+        by: dict[str, Any]
+
+        def apply(self, case: Case) -> None:
+            case.actions[self.number] = DONE
+
+    class ActionEscalated(Aggregate.Event):
+        number: int
+        escalated_to: str
+        reason: str
+        escalated_on: str
+        by: dict[str, Any]
+
+        def apply(self, case: Case) -> None:
+            pass  # escalation leaves the action open; the read model counts it
+
+    def add_action(
+        self, description: str, track: str, organisation: str, person: str, due: str, by: Acting
+    ) -> int:
+        self._require_active()
+        if self.step not in (5, 6) or self.plan_version == 0:
+            raise rules.ACTION_STEP.refuse(
+                f"actions are added at step 5 or 6 once a plan exists (case {self.ref} is at "
+                f"step {self.step}, plan version {self.plan_version})"
+            )
+        number = max(self.actions, default=0) + 1
+        self.trigger_event(
+            self.ActionAdded,
+            number=number,
+            description=description,
+            track=track,
+            organisation=organisation,
+            person=person,
+            due=due,
+            plan_version=self.plan_version,
+            by=by.record(),
+        )
+        return number
+
+    def _require_open_action(self, number: int) -> None:
+        status = self.actions.get(number)
+        if status is None:
+            raise rules.PLAN_ACTION_UNKNOWN.refuse(f"case {self.ref} has no action A{number}")
+        if status != OPEN:
+            raise rules.ACTION_OPEN.refuse(f"action A{number} is {status}, not open")
+
+    def complete_action(self, number: int, completed_on: str, note: str, by: Acting) -> None:
+        self._require_active()
+        self._require_open_action(number)
+        self.trigger_event(
+            self.ActionCompleted,
+            number=number,
+            completed_on=completed_on,
+            note=note,
+            by=by.record(),
+        )
+
+    def escalate_action(
+        self, number: int, escalated_to: str, reason: str, escalated_on: str, by: Acting
+    ) -> None:
+        self._require_active()
+        self._require_open_action(number)
+        if self.step != 6:
+            raise rules.ESCALATE_STEP.refuse(
+                f"an agreement is escalated during execution, step 6 (case {self.ref} is at "
+                f"step {self.step})"
+            )
+        self.trigger_event(
+            self.ActionEscalated,
+            number=number,
+            escalated_to=escalated_to,
+            reason=reason,
+            escalated_on=escalated_on,
+            by=by.record(),
+        )
+
+    # -- closure ---------------------------------------------------------------------------
+
+    class Closed(Aggregate.Event):
+        goals_reached: str
+        goals_assessment: str
+        handover: dict[str, dict[str, str]]
+        bewaartermijn: str
+        evaluation: dict[str, str]
+        closed_on: str
+        by: dict[str, Any]
+
+        def apply(self, case: Case) -> None:
+            case.status = CLOSED
+            for number in self.handover:
+                case.actions[int(number)] = HANDED_OVER
+
+    def close(
+        self,
+        goals_reached: str,
+        goals_assessment: str,
+        handover: Mapping[int, Mapping[str, str]],
+        bewaartermijn: str,
+        evaluation: Mapping[str, str],
+        criteria: Iterable[str],
+        closed_on: str,
+        by: Acting,
+    ) -> None:
+        self._require_active()
+        if self.step != 7:
+            raise rules.CLOSE_AT_7.refuse(
+                f"a case is closed at step 7 (case {self.ref} is at step {self.step})"
+            )
+        open_now = set(self.open_actions)
+        not_open = sorted(set(handover) - open_now)
+        if not_open:
+            raise rules.CLOSE_HANDOVER.refuse(
+                f"action A{not_open[0]} is not an open action and cannot be handed over"
+            )
+        missing = sorted(open_now - set(handover))
+        if missing:
+            raise rules.CLOSE_HANDOVER.refuse(
+                "hand over the open action(s) " + ", ".join(f"A{n}" for n in missing)
+                + " with --handover A<n>=<organisation>"
+            )
+        answered = {k: v.strip() for k, v in evaluation.items() if v and v.strip()}
+        missing_criteria = [c for c in criteria if c not in answered]
+        if missing_criteria:
+            raise rules.CLOSE_EVALUATION.refuse(
+                "the evaluation lacks: " + ", ".join(missing_criteria)
+            )
+        self.trigger_event(
+            self.Closed,
+            goals_reached=goals_reached,
+            goals_assessment=goals_assessment,
+            handover={str(n): dict(v) for n, v in sorted(handover.items())},
+            bewaartermijn=bewaartermijn,
+            evaluation=answered,
+            closed_on=closed_on,
+            by=by.record(),
+        )

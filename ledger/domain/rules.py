@@ -1,0 +1,130 @@
+"""The named rules the domain enforces, each with its source, so refusals can cite them.
+
+A refusal message always ends with ``[rule <id>]``; ``docs/architecture.md`` lists them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ledger.errors import Refused
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    text: str
+    source: str
+
+    def refuse(self, detail: str | None = None) -> Refused:
+        return Refused(self.id, detail or self.text)
+
+
+def _r(id: str, text: str, source: str) -> Rule:
+    rule = Rule(id, text, source)
+    RULES[id] = rule
+    return rule
+
+
+RULES: dict[str, Rule] = {}
+
+CASE_CLOSED = _r("case.closed", "the case is closed; it accepts no further changes", "000 L2332-2345")
+SIGNAL_FIRST = _r(
+    "step.signal-before-2",
+    "step 2 needs at least one recorded signal; record one with `regie signal add`",
+    "000 L2002-2033",
+)
+ONE_STEP = _r(
+    "step.forward-one", "a case moves forward one step at a time", "000 L1833-1843"
+)
+UC_BEFORE_3 = _r(
+    "step.coordinator-before-3",
+    "leaving step 2 needs a designated uitvoeringscoördinator (`regie case designate`)",
+    "000 L2000-2001, L2042",
+)
+DECISION_BEFORE_5 = _r(
+    "step.prioritised-before-5",
+    "step 5 needs a step-4 decision that prioritises the group (`regie decision record`)",
+    "000 L2236-2260",
+)
+PLAN_BEFORE_6 = _r(
+    "step.plan-before-6",
+    "step 6 needs a plan van aanpak with at least one open action (`regie plan set`)",
+    "000 L2274-2300",
+)
+AT_7_USE_CLOSE = _r(
+    "step.close-at-7", "step 7 ends with `regie case close`, not with a step change", "000 L2332-2358"
+)
+MERGE_FROM_3 = _r(
+    "step.merge-4-5-from-3",
+    "steps 4 and 5 can only be merged when moving on from step 3, with a reason",
+    "000 L315-371, L1472-1476",
+)
+BACK_FROM_6 = _r(
+    "step.back-from-6",
+    "a case only goes back from step 6, to step 3 or step 5",
+    "000 L1833-1843",
+)
+EARLY_END = _r(
+    "step.early-end",
+    "this outcome cannot end the case at its current step",
+    "000 L2029-2033; policies/defaults/werkproces.toml [early_end]",
+)
+END_AT_4 = _r(
+    "step.end-at-4-needs-refusal",
+    "ending at step 4 needs a step-4 decision not to prioritise the group",
+    "000 L2236-2240",
+)
+DECISION_AT_4 = _r(
+    "decision.at-step-4",
+    "the prioritisation decision is taken at step 4 (or step 5 when 4 and 5 are merged)",
+    "000 L2236-2260",
+)
+DECISION_ITEMS = _r(
+    "decision.five-items",
+    "a decision to prioritise must name all five items of the werkproces",
+    "000 L2242-2260",
+)
+DECISION_MOTIVATION = _r(
+    "decision.motivation",
+    "a decision not to prioritise, or for extra analysis, needs a motivation",
+    "000 L2260-2266",
+)
+PLAN_STEP = _r(
+    "plan.step",
+    "the plan van aanpak is drafted at step 3 and set or revised at step 5",
+    "000 L2150-2176, L2274-2300",
+)
+PLAN_ACTION_UNKNOWN = _r(
+    "plan.action-unknown", "a plan revision can only revise actions of this case", "seed 004"
+)
+ACTION_STEP = _r(
+    "action.step", "actions are added at step 5 or 6, once a plan exists", "000 L2274-2322"
+)
+ACTION_OPEN = _r("action.open", "only an open action can be completed or escalated", "000 L2322")
+ESCALATE_STEP = _r(
+    "action.escalate-at-6",
+    "an agreement is escalated during execution (step 6)",
+    "000 L507-531, L2322",
+)
+COORDINATOR_ROLE = _r(
+    "case.coordinator-role",
+    "the uitvoeringscoördinator must be an active actor holding that role",
+    "000 L2000-2001, L2423",
+)
+CLOSE_AT_7 = _r("close.at-step-7", "a case is closed at step 7", "000 L2332-2358")
+CLOSE_HANDOVER = _r(
+    "close.handover",
+    "every open action must be handed over to a regular organisation at closure",
+    "000 L2340-2343",
+)
+CLOSE_EVALUATION = _r(
+    "close.evaluation",
+    "the evaluation must address all seven criteria",
+    "000 L2350-2358",
+)
+NOT_FUTURE = _r(
+    "date.not-future", "a decision or observation cannot be dated in the future", "—"
+)
+ACTOR_EXISTS = _r("actor.unique", "an actor with this id already exists", "—")
+ACTOR_ACTIVE = _r("actor.active", "the actor is deactivated", "—")

@@ -1,0 +1,1 @@
+"""Read models: tables rebuilt from the event log, caught up before every read."""

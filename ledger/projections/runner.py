@@ -1,0 +1,104 @@
+"""Pull the notification log into the read models; position tracked in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from eventsourcing.persistence import Mapper
+from sqlalchemy import Connection, select
+
+from ledger.projections import tables as t
+from ledger.projections.projector import HANDLERS
+from ledger.projections.workspace import Workspace
+from ledger.store import Store
+from ledger.store.recorder import SqlRecorder
+
+NAME = "read-models"
+BATCH = 5000
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) after each batch."""
+
+
+class Projections:
+    def __init__(self, store: Store, recorder: SqlRecorder, mapper: Mapper[Any]) -> None:
+        self.store = store
+        self.recorder = recorder
+        self.mapper = mapper
+
+    def _position(self, conn: Connection, *, lock: bool) -> int:
+        query = select(t.tracking.c.position).where(t.tracking.c.name == NAME)
+        if lock and conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        return int(conn.execute(query).scalar() or 0)
+
+    def _save_position(self, conn: Connection, position: int, *, existed: bool) -> None:
+        if existed:
+            conn.execute(
+                t.tracking.update().where(t.tracking.c.name == NAME).values(position=position)
+            )
+        else:
+            conn.execute(t.tracking.insert().values(name=NAME, position=position))
+
+    def position(self) -> int:
+        with self.store.read() as conn:
+            return self._position(conn, lock=False)
+
+    def _apply(self, ws: Workspace, conn: Connection, after: int, limit: int) -> int:
+        """Apply up to ``limit`` events after ``after``; returns the new position."""
+        notifications = self.recorder.read_notifications(
+            conn, after, limit, inclusive_of_start=False
+        )
+        to_domain_event = self.mapper.to_domain_event
+        for notification in notifications:
+            domain_event = to_domain_event(notification)
+            handler = HANDLERS.get(type(domain_event))
+            if handler is not None:
+                handler(ws, domain_event)
+        return notifications[-1].id if notifications else after
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Bring the read models up to the newest event; returns how many were applied."""
+        latest = self.recorder.max_notification_id() or 0
+        applied = 0
+        while True:
+            with self.store.write(lock=False) as conn:
+                position = self._position(conn, lock=True)
+                if position >= latest:
+                    return applied
+                had_row = conn.execute(
+                    select(t.tracking.c.name).where(t.tracking.c.name == NAME)
+                ).first() is not None
+                ws = Workspace(fresh=False)
+                ws.conn = conn
+                new_position = self._apply(ws, conn, position, BATCH)
+                ws.flush(conn)
+                self._save_position(conn, new_position, existed=had_row)
+            applied += new_position - position
+            if progress is not None:
+                progress(new_position, latest)
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Drop the read models and replay the whole log into them, in one transaction."""
+        with self.store.write(lock=False) as conn:
+            latest = int(conn.execute(select(self.recorder_max())).scalar() or 0)
+            t.read_models.drop_all(conn)
+            t.read_models.create_all(conn)
+            ws = Workspace(fresh=True)
+            position = 0
+            while position < latest:
+                position = self._apply(ws, conn, position, BATCH)
+                if progress is not None:
+                    progress(position, latest)
+            ws.flush(conn)
+            self._save_position(conn, position, existed=False)
+        return position
+
+    @staticmethod
+    def recorder_max() -> Any:
+        from sqlalchemy import func
+
+        from ledger.store.schema import events
+
+        return func.max(events.c.notification_id)

@@ -1,0 +1,161 @@
+"""Read-model tables. Natural keys only (no surrogate ids) so a rebuild is byte-identical."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Index, Integer, MetaData, String, Table, Text
+
+read_models = MetaData()
+
+
+def _by() -> list[Column[str]]:
+    return [
+        Column("actor", String(64), nullable=False),
+        Column("role", String(64), nullable=False),
+        Column("org", String(64), nullable=False),
+        Column("recorded_at", String(40), nullable=False),
+    ]
+
+
+tracking = Table(
+    "rm_tracking",
+    read_models,
+    Column("name", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+)
+
+actors = Table(
+    "rm_actors",
+    read_models,
+    Column("actor_id", String(36), primary_key=True),
+    Column("handle", String(64), nullable=False, unique=True),
+    Column("display_name", Text, nullable=False),
+    Column("organisation", String(64), nullable=False),
+    Column("roles", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("bootstrap", Boolean, nullable=False),
+    Column("registered_at", String(40), nullable=False),
+    Column("registered_by", String(64), nullable=False),
+    Column("deactivated_at", String(40)),
+)
+
+cases = Table(
+    "rm_cases",
+    read_models,
+    Column("case_id", String(36), primary_key=True),
+    Column("ref", String(32), nullable=False, unique=True),
+    Column("year", Integer, nullable=False),
+    Column("working_name", Text, nullable=False),
+    Column("municipality", Text, nullable=False),
+    Column("area", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("merged_4_5", Boolean, nullable=False),
+    Column("coordinator", String(64)),
+    Column("opened_on", String(10), nullable=False),
+    Column("opened_by", String(64), nullable=False),
+    Column("signal_count", Integer, nullable=False),
+    Column("decision_count", Integer, nullable=False),
+    Column("last_decision", String(32)),
+    Column("plan_version", Integer, nullable=False),
+    Column("ended_outcome", String(64)),
+    Column("ended_on", String(10)),
+    Column("closed_on", String(10)),
+    Column("goals_reached", String(8)),
+    Column("goals_assessment", Text),
+    Column("bewaartermijn", String(32)),
+    Column("evaluation", Text),
+    Column("updated_at", String(40), nullable=False),
+)
+Index("rm_cases_year", cases.c.year)
+
+step_history = Table(
+    "rm_step_history",
+    read_models,
+    Column("case_id", String(36), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("from_step", Integer, nullable=False),
+    Column("to_step", Integer),
+    Column("body", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("outcome", String(64)),
+    Column("decided_on", String(10), nullable=False),
+    *_by(),
+)
+
+decisions = Table(
+    "rm_decisions",
+    read_models,
+    Column("case_id", String(36), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("step", Integer, nullable=False),
+    Column("outcome", String(32), nullable=False),
+    Column("items", Text, nullable=False),
+    Column("motivation", Text, nullable=False),
+    Column("body", String(64), nullable=False),
+    Column("decided_on", String(10), nullable=False),
+    *_by(),
+)
+
+signals = Table(
+    "rm_signals",
+    read_models,
+    Column("case_id", String(36), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("observed_on", String(10), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("location", Text, nullable=False),
+    Column("source_org", String(64), nullable=False),
+    Column("source_role", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    *_by(),
+)
+
+plans = Table(
+    "rm_plans",
+    read_models,
+    Column("case_id", String(36), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("goals", Text, nullable=False),
+    Column("tracks", Text, nullable=False),
+    Column("actions", Text, nullable=False),
+    Column("withdrawn", Text, nullable=False),
+    *_by(),
+)
+
+actions = Table(
+    "rm_actions",
+    read_models,
+    Column("case_id", String(36), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("description", Text, nullable=False),
+    Column("track", String(64), nullable=False),
+    Column("organisation", String(64), nullable=False),
+    Column("person", Text, nullable=False),
+    Column("due", String(10), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("plan_version", Integer, nullable=False),
+    Column("completed_on", String(10)),
+    Column("note", Text),
+    Column("escalations", Integer, nullable=False),
+    Column("last_escalated_to", Text),
+    Column("last_escalated_on", String(10)),
+    Column("handed_over_to", String(64)),
+)
+Index("rm_actions_status_due", actions.c.status, actions.c.due)
+
+escalations = Table(
+    "rm_escalations",
+    read_models,
+    Column("case_id", String(36), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("number", Integer, nullable=False),
+    Column("escalated_to", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("escalated_on", String(10), nullable=False),
+    *_by(),
+)
+
+MUTABLE = (actors, cases, actions)
+APPEND_ONLY = (step_history, decisions, signals, plans, escalations)
+ALL = (*MUTABLE, *APPEND_ONLY)

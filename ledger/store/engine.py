@@ -1,0 +1,142 @@
+"""The database behind the ledger: SQLite file by default, PostgreSQL at scale.
+
+One :class:`Store` per process. Write transactions are serialised (``BEGIN IMMEDIATE``
+on SQLite, a table lock on PostgreSQL) because event positions must be gap-free: the
+tamper-evident log numbers its leaves by them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from ledger.errors import BadInput, NotInitialised, RegieError
+from ledger.store import schema
+
+AppendHook = Callable[[Connection, Sequence[int], Sequence[Any]], None]
+"""Called inside the write transaction with the new positions and stored events."""
+
+NOT_INITIALISED = "the ledger is not initialised; run `regie init` first"
+
+
+class StoreUnavailable(RegieError):
+    exit_code = 1
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from pysqlite so that we can say BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")  # durable: fsync at every commit
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("regie_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Store:
+    """Owns the engine; hands out read and write transactions."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise BadInput(f"database URL is not valid: {exc}") from exc
+        self.url = url
+        self.dialect = parsed.get_backend_name()
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise BadInput(
+                f"unsupported database '{self.dialect}'; use sqlite:///PATH or "
+                "postgresql+psycopg://USER@HOST/DB"
+            )
+        self.sqlite_path: Path | None = None
+        if self.dialect == "sqlite":
+            database = parsed.database or ""
+            if database in ("", ":memory:"):
+                raise BadInput("an in-memory SQLite ledger is lost on exit; give a file path")
+            self.sqlite_path = Path(database)
+        try:
+            self.engine = create_engine(url, future=True)
+        except (NoSuchModuleError, ImportError) as exc:
+            raise BadInput(f"no driver for {parsed.drivername}: {exc}") from exc
+        if self.dialect == "sqlite":
+            _sqlite_setup(self.engine)
+        self._writer = self.engine.execution_options(regie_write=True)
+        self.append_hooks: list[AppendHook] = []
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    def exists(self) -> bool:
+        """True when the store has been initialised; never creates a file."""
+        if self.sqlite_path is not None and not self.sqlite_path.exists():
+            return False
+        try:
+            with self.engine.connect() as conn:
+                if not inspect(conn).has_table(schema.meta.name):
+                    return False
+                row = conn.execute(
+                    select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+                ).first()
+                return row is not None
+        except OperationalError as exc:
+            raise StoreUnavailable(
+                f"cannot open the database ({type(exc.orig).__name__}); check REGIE_DATABASE_URL"
+            ) from exc
+
+    def require_initialised(self) -> None:
+        if not self.exists():
+            raise NotInitialised(NOT_INITIALISED)
+
+    def initialise(self, extra_metadata: Sequence[Any] = ()) -> bool:
+        """Create every table if missing. Returns True when the store was new."""
+        if self.sqlite_path is not None:
+            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        was_new = not self.exists()
+        with self.write(lock=False) as conn:
+            schema.history.create_all(conn, checkfirst=True)
+            for metadata in extra_metadata:
+                metadata.create_all(conn, checkfirst=True)
+            have = conn.execute(
+                select(schema.meta.c.key).where(schema.meta.c.key == "schema_version")
+            ).first()
+            if have is None:
+                conn.execute(
+                    schema.meta.insert(),
+                    [
+                        {"key": "schema_version", "value": schema.SCHEMA_VERSION},
+                        {"key": "created_at", "value": datetime.now(UTC).isoformat()},
+                    ],
+                )
+        return was_new
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- transactions --------------------------------------------------------------
+
+    @contextmanager
+    def write(self, *, lock: bool = True) -> Iterator[Connection]:
+        """A serialised write transaction; commits on success, rolls back on error."""
+        with self._writer.begin() as conn:
+            if lock and self.dialect == "postgresql":
+                conn.exec_driver_sql(f"LOCK TABLE {schema.events.name} IN EXCLUSIVE MODE")
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn

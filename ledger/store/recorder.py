@@ -1,0 +1,155 @@
+"""An eventsourcing ApplicationRecorder on SQLAlchemy Core: one round trip per append.
+
+Why not eventsourcing-sqlalchemy's recorder: we need the tamper-evident log entry in
+the same transaction as the events, gap-free positions, and a lean path for durable
+single-event appends (see docs/decisions/0002-own-recorder.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    Notification,
+    StoredEvent,
+)
+from sqlalchemy import Connection, func, select
+from sqlalchemy import exc as sa_exc
+
+from ledger.store.engine import Store
+from ledger.store.schema import events
+
+_INSERT = events.insert()
+_MAX = select(func.max(events.c.notification_id))
+
+
+class SqlRecorder(ApplicationRecorder):
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- writing ---------------------------------------------------------------
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
+        try:
+            with self.store.write() as conn:
+                positions = self.append(conn, stored_events)
+        except sa_exc.IntegrityError as exc:
+            # Another writer got this aggregate version first: optimistic concurrency.
+            raise IntegrityError(str(exc.orig)) from exc
+        return positions
+
+    def append(self, conn: Connection, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """Insert inside an open write transaction and run the store's append hooks."""
+        if not stored_events:
+            return []
+        last = conn.execute(_MAX).scalar() or 0
+        positions = list(range(last + 1, last + 1 + len(stored_events)))
+        conn.execute(
+            _INSERT,
+            [
+                {
+                    "notification_id": position,
+                    "originator_id": str(e.originator_id),
+                    "originator_version": e.originator_version,
+                    "topic": e.topic,
+                    "state": e.state,
+                }
+                for position, e in zip(positions, stored_events, strict=True)
+            ],
+        )
+        for hook in self.store.append_hooks:
+            hook(conn, positions, stored_events)
+        return positions
+
+    # -- reading ---------------------------------------------------------------
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        c = events.c
+        query = select(c.originator_id, c.originator_version, c.topic, c.state).where(
+            c.originator_id == str(originator_id)
+        )
+        if gt is not None:
+            query = query.where(c.originator_version > gt)
+        if lte is not None:
+            query = query.where(c.originator_version <= lte)
+        query = query.order_by(c.originator_version.desc() if desc else c.originator_version)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.store.read() as conn:
+            rows = conn.execute(query).all()
+        return [
+            StoredEvent(
+                originator_id=UUID(row[0]),
+                originator_version=row[1],
+                topic=row[2],
+                state=bytes(row[3]),
+            )
+            for row in rows
+        ]
+
+    def select_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> Sequence[Notification]:
+        with self.store.read() as conn:
+            return self.read_notifications(
+                conn, start, limit, stop, topics, inclusive_of_start=inclusive_of_start
+            )
+
+    def read_notifications(
+        self,
+        conn: Connection,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> list[Notification]:
+        c = events.c
+        query = select(c.notification_id, c.originator_id, c.originator_version, c.topic, c.state)
+        if start is not None:
+            query = query.where(
+                c.notification_id >= start if inclusive_of_start else c.notification_id > start
+            )
+        if stop is not None:
+            query = query.where(c.notification_id <= stop)
+        if topics:
+            query = query.where(c.topic.in_(list(topics)))
+        query = query.order_by(c.notification_id).limit(limit)
+        return [
+            Notification(
+                id=row[0],
+                originator_id=UUID(row[1]),
+                originator_version=row[2],
+                topic=row[3],
+                state=bytes(row[4]),
+            )
+            for row in conn.execute(query)
+        ]
+
+    def max_notification_id(self) -> int | None:
+        with self.store.read() as conn:
+            value = conn.execute(_MAX).scalar()
+        return int(value) if value is not None else None
+
+    def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Any:
+        # Projections pull the notification log instead (see docs/architecture.md).
+        raise NotImplementedError("regie projections pull; there is no push subscription")

@@ -1,0 +1,45 @@
+"""The tables that hold history: events and store metadata. Never updated, never deleted.
+
+Read models live in :mod:`ledger.projections.tables` under their own metadata, so
+that a rebuild can drop them without touching anything here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_VERSION = "1"
+
+history = MetaData()
+
+# Gap-free positions assigned by the recorder under a write lock: position n is the
+# n-th event ever stored. SQLite gets INTEGER PRIMARY KEY (the rowid) for speed.
+_position = BigInteger().with_variant(Integer(), "sqlite")
+
+events = Table(
+    "regie_events",
+    history,
+    Column("notification_id", _position, primary_key=True, autoincrement=False),
+    Column("originator_id", String(36), nullable=False),
+    Column("originator_version", Integer, nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("state", LargeBinary, nullable=False),
+    UniqueConstraint("originator_id", "originator_version", name="regie_events_aggregate_seq"),
+)
+
+meta = Table(
+    "regie_meta",
+    history,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -1,0 +1,1 @@
+"""Rules that municipalities may change, as validated TOML data, and the engines over them."""

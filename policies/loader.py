@@ -1,0 +1,139 @@
+"""Load policy files: the shipped defaults, each replaceable by a municipality's own file.
+
+A municipality points ``policy_dir`` (config) or ``REGIE_POLICY_DIR`` at a folder; any
+file there with a default's name replaces that default entirely. Every problem is
+reported with the file, the key path and what is wrong.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ledger.errors import BadInput
+from policies.model import EarlyEnd, OrganisationsFile, RolesFile, Term, WerkprocesFile
+
+DEFAULTS = Path(__file__).parent / "defaults"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class PolicyError(BadInput):
+    """A policy file is missing, unreadable or invalid."""
+
+    def __init__(self, file: Path, key: str, problem: str) -> None:
+        where = f"{file}: {key}: " if key else f"{file}: "
+        super().__init__(f"{where}{problem}")
+        self.file = file
+        self.key = key
+        self.problem = problem
+
+
+def _key_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_file(path: Path, model: type[M]) -> M:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PolicyError(path, "", f"cannot read ({exc.strerror})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(path, "", f"not valid TOML: {exc}") from exc
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise PolicyError(path, _key_path(tuple(first["loc"])), first["msg"]) from exc
+
+
+@dataclass(frozen=True)
+class Policies:
+    organisations: OrganisationsFile
+    roles: RolesFile
+    werkproces: WerkprocesFile
+    sources: dict[str, Path]
+
+    @staticmethod
+    def _keys(terms: list[Term] | list[EarlyEnd]) -> frozenset[str]:
+        return frozenset(t.key for t in terms)
+
+    @cached_property
+    def organisation_keys(self) -> frozenset[str]:
+        return self._keys(self.organisations.organisation)
+
+    @cached_property
+    def role_keys(self) -> frozenset[str]:
+        return self._keys(self.roles.role)
+
+    @cached_property
+    def deciding_bodies(self) -> frozenset[str]:
+        return self._keys(self.werkproces.deciding_body)
+
+    @cached_property
+    def signal_kinds(self) -> frozenset[str]:
+        return self._keys(self.werkproces.signal_kind)
+
+    @cached_property
+    def tracks(self) -> frozenset[str]:
+        return self._keys(self.werkproces.track)
+
+    @cached_property
+    def decision_items(self) -> tuple[str, ...]:
+        return tuple(t.key for t in self.werkproces.decision_item)
+
+    @cached_property
+    def evaluation_criteria(self) -> tuple[str, ...]:
+        return tuple(t.key for t in self.werkproces.evaluation_criterion)
+
+    @cached_property
+    def early_end_after(self) -> dict[str, frozenset[int]]:
+        return {e.key: frozenset(e.after_steps) for e in self.werkproces.early_end}
+
+    def label(self, kind: str, key: str) -> str:
+        terms: dict[str, list[Term]] = {
+            "organisation": list(self.organisations.organisation),
+            "role": list(self.roles.role),
+            "deciding_body": list(self.werkproces.deciding_body),
+            "early_end": list(self.werkproces.early_end),
+            "signal_kind": list(self.werkproces.signal_kind),
+            "track": list(self.werkproces.track),
+            "decision_item": list(self.werkproces.decision_item),
+            "evaluation_criterion": list(self.werkproces.evaluation_criterion),
+        }
+        for term in terms.get(kind, []):
+            if term.key == key:
+                return term.label
+        return key
+
+
+def _pick(name: str, policy_dir: Path | None) -> Path:
+    if policy_dir is not None:
+        if not policy_dir.is_dir():
+            raise PolicyError(policy_dir, "", "policy_dir is not a directory")
+        own = policy_dir / name
+        if own.is_file():
+            return own
+    return DEFAULTS / name
+
+
+def load_policies(policy_dir: Path | None = None) -> Policies:
+    files = {
+        "organisations": _pick("organisations.toml", policy_dir),
+        "roles": _pick("roles.toml", policy_dir),
+        "werkproces": _pick("werkproces.toml", policy_dir),
+    }
+    return Policies(
+        organisations=load_file(files["organisations"], OrganisationsFile),
+        roles=load_file(files["roles"], RolesFile),
+        werkproces=load_file(files["werkproces"], WerkprocesFile),
+        sources=files,
+    )
