@@ -113,7 +113,18 @@ class Queries:
                     .order_by(t.decisions.c.number)
                 ).mappings()
             ]
+            escalations = [
+                dict(r)
+                for r in conn.execute(
+                    select(t.escalations)
+                    .where(t.escalations.c.case_id == key)
+                    .order_by(t.escalations.c.seq)
+                ).mappings()
+            ]
         actions = self.actions(ref)
+        for e in escalations:
+            e.pop("case_id")
+            e["action"] = f"A{e.pop('number')}"
         for d in decisions:
             d["items"] = json.loads(d["items"])
             d.pop("case_id")
@@ -123,6 +134,8 @@ class Queries:
         overview["evaluation"] = json.loads(row["evaluation"]) if row["evaluation"] else None
         overview["step_history"] = steps
         overview["decisions"] = decisions
+        overview["actions"] = actions
+        overview["escalations"] = escalations
         overview["open_actions"] = [a for a in actions if a["status"] == OPEN]
         overview["overdue_actions"] = [
             a for a in actions if a["status"] == OPEN and a["due"] < today

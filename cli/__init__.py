@@ -1,0 +1,1 @@
+"""The `regie` command line: parses, calls ledger/ and policies/, renders. No domain logic."""

@@ -1,0 +1,1 @@
+"""One module per noun; each exposes ``command`` (a click command or group)."""

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from cli import render
+from cli.common import ISO_DATE, Context, echo, emit_json, handle_errors, json_option, pass_ctx
+
+
+@click.group("action")
+def command() -> None:
+    """Add, complete, escalate and list the actions of a plan van aanpak."""
+
+
+@command.command("add")
+@click.argument("case_ref")
+@click.option("--description", required=True, help="What will be done.")
+@click.option("--track", required=True, help="persoon-gezin, groep or locatie.")
+@click.option("--org", "organisation", required=True, help="Responsible organisation.")
+@click.option("--person", required=True, help="Responsible person (function or name).")
+@click.option("--due", type=ISO_DATE, required=True, help="Due date.")
+@json_option
+@pass_ctx
+@handle_errors
+def add(
+    ctx: Context, case_ref: str, description: str, track: str, organisation: str, person: str,
+    due: Any, as_json: bool,
+) -> None:
+    """Add an action to the current plan (steps 5 and 6).
+
+    \b
+    Example:
+      regie action add JG-2026-001 --description 'Gesprek met ouders' --track persoon-gezin \\
+        --org sociaal-wijkteam --person 'Wijkteam Centrum' --due 2027-01-31
+    """
+    from ledger import commands as c
+
+    cmd = c.build(
+        c.AddAction, case=case_ref, description=description, track=track,
+        organisation=organisation, person=person, due=due,
+    )
+    number = ctx.ledger().app.add_action(cmd, ctx.acting())
+    if as_json:
+        emit_json({"case": cmd.case, "action": f"A{number}"})
+    else:
+        echo(f"Added action A{number} to {cmd.case}.")
+
+
+@command.command("done")
+@click.argument("case_ref")
+@click.argument("action_id")
+@click.option("--on", "completed_on", type=ISO_DATE, help="Completion date (default today).")
+@click.option("--note", default="", help="Short note on the result.")
+@json_option
+@pass_ctx
+@handle_errors
+def done(
+    ctx: Context, case_ref: str, action_id: str, completed_on: Any, note: str, as_json: bool
+) -> None:
+    """Mark an open action as completed.
+
+    \b
+    Example:
+      regie action done JG-2026-001 A2 --note 'Inloop draait sinds januari'
+    """
+    from ledger import commands as c
+
+    cmd = c.build(
+        c.CompleteAction, case=case_ref, number=c.parse_action_number(action_id),
+        completed_on=completed_on, note=note,
+    )
+    ctx.ledger().app.complete_action(cmd, ctx.acting())
+    if as_json:
+        emit_json({"case": cmd.case, "action": f"A{cmd.number}", "status": "afgerond"})
+    else:
+        echo(f"Action A{cmd.number} of {cmd.case} is done.")
+
+
+@command.command("escalate")
+@click.argument("case_ref")
+@click.argument("action_id")
+@click.option("--to", "escalated_to", required=True,
+              help="To whom: the partner's line manager, then the burgemeester.")
+@click.option("--reason", required=True, help="Which agreement was not kept.")
+@click.option("--on", "escalated_on", type=ISO_DATE, help="Date (default today).")
+@json_option
+@pass_ctx
+@handle_errors
+def escalate(
+    ctx: Context, case_ref: str, action_id: str, escalated_to: str, reason: str,
+    escalated_on: Any, as_json: bool,
+) -> None:
+    """Escalate an action whose agreement was not kept (step 6).
+
+    \b
+    Example:
+      regie action escalate JG-2026-001 A3 --to 'Teamchef politie' \\
+        --reason 'Afgesproken extra surveillance niet uitgevoerd'
+    """
+    from ledger import commands as c
+
+    cmd = c.build(
+        c.EscalateAction, case=case_ref, number=c.parse_action_number(action_id),
+        escalated_to=escalated_to, reason=reason, escalated_on=escalated_on,
+    )
+    ctx.ledger().app.escalate_action(cmd, ctx.acting())
+    if as_json:
+        emit_json({"case": cmd.case, "action": f"A{cmd.number}", "escalated_to": cmd.escalated_to})
+    else:
+        echo(f"Escalated action A{cmd.number} of {cmd.case} to {cmd.escalated_to}.")
+
+
+@command.command("list")
+@click.argument("case_ref", required=False)
+@click.option("--status", type=click.Choice(["open", "afgerond", "vervallen", "overgedragen"]),
+              help="Only actions with this status.")
+@click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
+@json_option
+@pass_ctx
+@handle_errors
+def list_(
+    ctx: Context, case_ref: str | None, status: str | None, overdue: bool, as_json: bool
+) -> None:
+    """List actions of one case or all cases; --overdue for what is late.
+
+    \b
+    Example:
+      regie action list --overdue
+    """
+    rows = ctx.ledger().queries.actions(case_ref.upper() if case_ref else None, status, overdue)
+    if as_json:
+        emit_json(rows)
+    else:
+        render.actions(rows)

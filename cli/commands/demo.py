@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import click
+
+from cli import render
+from cli.common import Context, echo, emit_json, handle_errors, json_option, pass_ctx
+
+
+@click.command("demo")
+@click.option("--db", "db_path", metavar="PATH",
+              help="Write the demo into a new SQLite ledger at PATH instead of the configured one.")
+@json_option
+@pass_ctx
+@handle_errors
+def command(ctx: Context, db_path: str | None, as_json: bool) -> None:
+    """Write a synthetic scenario into a new ledger and show its overview.
+
+    A group is walked from signals through step 7, with a loop from step 6 back to
+    step 5 and an escalation. Everyone in it is fictitious. The configured ledger is
+    used when it does not exist yet or is empty; otherwise pass --db.
+
+    \b
+    Example:
+      regie demo
+      regie demo --db /tmp/demo.sqlite
+    """
+    from ledger import demo
+    from ledger.render import safe_url
+
+    if db_path:
+        ctx.db_option = db_path
+        ctx._settings = None
+    ledger = ctx.ledger(require_initialised=False)
+    ref = demo.run(ledger)
+    overview = ledger.queries.case_overview(ref)
+    url = ctx.settings.database_url
+    if as_json:
+        emit_json({"database": safe_url(url), "case": ref, "overview": overview})
+        return
+    render.case_overview(overview)
+    where = f"--db {db_path} " if db_path else ""
+    echo("")
+    echo(f"Demo ledger: {safe_url(url)}")
+    echo("Explore it as the demo's regisseur:")
+    echo(f"  export REGIE_ACTOR={demo.DEMO_ACTOR}")
+    echo(f"  regie {where}case list")
+    echo(f"  regie {where}plan show {ref}")
+    echo(f"  regie {where}action list {ref}")

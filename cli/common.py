@@ -1,0 +1,156 @@
+"""Shared plumbing: the context object, shared options, error mapping and rendering.
+
+Kept import-light (click only) so that `regie --help` starts fast; the ledger is
+imported when a command actually runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from ledger.bootstrap import Ledger
+    from ledger.config import Settings
+    from ledger.domain.acting import Acting
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Context:
+    """Lazily opens the ledger the command needs, once."""
+
+    def __init__(self, db: str | None, role: str | None) -> None:
+        self.db_option = db
+        self.role_option = role
+        self._settings: Settings | None = None
+        self._ledger: Ledger | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from ledger.config import database_url_from_option, load_settings
+
+            settings = load_settings()
+            if self.db_option:
+                settings = settings.with_database(database_url_from_option(self.db_option))
+            self._settings = settings
+        return self._settings
+
+    def ledger(self, *, require_initialised: bool = True) -> Ledger:
+        if self._ledger is None:
+            from ledger.bootstrap import open_ledger
+
+            self._ledger = open_ledger(
+                self.settings.database_url,
+                policy_dir=self.settings.policy_dir,
+                require_initialised=require_initialised,
+            )
+        return self._ledger
+
+    def acting(self) -> Acting:
+        settings = self.settings
+        return self.ledger().app.acting(settings.actor, self.role_option or settings.role)
+
+    def close(self) -> None:
+        if self._ledger is not None:
+            self._ledger.close()
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def handle_errors(func: F) -> F:
+    """Map the ledger's errors to one line on stderr and the documented exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ledger.errors import RegieError
+
+        try:
+            return func(*args, **kwargs)
+        except RegieError as exc:
+            click.echo(f"Error: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException:
+            raise
+        except (KeyboardInterrupt, click.Abort):
+            click.echo("Aborted; nothing was written by the interrupted command.", err=True)
+            sys.exit(1)
+        except Exception as exc:  # noqa: BLE001 - last line of defence, no traceback
+            if os.environ.get("REGIE_DEBUG"):
+                raise
+            # The type only: a message could carry data we must not print.
+            click.echo(
+                f"Error: internal error ({type(exc).__name__}); nothing further was written. "
+                "Run again with REGIE_DEBUG=1 for details.",
+                err=True,
+            )
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def json_option(func: F) -> F:
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text."
+    )(func)
+
+
+class IsoDate(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"'{value}' is not an ISO 8601 date such as 2026-11-22", param, ctx)
+
+
+ISO_DATE = IsoDate()
+
+
+def key_values(values: Sequence[str], what: str) -> dict[str, str]:
+    """Parse repeated KEY=TEXT options."""
+    out: dict[str, str] = {}
+    for item in values:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"'{item}' must look like KEY=TEXT", param_hint=what)
+        out[key.strip()] = text.strip()
+    return out
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def echo(message: str) -> None:
+    click.echo(message)
+
+
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        out.add_column(column, overflow="fold")
+    count = 0
+    for row in rows:
+        out.add_row(*("" if v is None else str(v) for v in row))
+        count += 1
+    console = Console()
+    if count == 0:
+        console.print(f"{title + ': ' if title else ''}nothing to show")
+    else:
+        console.print(out)

@@ -1,0 +1,55 @@
+"""Entry point: `regie <noun> <verb>`."""
+
+from __future__ import annotations
+
+import click
+
+from cli.commands import action, actor, case, decision, demo, init, plan, projections, signal, step
+from cli.common import Context
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--db",
+    metavar="PATH|URL",
+    help="Ledger to use: a SQLite file path or a database URL (default: REGIE_DATABASE_URL, "
+    "the config file, or the SQLite file in your data directory).",
+)
+@click.option(
+    "--as",
+    "role",
+    metavar="ROLE",
+    help="Act in this role (default: REGIE_ROLE, the config file, or your first role).",
+)
+@click.version_option(package_name="regie", prog_name="regie")
+@click.pass_context
+def regie(ctx: click.Context, db: str | None, role: str | None) -> None:
+    """regie: the audit-first ledger of the aanpak problematische jeugdgroepen.
+
+    Records every signal, decision, step transition and action of a groepsaanpak
+    along the 7-stappenmodel as an immutable event.
+
+    \b
+    Example:
+      regie demo                       # a synthetic case, walked through all 7 steps
+      export REGIE_ACTOR=regisseur-demo
+      regie case list
+      regie case show JG-2026-001
+
+    Exit codes: 0 ok, 1 refused by a domain rule, 2 bad input.
+    """
+    context = Context(db, role)
+    ctx.obj = context
+    ctx.call_on_close(context.close)
+
+
+for module in (init, demo, actor, case, signal, step, decision, plan, action, projections):
+    regie.add_command(module.command)
+
+
+def main() -> None:
+    regie(prog_name="regie")
+
+
+if __name__ == "__main__":
+    main()

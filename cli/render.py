@@ -1,0 +1,75 @@
+"""Human renderings of read models that more than one command prints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cli.common import table
+
+
+def case_overview(o: dict[str, Any]) -> None:
+    from rich.console import Console
+
+    from ledger.render import step_label
+
+    console = Console()
+    status = o["status"]
+    header = (
+        f"[bold]{o['ref']}[/bold]  {o['working_name']}  ({o['municipality']}, {o['area']})\n"
+        f"Status: {status}   Stap: {step_label(o['step'])}"
+        + ("  (stappen 4 en 5 samengevoegd)" if o["merged_4_5"] else "")
+        + f"\nUitvoeringscoördinator: {o['coordinator'] or '— (nog niet aangewezen)'}"
+        f"   Geopend: {o['opened_on']} door {o['opened_by']}"
+        f"\nSignalen: {o['signal_count']}   Plan van aanpak: "
+        + (f"versie {o['plan_version']}" if o["plan_version"] else "—")
+    )
+    if o.get("ended_outcome"):
+        header += f"\nBeëindigd op {o['ended_on']}: {o['ended_outcome']}"
+    if o.get("closed_on"):
+        header += (
+            f"\nAfgesloten op {o['closed_on']}; doelen bereikt: {o['goals_reached']}; "
+            f"bewaartermijn: {o['bewaartermijn']}"
+        )
+    console.print(header)
+    table(
+        "Stappen",
+        ["datum", "soort", "van", "naar", "orgaan", "wie", "reden"],
+        (
+            (s["decided_on"], s["kind"], s["from_step"], s["to_step"] or s["outcome"], s["body"],
+             s["actor"], s["reason"])
+            for s in o["step_history"]
+        ),
+    )
+    table(
+        "Besluiten (stap 4)",
+        ["#", "datum", "uitkomst", "orgaan", "toelichting"],
+        (
+            (d["number"], d["decided_on"], d["outcome"], d["body"],
+             "; ".join(f"{k}: {v}" for k, v in d["items"].items()) or d["motivation"])
+            for d in o["decisions"]
+        ),
+    )
+    actions(o["actions"], title="Acties")
+    table(
+        "Escalaties",
+        ["datum", "actie", "naar", "reden", "wie"],
+        ((e["escalated_on"], e["action"], e["escalated_to"], e["reason"], e["actor"])
+         for e in o["escalations"]),
+    )
+    if o["overdue_actions"]:
+        console.print(
+            "[bold red]Over tijd:[/bold red] "
+            + ", ".join(f"A{a['number']} (uiterlijk {a['due']})" for a in o["overdue_actions"])
+        )
+
+
+def actions(rows: list[dict[str, Any]], title: str = "Acties") -> None:
+    table(
+        title,
+        ["case", "id", "actie", "spoor", "organisatie", "persoon", "uiterlijk", "status", "escalaties"],
+        (
+            (a["ref"], a["id"], a["description"], a["track"], a["organisation"], a["person"],
+             a["due"] + (" (over tijd)" if a["overdue"] else ""), a["status"], a["escalations"])
+            for a in rows
+        ),
+    )

@@ -1,0 +1,188 @@
+"""A realistic, synthetic scenario: one group walked from signals to closure at step 7.
+
+All people are obviously fictitious ("Demo ..."); dates are relative to today so that the
+scenario is always in the past. Later capabilities extend this scenario.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ledger import commands as c
+from ledger.bootstrap import Ledger
+from ledger.errors import Refused
+
+DEMO_ACTOR = "regisseur-demo"
+
+ACTORS = [
+    ("beheer-demo", "Demo Beheerder", "gemeente", ["administrator"]),
+    ("regisseur-demo", "Demo Regisseur", "gemeente", ["regisseur"]),
+    ("uc-demo", "Demo Uitvoeringscoordinator", "gemeente", ["uitvoeringscoordinator"]),
+    ("wijkagent-demo", "Demo Wijkagent", "politie", ["partner-contact"]),
+    ("jongerenwerk-demo", "Demo Jongerenwerker", "jongerenwerk", ["partner-contact"]),
+    ("privacy-demo", "Demo Privacy Officer", "gemeente", ["privacy-officer"]),
+]
+
+
+def ensure_empty(ledger: Ledger) -> None:
+    if ledger.store.exists() and (ledger.app.recorder.max_notification_id() or 0) > 0:
+        raise Refused(
+            "demo.new-ledger",
+            "this ledger already holds events; run the demo on a new one with --db demo.sqlite",
+        )
+
+
+def run(ledger: Ledger) -> str:
+    """Write the scenario; returns the case reference."""
+    ensure_empty(ledger)
+    ledger.initialise()
+    app = ledger.app
+    today = ledger.app.clock()
+
+    def day(offset: int) -> date:
+        return today - timedelta(days=offset)
+
+    admin = None
+    for handle, name, org, roles in ACTORS:
+        actor = app.register_actor(
+            c.build(c.RegisterActor, handle=handle, display_name=name, organisation=org, roles=roles),
+            admin,
+        )
+        admin = admin or actor.acting_as("administrator")
+    regisseur = app.acting("regisseur-demo")
+    uc = app.acting("uc-demo")
+    agent = app.acting("wijkagent-demo")
+    jw = app.acting("jongerenwerk-demo")
+
+    ref = app.open_case(
+        c.build(c.OpenCase, working_name="Groep Stationsplein", municipality="Voorbeeldstad",
+                area="Centrum", opened_on=day(240)),
+        regisseur,
+    ).ref
+    signals = [
+        (agent, 238, "overlast", "Stationsplein", "politie", "wijkagent",
+         "Groep van ca. 12 jongeren hangt 's avonds bij de fietsenstalling; intimiderend gedrag."),
+        (regisseur, 236, "schoolverzuim", "Wijk Centrum", "gemeente", "leerplichtambtenaar",
+         "Toename verzuim bij leerlingen die tot dezelfde groep lijken te behoren."),
+        (jw, 232, "online-oproep", "Sociale media", "jongerenwerk", "jongerenwerker",
+         "Online oproep tot treffen met een groep uit een andere wijk."),
+    ]
+    for by, ago, kind, location, org, role, text in signals:
+        app.record_signal(
+            c.build(c.RecordSignal, case=ref, observed_on=day(ago), kind=kind, location=location,
+                    source_org=org, source_role=role, text=text),
+            by,
+        )
+
+    def advance(ago: int, body: str, reason: str, merge: bool = False) -> None:
+        app.advance(c.build(c.Advance, case=ref, body=body, reason=reason, decided_on=day(ago),
+                            merge_4_5=merge), regisseur)
+
+    advance(230, "regulier-overleg", "Signalen van drie partners wijzen op dezelfde groep.")
+    app.designate_coordinator(c.build(c.Designate, case=ref, coordinator="uc-demo",
+                                      decided_on=day(229)), regisseur)
+    advance(215, "ketenoverleg", "Problematische jeugdgroep vastgesteld; integraal beeld nodig.")
+    app.set_plan(
+        c.build(c.SetPlan, case=ref,
+                goals=["Overlast op het Stationsplein binnen zes maanden halveren"],
+                tracks=[{"kind": "groep", "description": "Groepsgerichte aanpak"}],
+                actions=[]),
+        uc,
+    )
+    advance(205, "ketenoverleg", "Integraal beeld en conceptplan gereed.")
+    app.record_decision(
+        c.build(c.RecordDecision, case=ref, outcome="geprioriteerd", body="driehoek",
+                decided_on=day(200),
+                items={
+                    "doelen-en-kaders": "Overlast halveren binnen 6 maanden; maximaal 300 uur inzet",
+                    "sturing": "Driehoek; escalatie via de burgemeester",
+                    "informeermomenten": "Maandelijks in het ketenoverleg",
+                    "strafrechtelijk-traject": "Geen lopend onderzoek; OM sluit aan bij overleg",
+                    "externe-communicatie": "Woordvoering gemeente",
+                }),
+        regisseur,
+    )
+    advance(199, "driehoek", "Groep geprioriteerd; plan van aanpak uitwerken.")
+    actions = [
+        ("Extra toezicht op vrijdag- en zaterdagavond", "locatie", "politie", "Wijkagent Centrum", 150),
+        ("Wekelijkse inloop op het plein", "groep", "jongerenwerk", "Jongerenwerker Centrum", 170),
+        ("Huisbezoeken bij de gezinnen", "persoon-gezin", "sociaal-wijkteam", "Wijkteam Centrum", 120),
+        ("Verzuimgesprekken met de scholen", "persoon-gezin", "gemeente", "Leerplicht", 140),
+    ]
+    app.set_plan(
+        c.build(c.SetPlan, case=ref,
+                goals=["Overlast op het Stationsplein binnen zes maanden halveren",
+                       "Verzuim van de betrokken jongeren terug naar schoolgemiddelde"],
+                tracks=[{"kind": "groep", "description": "Groepsgerichte aanpak"},
+                        {"kind": "persoon-gezin", "description": "Individuele trajecten"},
+                        {"kind": "locatie", "description": "Toezicht Stationsplein"}],
+                actions=[{"description": d, "track": t, "organisation": o, "person": p,
+                          "due": day(200 - due_in)}
+                         for d, t, o, p, due_in in actions]),
+        uc,
+    )
+    advance(190, "ketenoverleg", "Plan van aanpak vastgesteld.")
+    app.complete_action(c.build(c.CompleteAction, case=ref, number=2, completed_on=day(60),
+                                note="Inloop loopt; opkomst wisselend"), uc)
+    app.escalate_action(
+        c.build(c.EscalateAction, case=ref, number=1, escalated_to="Teamchef politie Centrum",
+                reason="Afgesproken extra toezicht drie weekenden niet uitgevoerd",
+                escalated_on=day(45)),
+        uc,
+    )
+    app.record_signal(
+        c.build(c.RecordSignal, case=ref, observed_on=day(40), kind="intimidatie",
+                location="Winkelcentrum Centrum", source_org="gemeente", source_role="boa",
+                text="Groep verplaatst zich naar het winkelcentrum."),
+        regisseur,
+    )
+    app.step_back(c.build(c.StepBack, case=ref, to_step=5, body="ketenoverleg",
+                          reason="Verplaatsing naar winkelcentrum: plan bijstellen",
+                          decided_on=day(38)), regisseur)
+    app.set_plan(
+        c.build(c.SetPlan, case=ref,
+                goals=["Overlast op het Stationsplein en in het winkelcentrum halveren",
+                       "Verzuim van de betrokken jongeren terug naar schoolgemiddelde"],
+                tracks=[{"kind": "groep", "description": "Groepsgerichte aanpak"},
+                        {"kind": "persoon-gezin", "description": "Individuele trajecten"},
+                        {"kind": "locatie", "description": "Toezicht Stationsplein en winkelcentrum"}],
+                actions=[
+                    {"number": 1, "description": "Extra toezicht Stationsplein en winkelcentrum",
+                     "track": "locatie", "organisation": "politie", "person": "Wijkagent Centrum",
+                     "due": day(10)},
+                    {"number": 3, "description": "Huisbezoeken bij de gezinnen",
+                     "track": "persoon-gezin", "organisation": "sociaal-wijkteam",
+                     "person": "Wijkteam Centrum", "due": day(-30)},
+                    {"number": 4, "description": "Verzuimgesprekken met de scholen",
+                     "track": "persoon-gezin", "organisation": "gemeente", "person": "Leerplicht",
+                     "due": day(20)},
+                    {"description": "Afspraken met winkeliersvereniging", "track": "locatie",
+                     "organisation": "gemeente", "person": "Gebiedsregisseur Centrum",
+                     "due": day(15)},
+                ]),
+        uc,
+    )
+    advance(36, "ketenoverleg", "Bijgesteld plan vastgesteld.")
+    app.complete_action(c.build(c.CompleteAction, case=ref, number=1, completed_on=day(12)), uc)
+    app.complete_action(c.build(c.CompleteAction, case=ref, number=4, completed_on=day(18)), uc)
+    app.complete_action(c.build(c.CompleteAction, case=ref, number=5, completed_on=day(14)), uc)
+    advance(7, "ketenoverleg", "Doelen grotendeels bereikt; afschalen.")
+    app.close_case(
+        c.build(c.CloseCase, case=ref, goals_reached="deels",
+                goals_assessment="Overlast fors afgenomen; verzuim nog boven gemiddelde.",
+                handover={3: {"organisation": "sociaal-wijkteam",
+                              "note": "Begeleiding gezinnen loopt door in regulier wijkteam"}},
+                bewaartermijn="P2Y",
+                evaluation={
+                    "rolverdeling": "Duidelijk na aanwijzing uitvoeringscoordinator",
+                    "informatieoverdracht": "Signalen snel gedeeld; terugkoppeling school traag",
+                    "inzet": "Circa 260 uur, binnen kader",
+                    "effectiviteit": "Overlast gehalveerd",
+                    "snelheid": "Verplaatsing binnen twee weken opgepakt",
+                    "looptijd": "Begroot 6 maanden, gerealiseerd 7,5 maand",
+                    "knelpunten": "Escalatie toezicht nodig geweest",
+                },
+                closed_on=day(6)),
+        regisseur,
+    )
+    return ref

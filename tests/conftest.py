@@ -1,0 +1,170 @@
+"""Shared fixtures: every database test runs on SQLite and on a real PostgreSQL server.
+
+* ``database_url`` (params ``sqlite`` / ``postgres``): a fresh, empty database per test:
+  a file under ``tmp_path``, or a new schema on the session's PostgreSQL server selected
+  through libpq ``options=-csearch_path=...`` and dropped afterwards.
+* ``fresh_database_url(kind)``: the same as a context manager, for ``@given`` tests
+  (one database per example); pair it with the session-scoped ``database_kind`` fixture.
+* ``ledger``: ``open_ledger(database_url)`` initialised, with the fixed ``clock``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+from uuid import uuid4
+
+import psycopg
+import pytest
+from hypothesis import HealthCheck, settings
+from psycopg import sql
+
+from tests import pg_server
+
+if TYPE_CHECKING:
+    from ledger.bootstrap import Ledger
+
+DATABASE_KINDS = ("sqlite", "postgres")
+DROP_LOCK_TIMEOUT = "10s"
+
+settings.register_profile(
+    "ci",
+    deadline=None,
+    max_examples=50,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples=10)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def _kind_params() -> list[object]:
+    return [
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+
+
+# -- the PostgreSQL server -----------------------------------------------------------
+
+
+def _server_url() -> str:
+    try:
+        return pg_server.server_url()
+    except pg_server.PostgresUnavailable as exc:
+        pytest.fail(f"test PostgreSQL server unavailable: {exc}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """URL of the session's PostgreSQL server (the ``postgres`` superuser database)."""
+    yield _server_url()
+    pg_server.stop()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if pg_server.startup_report:
+        terminalreporter.write_line(pg_server.startup_report)
+
+
+# -- fresh databases -----------------------------------------------------------------
+
+
+@contextmanager
+def _fresh_postgres(server_url: str) -> Iterator[str]:
+    schema = f"t_{uuid4().hex}"
+    with psycopg.connect(pg_server.admin_conninfo(server_url), autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    try:
+        yield pg_server.schema_url(server_url, schema)
+    finally:
+        with psycopg.connect(pg_server.admin_conninfo(server_url), autocommit=True) as admin:
+            admin.execute(sql.SQL("SET lock_timeout = {}").format(DROP_LOCK_TIMEOUT))
+            try:
+                admin.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+            except psycopg.errors.LockNotAvailable:
+                pytest.fail(
+                    f"could not drop test schema {schema}: a connection still holds an open "
+                    "transaction on it; close or dispose every Store/Ledger the test opened",
+                    pytrace=False,
+                )
+
+
+@contextmanager
+def fresh_database_url(kind: str) -> Iterator[str]:
+    """A URL for a new, empty database of ``kind`` ("sqlite" or "postgres"), removed after.
+
+    For ``@given`` tests, which see one function-scoped fixture value for all examples::
+
+        @given(st.integers())
+        def test_something(database_kind: str, n: int) -> None:
+            with fresh_database_url(database_kind) as url, closing(Store(url)) ...
+    """
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="regie-test-") as directory:
+            yield f"sqlite:///{directory}/ledger.sqlite"
+    elif kind == "postgres":
+        with _fresh_postgres(_server_url()) as url:
+            yield url
+    else:
+        raise ValueError(f"unknown database kind {kind!r}; use one of {DATABASE_KINDS}")
+
+
+@pytest.fixture(scope="session", params=_kind_params())
+def database_kind(request: pytest.FixtureRequest) -> str:
+    """"sqlite" or "postgres" (session-scoped, so usable with ``@given``)."""
+    kind: str = request.param
+    if kind == "postgres":
+        request.getfixturevalue("postgres_server_url")
+    return kind
+
+
+@pytest.fixture(params=_kind_params())
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database for this test: SQLite file or PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/ledger.sqlite"
+    else:
+        with _fresh_postgres(request.getfixturevalue("postgres_server_url")) as url:
+            yield url
+
+
+# -- the ledger ----------------------------------------------------------------------
+
+
+class FixedClock:
+    """A clock that stands still until told otherwise; pass it as ``clock=``."""
+
+    def __init__(self, today: date = date(2026, 11, 22)) -> None:
+        self.today = today
+
+    def __call__(self) -> date:
+        return self.today
+
+    def advance(self, days: int = 1) -> date:
+        self.today += timedelta(days=days)
+        return self.today
+
+    def set(self, today: date) -> None:
+        self.today = today
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def ledger(database_url: str, clock: FixedClock) -> Iterator[Ledger]:
+    from ledger.bootstrap import open_ledger
+
+    opened = open_ledger(database_url, require_initialised=False, clock=clock)
+    try:
+        opened.initialise()
+        yield opened
+    finally:
+        opened.close()
