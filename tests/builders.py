@@ -1,0 +1,113 @@
+"""Synthetic actors and command builders shared by the tests. Nobody here is real."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ledger import commands as c
+from ledger.bootstrap import Ledger
+from ledger.domain.acting import Acting
+
+ADMIN = "beheer-test"
+REGISSEUR = "regisseur-test"
+UC = "uc-test"
+
+
+def seed_actors(ledger: Ledger) -> Acting:
+    """An administrator, a regisseur and an uitvoeringscoördinator; returns the regisseur."""
+    app = ledger.app
+    app.register_actor(
+        c.build(c.RegisterActor, handle=ADMIN, display_name="Test Beheerder",
+                organisation="gemeente", roles=["administrator"]),
+        None,
+    )
+    admin = app.acting(ADMIN)
+    app.register_actor(
+        c.build(c.RegisterActor, handle=REGISSEUR, display_name="Test Regisseur",
+                organisation="gemeente", roles=["regisseur", "uitvoeringscoordinator"]),
+        admin,
+    )
+    app.register_actor(
+        c.build(c.RegisterActor, handle=UC, display_name="Test Coordinator",
+                organisation="politie", roles=["uitvoeringscoordinator"]),
+        admin,
+    )
+    return app.acting(REGISSEUR, "regisseur")
+
+
+def open_case(ledger: Ledger, by: Acting, name: str = "Groep Testplein") -> str:
+    cmd = c.build(c.OpenCase, working_name=name, municipality="Teststad", area="Noord")
+    return ledger.app.open_case(cmd, by).ref
+
+
+def signal(ref: str, **overrides: Any) -> c.RecordSignal:
+    values: dict[str, Any] = dict(
+        case=ref, kind="overlast", location="Testplein", source_org="politie",
+        source_role="wijkagent", text="Groep van ca. 8 jongeren",
+    )
+    values.update(overrides)
+    return c.build(c.RecordSignal, **values)
+
+
+def advance(ref: str, merge: bool = False) -> c.Advance:
+    return c.build(c.Advance, case=ref, body="ketenoverleg", reason="besproken", merge_4_5=merge)
+
+
+def decision(ref: str, outcome: str = "geprioriteerd", **overrides: Any) -> c.RecordDecision:
+    items = {
+        "doelen-en-kaders": "Overlast halveren", "sturing": "Driehoek",
+        "informeermomenten": "Maandelijks", "strafrechtelijk-traject": "Geen",
+        "externe-communicatie": "Gemeente",
+    }
+    values: dict[str, Any] = dict(case=ref, outcome=outcome, items=items, motivation="omdat",
+                                  body="driehoek")
+    values.update(overrides)
+    return c.build(c.RecordDecision, **values)
+
+
+def plan(ref: str, actions: int = 1, due: date = date(2027, 1, 15)) -> c.SetPlan:
+    return c.build(
+        c.SetPlan, case=ref, goals=["Overlast halveren"],
+        tracks=[{"kind": "groep", "description": "Groepsaanpak"}],
+        actions=[
+            {"description": f"Actie {i}", "track": "groep", "organisation": "jongerenwerk",
+             "person": "Jongerenwerker Test", "due": due}
+            for i in range(actions)
+        ],
+    )
+
+
+EVALUATION = {
+    "rolverdeling": "helder", "informatieoverdracht": "goed", "inzet": "200 uur",
+    "effectiviteit": "goed", "snelheid": "snel", "looptijd": "zoals begroot",
+    "knelpunten": "geen",
+}
+
+
+def close(ref: str, handover: dict[int, dict[str, str]] | None = None,
+          bewaartermijn: str = "P2Y") -> c.CloseCase:
+    return c.build(
+        c.CloseCase, case=ref, goals_reached="ja", goals_assessment="bereikt",
+        handover=handover or {}, bewaartermijn=bewaartermijn, evaluation=EVALUATION,
+    )
+
+
+def walk_to_step(ledger: Ledger, by: Acting, ref: str, step: int) -> None:
+    app = ledger.app
+    if step >= 2:
+        app.record_signal(signal(ref), by)
+        app.advance(advance(ref), by)
+    if step >= 3:
+        app.designate_coordinator(c.build(c.Designate, case=ref, coordinator=UC), by)
+        app.advance(advance(ref), by)
+    if step >= 4:
+        app.advance(advance(ref), by)
+    if step >= 5:
+        app.record_decision(decision(ref), by)
+        app.advance(advance(ref), by)
+    if step >= 6:
+        app.set_plan(plan(ref, actions=2), by)
+        app.advance(advance(ref), by)
+    if step >= 7:
+        app.advance(advance(ref), by)
