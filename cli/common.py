@@ -84,7 +84,7 @@ def handle_errors(func: F) -> F:
         except (KeyboardInterrupt, click.Abort):
             click.echo("Aborted; nothing was written by the interrupted command.", err=True)
             sys.exit(1)
-        except Exception as exc:  # noqa: BLE001 - last line of defence, no traceback
+        except Exception as exc:
             if os.environ.get("REGIE_DEBUG"):
                 raise
             # The type only: a message could carry data we must not print.
@@ -104,7 +104,7 @@ def json_option(func: F) -> F:
     )(func)
 
 
-class IsoDate(click.ParamType):
+class IsoDate(click.ParamType[date, Any]):
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:

@@ -35,8 +35,15 @@ def case_overview(o: dict[str, Any]) -> None:
         "Stappen",
         ["datum", "soort", "van", "naar", "orgaan", "wie", "reden"],
         (
-            (s["decided_on"], s["kind"], s["from_step"], s["to_step"] or s["outcome"], s["body"],
-             s["actor"], s["reason"])
+            (
+                s["decided_on"],
+                s["kind"],
+                s["from_step"],
+                s["to_step"] or s["outcome"],
+                s["body"],
+                s["actor"],
+                s["reason"],
+            )
             for s in o["step_history"]
         ),
     )
@@ -44,8 +51,13 @@ def case_overview(o: dict[str, Any]) -> None:
         "Besluiten (stap 4)",
         ["#", "datum", "uitkomst", "orgaan", "toelichting"],
         (
-            (d["number"], d["decided_on"], d["outcome"], d["body"],
-             "; ".join(f"{k}: {v}" for k, v in d["items"].items()) or d["motivation"])
+            (
+                d["number"],
+                d["decided_on"],
+                d["outcome"],
+                d["body"],
+                "; ".join(f"{k}: {v}" for k, v in d["items"].items()) or d["motivation"],
+            )
             for d in o["decisions"]
         ),
     )
@@ -53,8 +65,10 @@ def case_overview(o: dict[str, Any]) -> None:
     table(
         "Escalaties",
         ["datum", "actie", "naar", "reden", "wie"],
-        ((e["escalated_on"], e["action"], e["escalated_to"], e["reason"], e["actor"])
-         for e in o["escalations"]),
+        (
+            (e["escalated_on"], e["action"], e["escalated_to"], e["reason"], e["actor"])
+            for e in o["escalations"]
+        ),
     )
     if o["overdue_actions"]:
         console.print(
@@ -66,10 +80,29 @@ def case_overview(o: dict[str, Any]) -> None:
 def actions(rows: list[dict[str, Any]], title: str = "Acties") -> None:
     table(
         title,
-        ["case", "id", "actie", "spoor", "organisatie", "persoon", "uiterlijk", "status", "escalaties"],
+        [
+            "case",
+            "id",
+            "actie",
+            "spoor",
+            "organisatie",
+            "persoon",
+            "uiterlijk",
+            "status",
+            "escalaties",
+        ],
         (
-            (a["ref"], a["id"], a["description"], a["track"], a["organisation"], a["person"],
-             a["due"] + (" (over tijd)" if a["overdue"] else ""), a["status"], a["escalations"])
+            (
+                a["ref"],
+                a["id"],
+                a["description"],
+                a["track"],
+                a["organisation"],
+                a["person"],
+                a["due"] + (" (over tijd)" if a["overdue"] else ""),
+                a["status"],
+                a["escalations"],
+            )
             for a in rows
         ),
     )

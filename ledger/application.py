@@ -43,7 +43,9 @@ class Regie(Application[UUID]):
         self.policies = policies
         self.clock = clock
         self._case_counter = case_counter
-        super().__init__(env={"AGGREGATE_CACHE_MAXSIZE": "500", "PERSISTENCE_MODULE": "eventsourcing.popo"})
+        super().__init__(
+            env={"AGGREGATE_CACHE_MAXSIZE": "500", "PERSISTENCE_MODULE": "eventsourcing.popo"}
+        )
 
     def construct_recorder(self) -> SqlRecorder:
         return SqlRecorder(self._store)
@@ -78,7 +80,7 @@ class Regie(Application[UUID]):
 
     def case(self, ref: str) -> Case:
         try:
-            aggregate = self.repository.get(case_id(ref))
+            aggregate: object = self.repository.get(case_id(ref))
         except AggregateNotFoundError:
             raise NotFound(f"there is no case {ref}; see `regie case list`") from None
         assert isinstance(aggregate, Case)
@@ -86,7 +88,7 @@ class Regie(Application[UUID]):
 
     def actor(self, handle: str) -> Actor:
         try:
-            aggregate = self.repository.get(actor_id(handle))
+            aggregate: object = self.repository.get(actor_id(handle))
         except AggregateNotFoundError:
             raise NotFound(f"there is no actor '{handle}'; see `regie actor list`") from None
         assert isinstance(aggregate, Actor)
@@ -101,20 +103,22 @@ class Regie(Application[UUID]):
         """The current actor, refused when unknown, deactivated or not holding ``role``."""
         if not handle:
             raise Unauthorised(
-                "no current actor: set REGIE_ACTOR=<actor id> or `actor = \"<id>\"` in the "
+                'no current actor: set REGIE_ACTOR=<actor id> or `actor = "<id>"` in the '
                 "config file (see `regie actor list`)"
             )
         try:
             actor = self.actor(handle.lower())
         except NotFound:
             raise Unauthorised(
-                f"unknown actor '{handle}'; an administrator registers actors with `regie actor add`"
+                f"unknown actor '{handle}'; an administrator registers actors "
+                "with `regie actor add`"
             ) from None
         if not actor.active:
             raise Unauthorised(f"actor '{actor.handle}' is deactivated and cannot act")
         if role is not None and role not in actor.roles:
             raise Unauthorised(
-                f"actor '{actor.handle}' does not hold role '{role}' (holds: {', '.join(actor.roles)})"
+                f"actor '{actor.handle}' does not hold role '{role}' "
+                f"(holds: {', '.join(actor.roles)})"
             )
         return actor.acting_as(role)
 
@@ -128,15 +132,11 @@ class Regie(Application[UUID]):
         if actor_id(cmd.handle) in self.repository:
             raise rules.ACTOR_EXISTS.refuse(f"an actor '{cmd.handle}' already exists")
         bootstrap = by is None
-        if bootstrap:
+        if by is None:
             if self.has_actors():
                 raise Unauthorised("only a registered actor can register others; set REGIE_ACTOR")
             if "administrator" not in cmd.roles:
-                raise rules.Rule(
-                    "actor.bootstrap-administrator",
-                    "the first actor must hold the administrator role",
-                    "—",
-                ).refuse()
+                raise rules.BOOTSTRAP_ADMIN.refuse()
             by = Acting(cmd.handle, "administrator", cmd.organisation)
         actor = Actor(
             handle=cmd.handle,
@@ -227,7 +227,9 @@ class Regie(Application[UUID]):
         allowed = self.policies.early_end_after
         self._check_key("outcome", cmd.outcome, allowed)
         case = self.case(cmd.case)
-        case.end_early(cmd.outcome, allowed[cmd.outcome], body, cmd.reason, self._day(cmd.decided_on), by)
+        case.end_early(
+            cmd.outcome, allowed[cmd.outcome], body, cmd.reason, self._day(cmd.decided_on), by
+        )
         self._save(case)
 
     def record_decision(self, cmd: c.RecordDecision, by: Acting) -> int:
@@ -307,7 +309,9 @@ class Regie(Application[UUID]):
         case.close(
             goals_reached=cmd.goals_reached,
             goals_assessment=cmd.goals_assessment,
-            handover={n: {"organisation": h.organisation, "note": h.note} for n, h in cmd.handover.items()},
+            handover={
+                n: {"organisation": h.organisation, "note": h.note} for n, h in cmd.handover.items()
+            },
             bewaartermijn=term.iso(),
             evaluation=cmd.evaluation,
             criteria=self.policies.evaluation_criteria,

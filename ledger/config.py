@@ -83,7 +83,9 @@ def _read_config_file(path: Path) -> dict[str, str]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise BadInput(f"{path}: not valid TOML ({exc}); fix the file or unset {ENV_CONFIG}") from exc
+        raise BadInput(
+            f"{path}: not valid TOML ({exc}); fix the file or unset {ENV_CONFIG}"
+        ) from exc
     except OSError as exc:
         raise BadInput(f"{path}: cannot read config file ({exc.strerror})") from exc
     unknown = set(raw) - _KNOWN_KEYS

@@ -45,7 +45,9 @@ def run(ledger: Ledger) -> str:
     admin = None
     for handle, name, org, roles in ACTORS:
         actor = app.register_actor(
-            c.build(c.RegisterActor, handle=handle, display_name=name, organisation=org, roles=roles),
+            c.build(
+                c.RegisterActor, handle=handle, display_name=name, organisation=org, roles=roles
+            ),
             admin,
         )
         admin = admin or actor.acting_as("administrator")
@@ -55,111 +57,239 @@ def run(ledger: Ledger) -> str:
     jw = app.acting("jongerenwerk-demo")
 
     ref = app.open_case(
-        c.build(c.OpenCase, working_name="Groep Stationsplein", municipality="Voorbeeldstad",
-                area="Centrum", opened_on=day(240)),
+        c.build(
+            c.OpenCase,
+            working_name="Groep Stationsplein",
+            municipality="Voorbeeldstad",
+            area="Centrum",
+            opened_on=day(240),
+        ),
         regisseur,
     ).ref
     signals = [
-        (agent, 238, "overlast", "Stationsplein", "politie", "wijkagent",
-         "Groep van ca. 12 jongeren hangt 's avonds bij de fietsenstalling; intimiderend gedrag."),
-        (regisseur, 236, "schoolverzuim", "Wijk Centrum", "gemeente", "leerplichtambtenaar",
-         "Toename verzuim bij leerlingen die tot dezelfde groep lijken te behoren."),
-        (jw, 232, "online-oproep", "Sociale media", "jongerenwerk", "jongerenwerker",
-         "Online oproep tot treffen met een groep uit een andere wijk."),
+        (
+            agent,
+            238,
+            "overlast",
+            "Stationsplein",
+            "politie",
+            "wijkagent",
+            "Groep van ca. 12 jongeren hangt 's avonds bij de fietsenstalling; "
+            "intimiderend gedrag.",
+        ),
+        (
+            regisseur,
+            236,
+            "schoolverzuim",
+            "Wijk Centrum",
+            "gemeente",
+            "leerplichtambtenaar",
+            "Toename verzuim bij leerlingen die tot dezelfde groep lijken te behoren.",
+        ),
+        (
+            jw,
+            232,
+            "online-oproep",
+            "Sociale media",
+            "jongerenwerk",
+            "jongerenwerker",
+            "Online oproep tot treffen met een groep uit een andere wijk.",
+        ),
     ]
     for by, ago, kind, location, org, role, text in signals:
         app.record_signal(
-            c.build(c.RecordSignal, case=ref, observed_on=day(ago), kind=kind, location=location,
-                    source_org=org, source_role=role, text=text),
+            c.build(
+                c.RecordSignal,
+                case=ref,
+                observed_on=day(ago),
+                kind=kind,
+                location=location,
+                source_org=org,
+                source_role=role,
+                text=text,
+            ),
             by,
         )
 
     def advance(ago: int, body: str, reason: str, merge: bool = False) -> None:
-        app.advance(c.build(c.Advance, case=ref, body=body, reason=reason, decided_on=day(ago),
-                            merge_4_5=merge), regisseur)
+        app.advance(
+            c.build(
+                c.Advance, case=ref, body=body, reason=reason, decided_on=day(ago), merge_4_5=merge
+            ),
+            regisseur,
+        )
 
     advance(230, "regulier-overleg", "Signalen van drie partners wijzen op dezelfde groep.")
-    app.designate_coordinator(c.build(c.Designate, case=ref, coordinator="uc-demo",
-                                      decided_on=day(229)), regisseur)
+    app.designate_coordinator(
+        c.build(c.Designate, case=ref, coordinator="uc-demo", decided_on=day(229)), regisseur
+    )
     advance(215, "ketenoverleg", "Problematische jeugdgroep vastgesteld; integraal beeld nodig.")
     app.set_plan(
-        c.build(c.SetPlan, case=ref,
-                goals=["Overlast op het Stationsplein binnen zes maanden halveren"],
-                tracks=[{"kind": "groep", "description": "Groepsgerichte aanpak"}],
-                actions=[]),
+        c.build(
+            c.SetPlan,
+            case=ref,
+            goals=["Overlast op het Stationsplein binnen zes maanden halveren"],
+            tracks=[{"kind": "groep", "description": "Groepsgerichte aanpak"}],
+            actions=[],
+        ),
         uc,
     )
     advance(205, "ketenoverleg", "Integraal beeld en conceptplan gereed.")
     app.record_decision(
-        c.build(c.RecordDecision, case=ref, outcome="geprioriteerd", body="driehoek",
-                decided_on=day(200),
-                items={
-                    "doelen-en-kaders": "Overlast halveren binnen 6 maanden; maximaal 300 uur inzet",
-                    "sturing": "Driehoek; escalatie via de burgemeester",
-                    "informeermomenten": "Maandelijks in het ketenoverleg",
-                    "strafrechtelijk-traject": "Geen lopend onderzoek; OM sluit aan bij overleg",
-                    "externe-communicatie": "Woordvoering gemeente",
-                }),
+        c.build(
+            c.RecordDecision,
+            case=ref,
+            outcome="geprioriteerd",
+            body="driehoek",
+            decided_on=day(200),
+            items={
+                "doelen-en-kaders": "Overlast halveren binnen 6 maanden; maximaal 300 uur inzet",
+                "sturing": "Driehoek; escalatie via de burgemeester",
+                "informeermomenten": "Maandelijks in het ketenoverleg",
+                "strafrechtelijk-traject": "Geen lopend onderzoek; OM sluit aan bij overleg",
+                "externe-communicatie": "Woordvoering gemeente",
+            },
+        ),
         regisseur,
     )
     advance(199, "driehoek", "Groep geprioriteerd; plan van aanpak uitwerken.")
     actions = [
-        ("Extra toezicht op vrijdag- en zaterdagavond", "locatie", "politie", "Wijkagent Centrum", 150),
+        (
+            "Extra toezicht op vrijdag- en zaterdagavond",
+            "locatie",
+            "politie",
+            "Wijkagent Centrum",
+            150,
+        ),
         ("Wekelijkse inloop op het plein", "groep", "jongerenwerk", "Jongerenwerker Centrum", 170),
-        ("Huisbezoeken bij de gezinnen", "persoon-gezin", "sociaal-wijkteam", "Wijkteam Centrum", 120),
+        (
+            "Huisbezoeken bij de gezinnen",
+            "persoon-gezin",
+            "sociaal-wijkteam",
+            "Wijkteam Centrum",
+            120,
+        ),
         ("Verzuimgesprekken met de scholen", "persoon-gezin", "gemeente", "Leerplicht", 140),
     ]
     app.set_plan(
-        c.build(c.SetPlan, case=ref,
-                goals=["Overlast op het Stationsplein binnen zes maanden halveren",
-                       "Verzuim van de betrokken jongeren terug naar schoolgemiddelde"],
-                tracks=[{"kind": "groep", "description": "Groepsgerichte aanpak"},
-                        {"kind": "persoon-gezin", "description": "Individuele trajecten"},
-                        {"kind": "locatie", "description": "Toezicht Stationsplein"}],
-                actions=[{"description": d, "track": t, "organisation": o, "person": p,
-                          "due": day(200 - due_in)}
-                         for d, t, o, p, due_in in actions]),
+        c.build(
+            c.SetPlan,
+            case=ref,
+            goals=[
+                "Overlast op het Stationsplein binnen zes maanden halveren",
+                "Verzuim van de betrokken jongeren terug naar schoolgemiddelde",
+            ],
+            tracks=[
+                {"kind": "groep", "description": "Groepsgerichte aanpak"},
+                {"kind": "persoon-gezin", "description": "Individuele trajecten"},
+                {"kind": "locatie", "description": "Toezicht Stationsplein"},
+            ],
+            actions=[
+                {
+                    "description": d,
+                    "track": t,
+                    "organisation": o,
+                    "person": p,
+                    "due": day(200 - due_in),
+                }
+                for d, t, o, p, due_in in actions
+            ],
+        ),
         uc,
     )
     advance(190, "ketenoverleg", "Plan van aanpak vastgesteld.")
-    app.complete_action(c.build(c.CompleteAction, case=ref, number=2, completed_on=day(60),
-                                note="Inloop loopt; opkomst wisselend"), uc)
+    app.complete_action(
+        c.build(
+            c.CompleteAction,
+            case=ref,
+            number=2,
+            completed_on=day(60),
+            note="Inloop loopt; opkomst wisselend",
+        ),
+        uc,
+    )
     app.escalate_action(
-        c.build(c.EscalateAction, case=ref, number=1, escalated_to="Teamchef politie Centrum",
-                reason="Afgesproken extra toezicht drie weekenden niet uitgevoerd",
-                escalated_on=day(45)),
+        c.build(
+            c.EscalateAction,
+            case=ref,
+            number=1,
+            escalated_to="Teamchef politie Centrum",
+            reason="Afgesproken extra toezicht drie weekenden niet uitgevoerd",
+            escalated_on=day(45),
+        ),
         uc,
     )
     app.record_signal(
-        c.build(c.RecordSignal, case=ref, observed_on=day(40), kind="intimidatie",
-                location="Winkelcentrum Centrum", source_org="gemeente", source_role="boa",
-                text="Groep verplaatst zich naar het winkelcentrum."),
+        c.build(
+            c.RecordSignal,
+            case=ref,
+            observed_on=day(40),
+            kind="intimidatie",
+            location="Winkelcentrum Centrum",
+            source_org="gemeente",
+            source_role="boa",
+            text="Groep verplaatst zich naar het winkelcentrum.",
+        ),
         regisseur,
     )
-    app.step_back(c.build(c.StepBack, case=ref, to_step=5, body="ketenoverleg",
-                          reason="Verplaatsing naar winkelcentrum: plan bijstellen",
-                          decided_on=day(38)), regisseur)
+    app.step_back(
+        c.build(
+            c.StepBack,
+            case=ref,
+            to_step=5,
+            body="ketenoverleg",
+            reason="Verplaatsing naar winkelcentrum: plan bijstellen",
+            decided_on=day(38),
+        ),
+        regisseur,
+    )
     app.set_plan(
-        c.build(c.SetPlan, case=ref,
-                goals=["Overlast op het Stationsplein en in het winkelcentrum halveren",
-                       "Verzuim van de betrokken jongeren terug naar schoolgemiddelde"],
-                tracks=[{"kind": "groep", "description": "Groepsgerichte aanpak"},
-                        {"kind": "persoon-gezin", "description": "Individuele trajecten"},
-                        {"kind": "locatie", "description": "Toezicht Stationsplein en winkelcentrum"}],
-                actions=[
-                    {"number": 1, "description": "Extra toezicht Stationsplein en winkelcentrum",
-                     "track": "locatie", "organisation": "politie", "person": "Wijkagent Centrum",
-                     "due": day(10)},
-                    {"number": 3, "description": "Huisbezoeken bij de gezinnen",
-                     "track": "persoon-gezin", "organisation": "sociaal-wijkteam",
-                     "person": "Wijkteam Centrum", "due": day(-30)},
-                    {"number": 4, "description": "Verzuimgesprekken met de scholen",
-                     "track": "persoon-gezin", "organisation": "gemeente", "person": "Leerplicht",
-                     "due": day(20)},
-                    {"description": "Afspraken met winkeliersvereniging", "track": "locatie",
-                     "organisation": "gemeente", "person": "Gebiedsregisseur Centrum",
-                     "due": day(15)},
-                ]),
+        c.build(
+            c.SetPlan,
+            case=ref,
+            goals=[
+                "Overlast op het Stationsplein en in het winkelcentrum halveren",
+                "Verzuim van de betrokken jongeren terug naar schoolgemiddelde",
+            ],
+            tracks=[
+                {"kind": "groep", "description": "Groepsgerichte aanpak"},
+                {"kind": "persoon-gezin", "description": "Individuele trajecten"},
+                {"kind": "locatie", "description": "Toezicht Stationsplein en winkelcentrum"},
+            ],
+            actions=[
+                {
+                    "number": 1,
+                    "description": "Extra toezicht Stationsplein en winkelcentrum",
+                    "track": "locatie",
+                    "organisation": "politie",
+                    "person": "Wijkagent Centrum",
+                    "due": day(10),
+                },
+                {
+                    "number": 3,
+                    "description": "Huisbezoeken bij de gezinnen",
+                    "track": "persoon-gezin",
+                    "organisation": "sociaal-wijkteam",
+                    "person": "Wijkteam Centrum",
+                    "due": day(-30),
+                },
+                {
+                    "number": 4,
+                    "description": "Verzuimgesprekken met de scholen",
+                    "track": "persoon-gezin",
+                    "organisation": "gemeente",
+                    "person": "Leerplicht",
+                    "due": day(20),
+                },
+                {
+                    "description": "Afspraken met winkeliersvereniging",
+                    "track": "locatie",
+                    "organisation": "gemeente",
+                    "person": "Gebiedsregisseur Centrum",
+                    "due": day(15),
+                },
+            ],
+        ),
         uc,
     )
     advance(36, "ketenoverleg", "Bijgesteld plan vastgesteld.")
@@ -168,21 +298,29 @@ def run(ledger: Ledger) -> str:
     app.complete_action(c.build(c.CompleteAction, case=ref, number=5, completed_on=day(14)), uc)
     advance(7, "ketenoverleg", "Doelen grotendeels bereikt; afschalen.")
     app.close_case(
-        c.build(c.CloseCase, case=ref, goals_reached="deels",
-                goals_assessment="Overlast fors afgenomen; verzuim nog boven gemiddelde.",
-                handover={3: {"organisation": "sociaal-wijkteam",
-                              "note": "Begeleiding gezinnen loopt door in regulier wijkteam"}},
-                bewaartermijn="P2Y",
-                evaluation={
-                    "rolverdeling": "Duidelijk na aanwijzing uitvoeringscoordinator",
-                    "informatieoverdracht": "Signalen snel gedeeld; terugkoppeling school traag",
-                    "inzet": "Circa 260 uur, binnen kader",
-                    "effectiviteit": "Overlast gehalveerd",
-                    "snelheid": "Verplaatsing binnen twee weken opgepakt",
-                    "looptijd": "Begroot 6 maanden, gerealiseerd 7,5 maand",
-                    "knelpunten": "Escalatie toezicht nodig geweest",
-                },
-                closed_on=day(6)),
+        c.build(
+            c.CloseCase,
+            case=ref,
+            goals_reached="deels",
+            goals_assessment="Overlast fors afgenomen; verzuim nog boven gemiddelde.",
+            handover={
+                3: {
+                    "organisation": "sociaal-wijkteam",
+                    "note": "Begeleiding gezinnen loopt door in regulier wijkteam",
+                }
+            },
+            bewaartermijn="P2Y",
+            evaluation={
+                "rolverdeling": "Duidelijk na aanwijzing uitvoeringscoordinator",
+                "informatieoverdracht": "Signalen snel gedeeld; terugkoppeling school traag",
+                "inzet": "Circa 260 uur, binnen kader",
+                "effectiviteit": "Overlast gehalveerd",
+                "snelheid": "Verplaatsing binnen twee weken opgepakt",
+                "looptijd": "Begroot 6 maanden, gerealiseerd 7,5 maand",
+                "knelpunten": "Escalatie toezicht nodig geweest",
+            },
+            closed_on=day(6),
+        ),
         regisseur,
     )
     return ref

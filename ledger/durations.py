@@ -27,9 +27,7 @@ class Duration:
     def parse(cls, text: str) -> Duration:
         match = _PATTERN.match(text.strip().upper())
         if not match:
-            raise BadInput(
-                f"'{text}' is not an ISO 8601 duration such as P5Y, P18M, P2Y6M or P30D"
-            )
+            raise BadInput(f"'{text}' is not an ISO 8601 duration such as P5Y, P18M, P2Y6M or P30D")
         years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
         duration = cls(years, months, weeks, days)
         if duration.is_zero:

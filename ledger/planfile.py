@@ -36,7 +36,9 @@ def load_plan(path: Path, case: str) -> c.SetPlan:
         raise BadInput(f"{path}: not valid TOML ({exc})") from exc
     unknown = sorted(set(raw) - _KEYS)
     if unknown:
-        raise BadInput(f"{path}: unknown key '{unknown[0]}'; a plan has goals, [[track]], [[action]]")
+        raise BadInput(
+            f"{path}: unknown key '{unknown[0]}'; a plan has goals, [[track]], [[action]]"
+        )
     actions: list[dict[str, Any]] = []
     for index, action in enumerate(raw.get("action", [])):
         if not isinstance(action, dict):

@@ -196,8 +196,12 @@ class Queries:
             "set_by": current["actor"],
             "set_at": current["recorded_at"],
             "history": [
-                {"version": v["version"], "set_by": v["actor"], "set_at": v["recorded_at"],
-                 "withdrawn": json.loads(v["withdrawn"])}
+                {
+                    "version": v["version"],
+                    "set_by": v["actor"],
+                    "set_at": v["recorded_at"],
+                    "withdrawn": json.loads(v["withdrawn"]),
+                }
                 for v in versions
             ],
             "actions": [a for a in self.actions(ref) if a["status"] != "vervallen"],

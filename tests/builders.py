@@ -18,19 +18,34 @@ def seed_actors(ledger: Ledger) -> Acting:
     """An administrator, a regisseur and an uitvoeringscoördinator; returns the regisseur."""
     app = ledger.app
     app.register_actor(
-        c.build(c.RegisterActor, handle=ADMIN, display_name="Test Beheerder",
-                organisation="gemeente", roles=["administrator"]),
+        c.build(
+            c.RegisterActor,
+            handle=ADMIN,
+            display_name="Test Beheerder",
+            organisation="gemeente",
+            roles=["administrator"],
+        ),
         None,
     )
     admin = app.acting(ADMIN)
     app.register_actor(
-        c.build(c.RegisterActor, handle=REGISSEUR, display_name="Test Regisseur",
-                organisation="gemeente", roles=["regisseur", "uitvoeringscoordinator"]),
+        c.build(
+            c.RegisterActor,
+            handle=REGISSEUR,
+            display_name="Test Regisseur",
+            organisation="gemeente",
+            roles=["regisseur", "uitvoeringscoordinator"],
+        ),
         admin,
     )
     app.register_actor(
-        c.build(c.RegisterActor, handle=UC, display_name="Test Coordinator",
-                organisation="politie", roles=["uitvoeringscoordinator"]),
+        c.build(
+            c.RegisterActor,
+            handle=UC,
+            display_name="Test Coordinator",
+            organisation="politie",
+            roles=["uitvoeringscoordinator"],
+        ),
         admin,
     )
     return app.acting(REGISSEUR, "regisseur")
@@ -43,8 +58,12 @@ def open_case(ledger: Ledger, by: Acting, name: str = "Groep Testplein") -> str:
 
 def signal(ref: str, **overrides: Any) -> c.RecordSignal:
     values: dict[str, Any] = dict(
-        case=ref, kind="overlast", location="Testplein", source_org="politie",
-        source_role="wijkagent", text="Groep van ca. 8 jongeren",
+        case=ref,
+        kind="overlast",
+        location="Testplein",
+        source_org="politie",
+        source_role="wijkagent",
+        text="Groep van ca. 8 jongeren",
     )
     values.update(overrides)
     return c.build(c.RecordSignal, **values)
@@ -56,40 +75,60 @@ def advance(ref: str, merge: bool = False) -> c.Advance:
 
 def decision(ref: str, outcome: str = "geprioriteerd", **overrides: Any) -> c.RecordDecision:
     items = {
-        "doelen-en-kaders": "Overlast halveren", "sturing": "Driehoek",
-        "informeermomenten": "Maandelijks", "strafrechtelijk-traject": "Geen",
+        "doelen-en-kaders": "Overlast halveren",
+        "sturing": "Driehoek",
+        "informeermomenten": "Maandelijks",
+        "strafrechtelijk-traject": "Geen",
         "externe-communicatie": "Gemeente",
     }
-    values: dict[str, Any] = dict(case=ref, outcome=outcome, items=items, motivation="omdat",
-                                  body="driehoek")
+    values: dict[str, Any] = dict(
+        case=ref, outcome=outcome, items=items, motivation="omdat", body="driehoek"
+    )
     values.update(overrides)
     return c.build(c.RecordDecision, **values)
 
 
 def plan(ref: str, actions: int = 1, due: date = date(2027, 1, 15)) -> c.SetPlan:
     return c.build(
-        c.SetPlan, case=ref, goals=["Overlast halveren"],
+        c.SetPlan,
+        case=ref,
+        goals=["Overlast halveren"],
         tracks=[{"kind": "groep", "description": "Groepsaanpak"}],
         actions=[
-            {"description": f"Actie {i}", "track": "groep", "organisation": "jongerenwerk",
-             "person": "Jongerenwerker Test", "due": due}
+            {
+                "description": f"Actie {i}",
+                "track": "groep",
+                "organisation": "jongerenwerk",
+                "person": "Jongerenwerker Test",
+                "due": due,
+            }
             for i in range(actions)
         ],
     )
 
 
 EVALUATION = {
-    "rolverdeling": "helder", "informatieoverdracht": "goed", "inzet": "200 uur",
-    "effectiviteit": "goed", "snelheid": "snel", "looptijd": "zoals begroot",
+    "rolverdeling": "helder",
+    "informatieoverdracht": "goed",
+    "inzet": "200 uur",
+    "effectiviteit": "goed",
+    "snelheid": "snel",
+    "looptijd": "zoals begroot",
     "knelpunten": "geen",
 }
 
 
-def close(ref: str, handover: dict[int, dict[str, str]] | None = None,
-          bewaartermijn: str = "P2Y") -> c.CloseCase:
+def close(
+    ref: str, handover: dict[int, dict[str, str]] | None = None, bewaartermijn: str = "P2Y"
+) -> c.CloseCase:
     return c.build(
-        c.CloseCase, case=ref, goals_reached="ja", goals_assessment="bereikt",
-        handover=handover or {}, bewaartermijn=bewaartermijn, evaluation=EVALUATION,
+        c.CloseCase,
+        case=ref,
+        goals_reached="ja",
+        goals_assessment="bereikt",
+        handover=handover or {},
+        bewaartermijn=bewaartermijn,
+        evaluation=EVALUATION,
     )
 
 

@@ -51,12 +51,48 @@ def events(run) -> int:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def seeded(run):  # type: ignore[no-untyped-def]
     ok(run("init"))
-    ok(run("actor", "add", "beheer-test", "--name", "Test Beheer", "--org", "gemeente",
-           "--role", "administrator", actor=None))
-    ok(run("actor", "add", "regisseur-test", "--name", "Test Regisseur", "--org", "gemeente",
-           "--role", "regisseur", actor="beheer-test"))
-    ok(run("actor", "add", "uc-test", "--name", "Test UC", "--org", "politie",
-           "--role", "uitvoeringscoordinator", actor="beheer-test"))
+    ok(
+        run(
+            "actor",
+            "add",
+            "beheer-test",
+            "--name",
+            "Test Beheer",
+            "--org",
+            "gemeente",
+            "--role",
+            "administrator",
+            actor=None,
+        )
+    )
+    ok(
+        run(
+            "actor",
+            "add",
+            "regisseur-test",
+            "--name",
+            "Test Regisseur",
+            "--org",
+            "gemeente",
+            "--role",
+            "regisseur",
+            actor="beheer-test",
+        )
+    )
+    ok(
+        run(
+            "actor",
+            "add",
+            "uc-test",
+            "--name",
+            "Test UC",
+            "--org",
+            "politie",
+            "--role",
+            "uitvoeringscoordinator",
+            actor="beheer-test",
+        )
+    )
     return run
 
 
@@ -73,18 +109,55 @@ def test_init_is_idempotent(run) -> None:  # type: ignore[no-untyped-def]
 
 def test_a_case_through_the_cli(seeded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     run = seeded
-    opened = json.loads(ok(run("case", "open", "--name", "Groep Testplein", "--municipality",
-                               "Teststad", "--area", "Noord", "--json")).output)
+    opened = json.loads(
+        ok(
+            run(
+                "case",
+                "open",
+                "--name",
+                "Groep Testplein",
+                "--municipality",
+                "Teststad",
+                "--area",
+                "Noord",
+                "--json",
+            )
+        ).output
+    )
     ref = opened["case"]
-    ok(run("signal", "add", ref, "--kind", "overlast", "--location", "Testplein",
-           "--source-org", "politie", "--source-role", "wijkagent", "--text", "Groep hangt rond"))
+    ok(
+        run(
+            "signal",
+            "add",
+            ref,
+            "--kind",
+            "overlast",
+            "--location",
+            "Testplein",
+            "--source-org",
+            "politie",
+            "--source-role",
+            "wijkagent",
+            "--text",
+            "Groep hangt rond",
+        )
+    )
     ok(run("step", "advance", ref, "--body", "ketenoverleg", "--reason", "signalen"))
     ok(run("case", "designate", ref, "uc-test"))
     ok(run("step", "advance", ref, "--body", "ketenoverleg", "--reason", "beeld"))
     ok(run("step", "advance", ref, "--body", "ketenoverleg", "--reason", "advies"))
-    items = ["--item", "doelen-en-kaders=x", "--item", "sturing=x", "--item",
-             "informeermomenten=x", "--item", "strafrechtelijk-traject=x", "--item",
-             "externe-communicatie=x"]
+    items = [
+        "--item",
+        "doelen-en-kaders=x",
+        "--item",
+        "sturing=x",
+        "--item",
+        "informeermomenten=x",
+        "--item",
+        "strafrechtelijk-traject=x",
+        "--item",
+        "externe-communicatie=x",
+    ]
     ok(run("decision", "record", ref, "--prioritised", "--body", "driehoek", *items))
     ok(run("step", "advance", ref, "--body", "driehoek", "--reason", "prioriteit"))
     plan = tmp_path / "plan.toml"
@@ -101,11 +174,32 @@ def test_a_case_through_the_cli(seeded, tmp_path: Path) -> None:  # type: ignore
     ok(run("action", "escalate", ref, "A1", "--to", "Teamleider", "--reason", "niet gedaan"))
     ok(run("action", "done", ref, "A1"))
     ok(run("step", "advance", ref, "--body", "ketenoverleg", "--reason", "afronden"))
-    criteria = [f"--criterion={k}=ok" for k in ("rolverdeling", "informatieoverdracht", "inzet",
-                                                 "effectiviteit", "snelheid", "looptijd",
-                                                 "knelpunten")]
-    ok(run("case", "close", ref, "--goals-reached", "ja", "--assessment", "bereikt",
-           "--bewaartermijn", "P2Y", *criteria))
+    criteria = [
+        f"--criterion={k}=ok"
+        for k in (
+            "rolverdeling",
+            "informatieoverdracht",
+            "inzet",
+            "effectiviteit",
+            "snelheid",
+            "looptijd",
+            "knelpunten",
+        )
+    ]
+    ok(
+        run(
+            "case",
+            "close",
+            ref,
+            "--goals-reached",
+            "ja",
+            "--assessment",
+            "bereikt",
+            "--bewaartermijn",
+            "P2Y",
+            *criteria,
+        )
+    )
     shown = json.loads(ok(run("case", "show", ref, "--json")).output)
     assert shown["status"] == "afgesloten"
     assert shown["escalations"][0]["action"] == "A1"
@@ -120,13 +214,27 @@ def test_a_case_through_the_cli(seeded, tmp_path: Path) -> None:  # type: ignore
 
 def test_refusals_exit_1_with_the_rule_and_write_nothing(seeded) -> None:  # type: ignore[no-untyped-def]
     run = seeded
-    ref = json.loads(ok(run("case", "open", "--name", "Groep X", "--municipality", "Teststad",
-                            "--area", "Noord", "--json")).output)["case"]
+    ref = json.loads(
+        ok(
+            run(
+                "case",
+                "open",
+                "--name",
+                "Groep X",
+                "--municipality",
+                "Teststad",
+                "--area",
+                "Noord",
+                "--json",
+            )
+        ).output
+    )["case"]
     before = events(run)
     line = one_line_error(run("step", "advance", ref, "--body", "ketenoverleg", "--reason", "r"), 1)
     assert "[rule step.signal-before-2]" in line
-    line = one_line_error(run("step", "back", ref, "--to", "3", "--body", "ketenoverleg",
-                              "--reason", "r"), 1)
+    line = one_line_error(
+        run("step", "back", ref, "--to", "3", "--body", "ketenoverleg", "--reason", "r"), 1
+    )
     assert "[rule step.back-from-6]" in line
     line = one_line_error(run("decision", "record", ref, "--prioritised", "--body", "driehoek"), 1)
     assert "rule decision.at-step-4" in line
@@ -135,21 +243,84 @@ def test_refusals_exit_1_with_the_rule_and_write_nothing(seeded) -> None:  # typ
 
 def test_bad_input_exits_2_and_writes_nothing(seeded) -> None:  # type: ignore[no-untyped-def]
     run = seeded
-    ref = json.loads(ok(run("case", "open", "--name", "Groep X", "--municipality", "Teststad",
-                            "--area", "Noord", "--json")).output)["case"]
+    ref = json.loads(
+        ok(
+            run(
+                "case",
+                "open",
+                "--name",
+                "Groep X",
+                "--municipality",
+                "Teststad",
+                "--area",
+                "Noord",
+                "--json",
+            )
+        ).output
+    )["case"]
     before = events(run)
     bad = [
-        ("signal", "add", ref, "--kind", "overlast", "--location", "x", "--source-org", "politie",
-         "--source-role", "r", "--text", "t", "--observed-on", "22-11-2026"),
-        ("signal", "add", ref, "--kind", "vuurwerk", "--location", "x", "--source-org", "politie",
-         "--source-role", "r", "--text", "t"),
-        ("signal", "add", "not-a-case", "--kind", "overlast", "--location", "x",
-         "--source-org", "politie", "--source-role", "r", "--text", "t"),
+        (
+            "signal",
+            "add",
+            ref,
+            "--kind",
+            "overlast",
+            "--location",
+            "x",
+            "--source-org",
+            "politie",
+            "--source-role",
+            "r",
+            "--text",
+            "t",
+            "--observed-on",
+            "22-11-2026",
+        ),
+        (
+            "signal",
+            "add",
+            ref,
+            "--kind",
+            "vuurwerk",
+            "--location",
+            "x",
+            "--source-org",
+            "politie",
+            "--source-role",
+            "r",
+            "--text",
+            "t",
+        ),
+        (
+            "signal",
+            "add",
+            "not-a-case",
+            "--kind",
+            "overlast",
+            "--location",
+            "x",
+            "--source-org",
+            "politie",
+            "--source-role",
+            "r",
+            "--text",
+            "t",
+        ),
         ("step", "advance", ref, "--body", "kantine", "--reason", "r"),
         ("step", "advance", "JG-2026-404", "--body", "ketenoverleg", "--reason", "r"),
         ("action", "done", ref, "B7"),
-        ("case", "close", ref, "--goals-reached", "ja", "--assessment", "x", "--bewaartermijn",
-         "2 jaar"),
+        (
+            "case",
+            "close",
+            ref,
+            "--goals-reached",
+            "ja",
+            "--assessment",
+            "x",
+            "--bewaartermijn",
+            "2 jaar",
+        ),
         ("case", "open", "--name", "Groep"),
     ]
     for args in bad:
@@ -203,3 +374,10 @@ def test_demo_writes_a_closed_case_and_refuses_a_used_ledger(tmp_path: Path) -> 
     env["REGIE_ACTOR"] = "regisseur-demo"
     listed = runner.invoke(regie, ["--db", str(target), "case", "list", "--json"], env=env)
     assert json.loads(listed.output)[0]["ref"] == overview["ref"]
+
+
+def test_the_cli_reference_in_docs_is_current() -> None:
+    from cli.reference import render
+
+    current = (Path(__file__).parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert current == render(), "regenerate with: python -m cli.reference > docs/cli.md"

@@ -32,8 +32,13 @@ def test_every_event_records_actor_role_organisation_and_time(ledger: Ledger) ->
 
 def test_the_first_actor_bootstraps_and_must_be_an_administrator(ledger: Ledger) -> None:
     app = ledger.app
-    cmd = c.build(c.RegisterActor, handle="eerste", display_name="Test Eerste",
-                  organisation="gemeente", roles=["regisseur"])
+    cmd = c.build(
+        c.RegisterActor,
+        handle="eerste",
+        display_name="Test Eerste",
+        organisation="gemeente",
+        roles=["regisseur"],
+    )
     with pytest.raises(Refused):
         app.register_actor(cmd, None)
     assert event_count(ledger) == 0
@@ -51,12 +56,13 @@ def test_unknown_deactivated_and_wrong_role_actors_are_refused(ledger: Ledger) -
         app.acting(None)
     with pytest.raises(Unauthorised, match="does not hold role"):
         app.acting(b.UC, "regisseur")
-    app.deactivate_actor(c.build(c.DeactivateActor, handle=b.UC, reason="uit dienst"),
-                         app.acting(b.ADMIN))
+    app.deactivate_actor(
+        c.build(c.DeactivateActor, handle=b.UC, reason="uit dienst"), app.acting(b.ADMIN)
+    )
     with pytest.raises(Unauthorised, match="deactivated"):
         app.acting(b.UC)
     ref = b.open_case(ledger, by)
-    with pytest.raises(Refused, match="case.coordinator-role"):
+    with pytest.raises(Refused, match=r"case\.coordinator-role"):
         app.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
     assert [a["active"] for a in ledger.queries.actors() if a["handle"] == b.UC] == [False]
 
@@ -67,8 +73,13 @@ def test_case_references_are_sequential_per_year(ledger: Ledger) -> None:
     year = ledger.app.clock().year
     assert refs == [f"JG-{year}-001", f"JG-{year}-002", f"JG-{year}-003"]
     old = ledger.app.open_case(
-        c.build(c.OpenCase, working_name="Groep Oud", municipality="Teststad", area="Zuid",
-                opened_on=date(2025, 6, 1)),
+        c.build(
+            c.OpenCase,
+            working_name="Groep Oud",
+            municipality="Teststad",
+            area="Zuid",
+            opened_on=date(2025, 6, 1),
+        ),
         by,
     )
     assert old.ref == "JG-2025-001"
@@ -101,14 +112,25 @@ def test_a_full_walk_shows_in_the_overview(ledger: Ledger) -> None:
     b.walk_to_step(ledger, by, ref, 6)
     app = ledger.app
     app.escalate_action(
-        c.build(c.EscalateAction, case=ref, number=1, escalated_to="Teamchef", reason="niet gedaan"),
+        c.build(
+            c.EscalateAction, case=ref, number=1, escalated_to="Teamchef", reason="niet gedaan"
+        ),
         by,
     )
     app.complete_action(c.build(c.CompleteAction, case=ref, number=1), by)
-    app.step_back(c.build(c.StepBack, case=ref, to_step=5, body="ketenoverleg", reason="bijstellen"), by)
+    app.step_back(
+        c.build(c.StepBack, case=ref, to_step=5, body="ketenoverleg", reason="bijstellen"), by
+    )
     app.add_action(
-        c.build(c.AddAction, case=ref, description="Nieuw", track="locatie", organisation="politie",
-                person="Wijkagent Test", due=date(2020, 1, 1)),
+        c.build(
+            c.AddAction,
+            case=ref,
+            description="Nieuw",
+            track="locatie",
+            organisation="politie",
+            person="Wijkagent Test",
+            due=date(2020, 1, 1),
+        ),
         by,
     )
     overview = ledger.queries.case_overview(ref)
@@ -121,8 +143,13 @@ def test_a_full_walk_shows_in_the_overview(ledger: Ledger) -> None:
     app.advance(b.advance(ref), by)
     app.advance(b.advance(ref), by)
     app.close_case(
-        b.close(ref, handover={2: {"organisation": "jongerenwerk", "note": ""},
-                               3: {"organisation": "politie", "note": "regulier toezicht"}}),
+        b.close(
+            ref,
+            handover={
+                2: {"organisation": "jongerenwerk", "note": ""},
+                3: {"organisation": "politie", "note": "regulier toezicht"},
+            },
+        ),
         by,
     )
     closed = ledger.queries.case_overview(ref)
@@ -141,9 +168,20 @@ def test_plan_versions_are_kept(ledger: Ledger) -> None:
     app = ledger.app
     assert app.set_plan(b.plan(ref, actions=2), by) == 1
     revised = c.build(
-        c.SetPlan, case=ref, goals=["Nieuw doel"], tracks=[],
-        actions=[{"number": 2, "description": "Herzien", "track": "groep",
-                  "organisation": "jongerenwerk", "person": "Test", "due": date(2027, 2, 1)}],
+        c.SetPlan,
+        case=ref,
+        goals=["Nieuw doel"],
+        tracks=[],
+        actions=[
+            {
+                "number": 2,
+                "description": "Herzien",
+                "track": "groep",
+                "organisation": "jongerenwerk",
+                "person": "Test",
+                "due": date(2027, 2, 1),
+            }
+        ],
     )
     assert app.set_plan(revised, by) == 2
     shown = ledger.queries.plan(ref)

@@ -46,17 +46,28 @@ def run(ledger: Ledger, refs: list[str], index: int, op: str, arg: Any) -> None:
     elif op == "advance":
         app.advance(b.advance(ref, merge=arg), by)
     elif op == "back":
-        app.step_back(c.build(c.StepBack, case=ref, to_step=arg, body="ketenoverleg", reason="r"), by)
+        app.step_back(
+            c.build(c.StepBack, case=ref, to_step=arg, body="ketenoverleg", reason="r"), by
+        )
     elif op == "end":
-        app.end_early(c.build(c.EndEarly, case=ref, outcome=arg, body="ketenoverleg", reason="r"), by)
+        app.end_early(
+            c.build(c.EndEarly, case=ref, outcome=arg, body="ketenoverleg", reason="r"), by
+        )
     elif op == "decide":
         app.record_decision(b.decision(ref, outcome=arg), by)
     elif op == "plan":
         app.set_plan(b.plan(ref, actions=arg), by)
     elif op == "add_action":
         app.add_action(
-            c.build(c.AddAction, case=ref, description="Actie", track=arg, organisation="politie",
-                    person="Wijkagent Test", due=date(2026, 12, 1)),
+            c.build(
+                c.AddAction,
+                case=ref,
+                description="Actie",
+                track=arg,
+                organisation="politie",
+                person="Wijkagent Test",
+                due=date(2026, 12, 1),
+            ),
             by,
         )
     elif op == "complete":
@@ -78,8 +89,17 @@ def aggregate_view(ledger: Ledger, refs: list[str]) -> list[tuple[Any, ...]]:
     out = []
     for ref in refs:
         case = ledger.app.case(ref)
-        out.append((ref, case.step, case.status, case.coordinator, case.plan_version,
-                    case.signal_count, sorted(case.actions.items())))
+        out.append(
+            (
+                ref,
+                case.step,
+                case.status,
+                case.coordinator,
+                case.plan_version,
+                case.signal_count,
+                sorted(case.actions.items()),
+            )
+        )
     return out
 
 
@@ -88,8 +108,17 @@ def read_model_view(ledger: Ledger, refs: list[str]) -> list[tuple[Any, ...]]:
     for ref in refs:
         o = ledger.queries.case_overview(ref)
         actions = sorted((a["number"], a["status"]) for a in ledger.queries.actions(ref))
-        out.append((ref, o["step"], o["status"], o["coordinator"], o["plan_version"],
-                    o["signal_count"], actions))
+        out.append(
+            (
+                ref,
+                o["step"],
+                o["status"],
+                o["coordinator"],
+                o["plan_version"],
+                o["signal_count"],
+                actions,
+            )
+        )
     return out
 
 

@@ -73,7 +73,9 @@ def test_leaving_step_2_needs_a_coordinator() -> None:
 def test_step_5_needs_a_prioritising_decision() -> None:
     case = walk_to(new_case(), 4)
     assert refused_rule(case.advance, "driehoek", "r", DAY, BY) == "step.prioritised-before-5"
-    case.record_decision("extra-analyse", {}, POLICIES.decision_items, "meer info", "driehoek", DAY, BY)
+    case.record_decision(
+        "extra-analyse", {}, POLICIES.decision_items, "meer info", "driehoek", DAY, BY
+    )
     assert refused_rule(case.advance, "driehoek", "r", DAY, BY) == "step.prioritised-before-5"
 
 
@@ -146,11 +148,18 @@ def test_early_end_depends_on_step_and_outcome() -> None:
     )
     assert rule == "step.early-end"
     case.end_early(
-        "regulier-afgehandeld", allowed["regulier-afgehandeld"], "regulier-overleg", "toezicht",
-        DAY, BY,
+        "regulier-afgehandeld",
+        allowed["regulier-afgehandeld"],
+        "regulier-overleg",
+        "toezicht",
+        DAY,
+        BY,
     )
     assert case.status == "beeindigd"
-    assert refused_rule(case.record_signal, DAY, "overlast", "x", "politie", "r", "t", BY) == "case.closed"
+    assert (
+        refused_rule(case.record_signal, DAY, "overlast", "x", "politie", "r", "t", BY)
+        == "case.closed"
+    )
 
 
 def test_ending_at_step_4_needs_a_decision_not_to_prioritise() -> None:
@@ -158,8 +167,9 @@ def test_ending_at_step_4_needs_a_decision_not_to_prioritise() -> None:
     case = walk_to(new_case(), 4)
     rule = refused_rule(case.end_early, "urgentie-te-laag", allowed, "ketenoverleg", "r", DAY, BY)
     assert rule == "step.end-at-4-needs-refusal"
-    case.record_decision(NOT_PRIORITISED, {}, POLICIES.decision_items, "andere groep urgenter",
-                         "driehoek", DAY, BY)
+    case.record_decision(
+        NOT_PRIORITISED, {}, POLICIES.decision_items, "andere groep urgenter", "driehoek", DAY, BY
+    )
     case.end_early("urgentie-te-laag", allowed, "ketenoverleg", "te laag", DAY, BY)
     assert case.status == "beeindigd"
 
@@ -202,7 +212,10 @@ def test_plan_revision_keeps_numbers_and_withdraws_what_it_leaves_out() -> None:
 def test_escalation_is_for_open_actions_during_execution() -> None:
     case = walk_to(new_case(), 5)
     case.set_plan(["doel"], [], [ACTION], BY)
-    assert refused_rule(case.escalate_action, 1, "teamchef", "niet gedaan", DAY, BY) == "action.escalate-at-6"
+    assert (
+        refused_rule(case.escalate_action, 1, "teamchef", "niet gedaan", DAY, BY)
+        == "action.escalate-at-6"
+    )
     case.advance("ketenoverleg", "plan klaar", DAY, BY)
     case.escalate_action(1, "teamchef", "niet gedaan", DAY, BY)
     case.complete_action(1, DAY, "", BY)
@@ -321,7 +334,9 @@ def perform(case: Case, op: str, arg: object) -> None:
     elif op == "end":
         case.end_early(str(arg), POLICIES.early_end_after[str(arg)], "ketenoverleg", "r", DAY, BY)
     elif op == "decide":
-        case.record_decision(str(arg), ITEMS, POLICIES.decision_items, "motivatie", "driehoek", DAY, BY)
+        case.record_decision(
+            str(arg), ITEMS, POLICIES.decision_items, "motivatie", "driehoek", DAY, BY
+        )
     elif op == "plan":
         case.set_plan(["doel"], [], [ACTION], BY)
     elif op == "add_action":

@@ -24,8 +24,14 @@ def command() -> None:
 @pass_ctx
 @handle_errors
 def add(
-    ctx: Context, case_ref: str, description: str, track: str, organisation: str, person: str,
-    due: Any, as_json: bool,
+    ctx: Context,
+    case_ref: str,
+    description: str,
+    track: str,
+    organisation: str,
+    person: str,
+    due: Any,
+    as_json: bool,
 ) -> None:
     """Add an action to the current plan (steps 5 and 6).
 
@@ -37,8 +43,13 @@ def add(
     from ledger import commands as c
 
     cmd = c.build(
-        c.AddAction, case=case_ref, description=description, track=track,
-        organisation=organisation, person=person, due=due,
+        c.AddAction,
+        case=case_ref,
+        description=description,
+        track=track,
+        organisation=organisation,
+        person=person,
+        due=due,
     )
     number = ctx.ledger().app.add_action(cmd, ctx.acting())
     if as_json:
@@ -67,8 +78,11 @@ def done(
     from ledger import commands as c
 
     cmd = c.build(
-        c.CompleteAction, case=case_ref, number=c.parse_action_number(action_id),
-        completed_on=completed_on, note=note,
+        c.CompleteAction,
+        case=case_ref,
+        number=c.parse_action_number(action_id),
+        completed_on=completed_on,
+        note=note,
     )
     ctx.ledger().app.complete_action(cmd, ctx.acting())
     if as_json:
@@ -80,16 +94,25 @@ def done(
 @command.command("escalate")
 @click.argument("case_ref")
 @click.argument("action_id")
-@click.option("--to", "escalated_to", required=True,
-              help="To whom: the partner's line manager, then the burgemeester.")
+@click.option(
+    "--to",
+    "escalated_to",
+    required=True,
+    help="To whom: the partner's line manager, then the burgemeester.",
+)
 @click.option("--reason", required=True, help="Which agreement was not kept.")
 @click.option("--on", "escalated_on", type=ISO_DATE, help="Date (default today).")
 @json_option
 @pass_ctx
 @handle_errors
 def escalate(
-    ctx: Context, case_ref: str, action_id: str, escalated_to: str, reason: str,
-    escalated_on: Any, as_json: bool,
+    ctx: Context,
+    case_ref: str,
+    action_id: str,
+    escalated_to: str,
+    reason: str,
+    escalated_on: Any,
+    as_json: bool,
 ) -> None:
     """Escalate an action whose agreement was not kept (step 6).
 
@@ -101,8 +124,12 @@ def escalate(
     from ledger import commands as c
 
     cmd = c.build(
-        c.EscalateAction, case=case_ref, number=c.parse_action_number(action_id),
-        escalated_to=escalated_to, reason=reason, escalated_on=escalated_on,
+        c.EscalateAction,
+        case=case_ref,
+        number=c.parse_action_number(action_id),
+        escalated_to=escalated_to,
+        reason=reason,
+        escalated_on=escalated_on,
     )
     ctx.ledger().app.escalate_action(cmd, ctx.acting())
     if as_json:
@@ -113,8 +140,11 @@ def escalate(
 
 @command.command("list")
 @click.argument("case_ref", required=False)
-@click.option("--status", type=click.Choice(["open", "afgerond", "vervallen", "overgedragen"]),
-              help="Only actions with this status.")
+@click.option(
+    "--status",
+    type=click.Choice(["open", "afgerond", "vervallen", "overgedragen"]),
+    help="Only actions with this status.",
+)
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
 @json_option
 @pass_ctx

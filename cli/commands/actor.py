@@ -66,8 +66,13 @@ def list_(ctx: Context, as_json: bool) -> None:
         "Actors",
         ["id", "name", "organisation", "roles", "active"],
         (
-            (r["handle"], r["display_name"], r["organisation"], ", ".join(r["roles"]),
-             "yes" if r["active"] else "no")
+            (
+                r["handle"],
+                r["display_name"],
+                r["organisation"],
+                ", ".join(r["roles"]),
+                "yes" if r["active"] else "no",
+            )
             for r in rows
         ),
     )

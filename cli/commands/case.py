@@ -26,8 +26,12 @@ def command() -> None:
 
 
 @command.command("open")
-@click.option("--name", "working_name", required=True,
-              help="Non-identifying working name, e.g. 'Groep Stationsplein'.")
+@click.option(
+    "--name",
+    "working_name",
+    required=True,
+    help="Non-identifying working name, e.g. 'Groep Stationsplein'.",
+)
 @click.option("--municipality", required=True, help="Gemeente.")
 @click.option("--area", required=True, help="Wijk or area.")
 @click.option("--opened-on", type=ISO_DATE, help="Date opened (default today).")
@@ -60,8 +64,11 @@ def open_(
 
 
 @command.command("list")
-@click.option("--status", type=click.Choice(["lopend", "beeindigd", "afgesloten"]),
-              help="Only cases with this status.")
+@click.option(
+    "--status",
+    type=click.Choice(["lopend", "beeindigd", "afgesloten"]),
+    help="Only cases with this status.",
+)
 @json_option
 @pass_ctx
 @handle_errors
@@ -80,8 +87,16 @@ def list_(ctx: Context, status: str | None, as_json: bool) -> None:
         "Cases",
         ["case", "name", "area", "status", "step", "coordinator", "open actions", "overdue"],
         (
-            (r["ref"], r["working_name"], r["area"], r["status"], r["step"], r["coordinator"],
-             r["open_actions"], r["overdue_actions"])
+            (
+                r["ref"],
+                r["working_name"],
+                r["area"],
+                r["status"],
+                r["step"],
+                r["coordinator"],
+                r["open_actions"],
+                r["overdue_actions"],
+            )
             for r in rows
         ),
     )
@@ -136,7 +151,10 @@ def _handover(values: tuple[str, ...]) -> dict[int, dict[str, str]]:
     out: dict[int, dict[str, str]] = {}
     for action, text in key_values(values, "--handover").items():
         organisation, _, note = text.partition(":")
-        out[parse_action_number(action)] = {"organisation": organisation.strip(), "note": note.strip()}
+        out[parse_action_number(action)] = {
+            "organisation": organisation.strip(),
+            "note": note.strip(),
+        }
     return out
 
 
@@ -151,23 +169,43 @@ def _evaluation_file(path: Path | None) -> dict[str, str]:
         raise BadInput(f"{path}: cannot read the evaluation ({exc})") from exc
     section = raw.get("evaluation", raw)
     if not isinstance(section, dict) or not all(isinstance(v, str) for v in section.values()):
-        raise BadInput(f"{path}: expected KEY = \"text\" lines (optionally under [evaluation])")
+        raise BadInput(f'{path}: expected KEY = "text" lines (optionally under [evaluation])')
     return {str(k): v for k, v in section.items()}
 
 
 @command.command("close")
 @click.argument("case_ref")
-@click.option("--goals-reached", type=click.Choice(["ja", "deels", "nee"]), required=True,
-              help="Were the plan's goals reached?")
+@click.option(
+    "--goals-reached",
+    type=click.Choice(["ja", "deels", "nee"]),
+    required=True,
+    help="Were the plan's goals reached?",
+)
 @click.option("--assessment", required=True, help="Assessment of the goals.")
-@click.option("--handover", multiple=True, metavar="A<n>=ORG[:NOTE]",
-              help="Hand an open action over to a regular organisation; repeat per action.")
-@click.option("--bewaartermijn", required=True, metavar="DURATION",
-              help="Agreed retention of the collected information, ISO 8601 (e.g. P2Y).")
-@click.option("--criterion", multiple=True, metavar="KEY=TEXT",
-              help="Evaluation per criterion (see policies werkproces.toml); repeat.")
-@click.option("--evaluation", "evaluation_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="TOML file with the evaluation, KEY = \"text\" per criterion.")
+@click.option(
+    "--handover",
+    multiple=True,
+    metavar="A<n>=ORG[:NOTE]",
+    help="Hand an open action over to a regular organisation; repeat per action.",
+)
+@click.option(
+    "--bewaartermijn",
+    required=True,
+    metavar="DURATION",
+    help="Agreed retention of the collected information, ISO 8601 (e.g. P2Y).",
+)
+@click.option(
+    "--criterion",
+    multiple=True,
+    metavar="KEY=TEXT",
+    help="Evaluation per criterion (see policies werkproces.toml); repeat.",
+)
+@click.option(
+    "--evaluation",
+    "evaluation_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help='TOML file with the evaluation, KEY = "text" per criterion.',
+)
 @click.option("--closed-on", type=ISO_DATE, help="Date of closure (default today).")
 @json_option
 @pass_ctx

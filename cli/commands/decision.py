@@ -4,7 +4,16 @@ from typing import Any
 
 import click
 
-from cli.common import ISO_DATE, Context, echo, emit_json, handle_errors, json_option, key_values, pass_ctx
+from cli.common import (
+    ISO_DATE,
+    Context,
+    echo,
+    emit_json,
+    handle_errors,
+    json_option,
+    key_values,
+    pass_ctx,
+)
 
 
 @click.group("decision")
@@ -14,15 +23,32 @@ def command() -> None:
 
 @command.command("record")
 @click.argument("case_ref")
-@click.option("--prioritised", "outcome", flag_value="geprioriteerd",
-              help="Take the group on; name all five items with --item.")
-@click.option("--not-prioritised", "outcome", flag_value="niet-geprioriteerd",
-              help="Do not take the group on; needs --motivation.")
-@click.option("--extra-analysis", "outcome", flag_value="extra-analyse",
-              help="Ask for a motivated extra analysis first; needs --motivation.")
-@click.option("--item", "items", multiple=True, metavar="KEY=TEXT",
-              help="doelen-en-kaders, sturing, informeermomenten, strafrechtelijk-traject, "
-              "externe-communicatie; repeat per item.")
+@click.option(
+    "--prioritised",
+    "outcome",
+    flag_value="geprioriteerd",
+    help="Take the group on; name all five items with --item.",
+)
+@click.option(
+    "--not-prioritised",
+    "outcome",
+    flag_value="niet-geprioriteerd",
+    help="Do not take the group on; needs --motivation.",
+)
+@click.option(
+    "--extra-analysis",
+    "outcome",
+    flag_value="extra-analyse",
+    help="Ask for a motivated extra analysis first; needs --motivation.",
+)
+@click.option(
+    "--item",
+    "items",
+    multiple=True,
+    metavar="KEY=TEXT",
+    help="doelen-en-kaders, sturing, informeermomenten, strafrechtelijk-traject, "
+    "externe-communicatie; repeat per item.",
+)
 @click.option("--motivation", default="", help="Why (required unless prioritised).")
 @click.option("--body", required=True, help="Deciding meeting, e.g. ketenoverleg or driehoek.")
 @click.option("--decided-on", type=ISO_DATE, help="Date of the decision (default today).")
@@ -30,8 +56,14 @@ def command() -> None:
 @pass_ctx
 @handle_errors
 def record(
-    ctx: Context, case_ref: str, outcome: str | None, items: tuple[str, ...], motivation: str,
-    body: str, decided_on: Any, as_json: bool,
+    ctx: Context,
+    case_ref: str,
+    outcome: str | None,
+    items: tuple[str, ...],
+    motivation: str,
+    body: str,
+    decided_on: Any,
+    as_json: bool,
 ) -> None:
     """Record the decision of the ketenoverleg or driehoek at step 4.
 

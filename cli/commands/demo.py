@@ -7,8 +7,12 @@ from cli.common import Context, echo, emit_json, handle_errors, json_option, pas
 
 
 @click.command("demo")
-@click.option("--db", "db_path", metavar="PATH",
-              help="Write the demo into a new SQLite ledger at PATH instead of the configured one.")
+@click.option(
+    "--db",
+    "db_path",
+    metavar="PATH",
+    help="Write the demo into a new SQLite ledger at PATH instead of the configured one.",
+)
 @json_option
 @pass_ctx
 @handle_errors

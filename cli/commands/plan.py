@@ -15,8 +15,13 @@ def command() -> None:
 
 @command.command("set")
 @click.argument("case_ref")
-@click.option("--file", "path", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="TOML file with goals, [[track]] and [[action]] (see example).")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="TOML file with goals, [[track]] and [[action]] (see example).",
+)
 @json_option
 @pass_ctx
 @handle_errors
@@ -70,11 +75,20 @@ def show(ctx: Context, case_ref: str, as_json: bool) -> None:
         return
     echo(f"Plan van aanpak {plan['ref']}, versie {plan['version']} ({plan['set_by']})")
     table("Doelen", ["#", "doel"], enumerate(plan["goals"], start=1))
-    table("Sporen", ["spoor", "omschrijving"], ((t["kind"], t["description"]) for t in plan["tracks"]))
+    table(
+        "Sporen", ["spoor", "omschrijving"], ((t["kind"], t["description"]) for t in plan["tracks"])
+    )
     render.actions(plan["actions"])
     table(
         "Versies",
         ["versie", "door", "op", "vervallen acties"],
-        ((h["version"], h["set_by"], h["set_at"][:19],
-          ", ".join(f"A{n}" for n in h["withdrawn"])) for h in plan["history"]),
+        (
+            (
+                h["version"],
+                h["set_by"],
+                h["set_at"][:19],
+                ", ".join(f"A{n}" for n in h["withdrawn"]),
+            )
+            for h in plan["history"]
+        ),
     )

@@ -4,7 +4,16 @@ from typing import Any
 
 import click
 
-from cli.common import ISO_DATE, Context, echo, emit_json, handle_errors, json_option, pass_ctx, table
+from cli.common import (
+    ISO_DATE,
+    Context,
+    echo,
+    emit_json,
+    handle_errors,
+    json_option,
+    pass_ctx,
+    table,
+)
 
 
 @click.group("signal")
@@ -81,8 +90,15 @@ def list_(ctx: Context, case_ref: str | None, as_json: bool) -> None:
         "Signals",
         ["case", "#", "observed", "kind", "location", "source", "text"],
         (
-            (r["ref"], f"S{r['number']}", r["observed_on"], r["kind"], r["location"],
-             f"{r['source_org']} ({r['source_role']})", r["text"])
+            (
+                r["ref"],
+                f"S{r['number']}",
+                r["observed_on"],
+                r["kind"],
+                r["location"],
+                f"{r['source_org']} ({r['source_role']})",
+                r["text"],
+            )
             for r in rows
         ),
     )

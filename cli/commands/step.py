@@ -25,13 +25,21 @@ def command() -> None:
 @_BODY
 @_REASON
 @_ON
-@click.option("--merge-4-5", is_flag=True,
-              help="From step 3, take steps 4 and 5 together (versnelling); needs a reason.")
+@click.option(
+    "--merge-4-5",
+    is_flag=True,
+    help="From step 3, take steps 4 and 5 together (versnelling); needs a reason.",
+)
 @json_option
 @pass_ctx
 @handle_errors
 def advance(
-    ctx: Context, case_ref: str, body: str, reason: str, decided_on: Any, merge_4_5: bool,
+    ctx: Context,
+    case_ref: str,
+    body: str,
+    reason: str,
+    decided_on: Any,
+    merge_4_5: bool,
     as_json: bool,
 ) -> None:
     """Move a case one step forward (or from 3 to 5 with --merge-4-5).
@@ -44,7 +52,11 @@ def advance(
     from ledger import commands as c
 
     cmd = c.build(
-        c.Advance, case=case_ref, body=body, reason=reason, decided_on=decided_on,
+        c.Advance,
+        case=case_ref,
+        body=body,
+        reason=reason,
+        decided_on=decided_on,
         merge_4_5=merge_4_5,
     )
     step = ctx.ledger().app.advance(cmd, ctx.acting())
@@ -53,8 +65,13 @@ def advance(
 
 @command.command("back")
 @click.argument("case_ref")
-@click.option("--to", "to_step", type=click.Choice(["3", "5"]), required=True,
-              help="Step to return to from step 6.")
+@click.option(
+    "--to",
+    "to_step",
+    type=click.Choice(["3", "5"]),
+    required=True,
+    help="Step to return to from step 6.",
+)
 @_BODY
 @_REASON
 @_ON
@@ -62,7 +79,12 @@ def advance(
 @pass_ctx
 @handle_errors
 def back(
-    ctx: Context, case_ref: str, to_step: str, body: str, reason: str, decided_on: Any,
+    ctx: Context,
+    case_ref: str,
+    to_step: str,
+    body: str,
+    reason: str,
+    decided_on: Any,
     as_json: bool,
 ) -> None:
     """Go back from step 6 to step 3 (new picture) or step 5 (revise the plan).
@@ -74,7 +96,11 @@ def back(
     from ledger import commands as c
 
     cmd = c.build(
-        c.StepBack, case=case_ref, to_step=int(to_step), body=body, reason=reason,
+        c.StepBack,
+        case=case_ref,
+        to_step=int(to_step),
+        body=body,
+        reason=reason,
         decided_on=decided_on,
     )
     step = ctx.ledger().app.step_back(cmd, ctx.acting())
@@ -83,9 +109,12 @@ def back(
 
 @command.command("end")
 @click.argument("case_ref")
-@click.option("--outcome", required=True,
-              help="regulier-afgehandeld (after 1-3), gerichte-actie (2-3), "
-              "urgentie-te-laag (3, or 4 after a decision not to prioritise).")
+@click.option(
+    "--outcome",
+    required=True,
+    help="regulier-afgehandeld (after 1-3), gerichte-actie (2-3), "
+    "urgentie-te-laag (3, or 4 after a decision not to prioritise).",
+)
 @_BODY
 @_REASON
 @_ON
@@ -93,7 +122,12 @@ def back(
 @pass_ctx
 @handle_errors
 def end(
-    ctx: Context, case_ref: str, outcome: str, body: str, reason: str, decided_on: Any,
+    ctx: Context,
+    case_ref: str,
+    outcome: str,
+    body: str,
+    reason: str,
+    decided_on: Any,
     as_json: bool,
 ) -> None:
     """End a case early, before the integral approach, with its outcome.
@@ -106,7 +140,11 @@ def end(
     from ledger import commands as c
 
     cmd = c.build(
-        c.EndEarly, case=case_ref, outcome=outcome, body=body, reason=reason,
+        c.EndEarly,
+        case=case_ref,
+        outcome=outcome,
+        body=body,
+        reason=reason,
         decided_on=decided_on,
     )
     ctx.ledger().app.end_early(cmd, ctx.acting())

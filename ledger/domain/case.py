@@ -101,7 +101,9 @@ class Case(Aggregate):
 
     def _require_active(self) -> None:
         if self.status != ACTIVE:
-            raise rules.CASE_CLOSED.refuse(f"case {self.ref} is {self.status}; it accepts no changes")
+            raise rules.CASE_CLOSED.refuse(
+                f"case {self.ref} is {self.status}; it accepts no changes"
+            )
 
     @property
     def open_actions(self) -> list[int]:
@@ -160,7 +162,10 @@ class Case(Aggregate):
     def designate_coordinator(self, coordinator: str, decided_on: str, by: Acting) -> None:
         self._require_active()
         self.trigger_event(
-            self.CoordinatorDesignated, coordinator=coordinator, decided_on=decided_on, by=by.record()
+            self.CoordinatorDesignated,
+            coordinator=coordinator,
+            decided_on=decided_on,
+            by=by.record(),
         )
 
     # -- step transitions -------------------------------------------------------------
@@ -218,12 +223,11 @@ class Case(Aggregate):
             raise rules.SIGNAL_FIRST.refuse()
         if target >= 3 and self.coordinator is None:
             raise rules.UC_BEFORE_3.refuse()
-        if target == 6 and self.last_decision != PRIORITISED:
+        if target in (5, 6) and self.last_decision != PRIORITISED:
             raise rules.DECISION_BEFORE_5.refuse(
-                "step 6 needs a step-4 decision that prioritises the group (`regie decision record`)"
+                f"step {target} needs a step-4 decision that prioritises the group "
+                "(`regie decision record`)"
             )
-        if target == 5 and self.last_decision != PRIORITISED:
-            raise rules.DECISION_BEFORE_5.refuse()
         if target == 6 and (self.plan_version == 0 or not self.open_actions):
             raise rules.PLAN_BEFORE_6.refuse()
 
@@ -248,7 +252,8 @@ class Case(Aggregate):
         self._require_active()
         if self.step != 3 or not reason.strip():
             raise rules.MERGE_FROM_3.refuse(
-                f"steps 4 and 5 can only be merged from step 3 (case {self.ref} is at step {self.step})"
+                f"steps 4 and 5 can only be merged from step 3 "
+                f"(case {self.ref} is at step {self.step})"
                 if self.step != 3
                 else None
             )
@@ -556,7 +561,8 @@ class Case(Aggregate):
         missing = sorted(open_now - set(handover))
         if missing:
             raise rules.CLOSE_HANDOVER.refuse(
-                "hand over the open action(s) " + ", ".join(f"A{n}" for n in missing)
+                "hand over the open action(s) "
+                + ", ".join(f"A{n}" for n in missing)
                 + " with --handover A<n>=<organisation>"
             )
         answered = {k: v.strip() for k, v in evaluation.items() if v and v.strip()}

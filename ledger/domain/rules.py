@@ -28,15 +28,15 @@ def _r(id: str, text: str, source: str) -> Rule:
 
 RULES: dict[str, Rule] = {}
 
-CASE_CLOSED = _r("case.closed", "the case is closed; it accepts no further changes", "000 L2332-2345")
+CASE_CLOSED = _r(
+    "case.closed", "the case is closed; it accepts no further changes", "000 L2332-2345"
+)
 SIGNAL_FIRST = _r(
     "step.signal-before-2",
     "step 2 needs at least one recorded signal; record one with `regie signal add`",
     "000 L2002-2033",
 )
-ONE_STEP = _r(
-    "step.forward-one", "a case moves forward one step at a time", "000 L1833-1843"
-)
+ONE_STEP = _r("step.forward-one", "a case moves forward one step at a time", "000 L1833-1843")
 UC_BEFORE_3 = _r(
     "step.coordinator-before-3",
     "leaving step 2 needs a designated uitvoeringscoördinator (`regie case designate`)",
@@ -53,7 +53,9 @@ PLAN_BEFORE_6 = _r(
     "000 L2274-2300",
 )
 AT_7_USE_CLOSE = _r(
-    "step.close-at-7", "step 7 ends with `regie case close`, not with a step change", "000 L2332-2358"
+    "step.close-at-7",
+    "step 7 ends with `regie case close`, not with a step change",
+    "000 L2332-2358",
 )
 MERGE_FROM_3 = _r(
     "step.merge-4-5-from-3",
@@ -123,8 +125,9 @@ CLOSE_EVALUATION = _r(
     "the evaluation must address all seven criteria",
     "000 L2350-2358",
 )
-NOT_FUTURE = _r(
-    "date.not-future", "a decision or observation cannot be dated in the future", "—"
-)
+NOT_FUTURE = _r("date.not-future", "a decision or observation cannot be dated in the future", "—")
 ACTOR_EXISTS = _r("actor.unique", "an actor with this id already exists", "—")
+BOOTSTRAP_ADMIN = _r(
+    "actor.bootstrap-administrator", "the first actor must hold the administrator role", "—"
+)
 ACTOR_ACTIVE = _r("actor.active", "the actor is deactivated", "—")

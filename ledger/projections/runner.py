@@ -67,9 +67,10 @@ class Projections:
                 position = self._position(conn, lock=True)
                 if position >= latest:
                     return applied
-                had_row = conn.execute(
-                    select(t.tracking.c.name).where(t.tracking.c.name == NAME)
-                ).first() is not None
+                had_row = (
+                    conn.execute(select(t.tracking.c.name).where(t.tracking.c.name == NAME)).first()
+                    is not None
+                )
                 ws = Workspace(fresh=False)
                 ws.conn = conn
                 new_position = self._apply(ws, conn, position, BATCH)

@@ -36,9 +36,15 @@ class Workspace:
         if self.fresh or self.conn is None:
             return None
         cols = list(table.primary_key.columns)
-        found = self.conn.execute(
-            select(table).where(and_(*(col == value for col, value in zip(cols, key, strict=True))))
-        ).mappings().first()
+        found = (
+            self.conn.execute(
+                select(table).where(
+                    and_(*(col == value for col, value in zip(cols, key, strict=True)))
+                )
+            )
+            .mappings()
+            .first()
+        )
         if found is None:
             return None
         row = dict(found)
