@@ -6,6 +6,10 @@
 * ``fresh_database_url(kind)``: the same as a context manager, for ``@given`` tests
   (one database per example); pair it with the session-scoped ``database_kind`` fixture.
 * ``ledger``: ``open_ledger(database_url)`` initialised, with the fixed ``clock``.
+
+Hypothesis runs the "ci" profile (50 examples, no deadline) unless HYPOTHESIS_PROFILE
+names another ("dev": 10 examples). REGIE_TEST_PG_URL points the tests at an existing
+PostgreSQL server instead of starting one (see tests/pg_server.py).
 """
 
 from __future__ import annotations
@@ -42,11 +46,17 @@ settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-def _kind_params() -> list[object]:
-    return [
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
+_KIND_FIXTURES = ("database_url", "database_kind")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that runs on PostgreSQL, so ``-m postgres`` / ``-m 'not postgres'``."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is None:
+            continue
+        if any(callspec.params.get(name) == "postgres" for name in _KIND_FIXTURES):
+            item.add_marker(pytest.mark.postgres)
 
 
 # -- the PostgreSQL server -----------------------------------------------------------
@@ -56,7 +66,8 @@ def _server_url() -> str:
     try:
         return pg_server.server_url()
     except pg_server.PostgresUnavailable as exc:
-        pytest.fail(f"test PostgreSQL server unavailable: {exc}", pytrace=False)
+        problem = str(exc)
+    pytest.fail(f"test PostgreSQL server unavailable: {problem}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -98,11 +109,14 @@ def _fresh_postgres(server_url: str) -> Iterator[str]:
 def fresh_database_url(kind: str) -> Iterator[str]:
     """A URL for a new, empty database of ``kind`` ("sqlite" or "postgres"), removed after.
 
-    For ``@given`` tests, which see one function-scoped fixture value for all examples::
+    For ``@given`` tests, where a function-scoped fixture would be shared by all examples::
 
         @given(st.integers())
         def test_something(database_kind: str, n: int) -> None:
-            with fresh_database_url(database_kind) as url, closing(Store(url)) ...
+            with fresh_database_url(database_kind) as url:
+                store = Store(url)
+                ...
+                store.dispose()  # before the schema is dropped
     """
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="regie-test-") as directory:
@@ -114,16 +128,16 @@ def fresh_database_url(kind: str) -> Iterator[str]:
         raise ValueError(f"unknown database kind {kind!r}; use one of {DATABASE_KINDS}")
 
 
-@pytest.fixture(scope="session", params=_kind_params())
+@pytest.fixture(scope="session", params=DATABASE_KINDS)
 def database_kind(request: pytest.FixtureRequest) -> str:
-    """"sqlite" or "postgres" (session-scoped, so usable with ``@given``)."""
+    """The database kind, "sqlite" or "postgres"; session-scoped, so usable with @given."""
     kind: str = request.param
     if kind == "postgres":
         request.getfixturevalue("postgres_server_url")
     return kind
 
 
-@pytest.fixture(params=_kind_params())
+@pytest.fixture(params=DATABASE_KINDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database for this test: SQLite file or PostgreSQL schema."""
     if request.param == "sqlite":

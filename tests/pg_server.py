@@ -36,7 +36,8 @@ from sqlalchemy.engine import make_url
 URL_ENV = "REGIE_TEST_PG_URL"
 SUPERUSER = "postgres"
 START_TIMEOUT = 30.0
-FALLBACK_USER = "regie-pg"
+SYSTEM_USER = "postgres"  # Debian's package creates it; as root the server runs as it
+FALLBACK_USER = "regie-pg"  # created when there is no SYSTEM_USER
 _REQUIRED = ("initdb", "postgres")
 
 
@@ -115,7 +116,7 @@ def _server_user() -> str | None:
     """The user to run the server as: None for the current (non-root) user."""
     if not _is_root():
         return None
-    for name in (SUPERUSER, FALLBACK_USER):
+    for name in (SYSTEM_USER, FALLBACK_USER):
         with contextlib.suppress(KeyError):
             pwd.getpwnam(name)
             return name
@@ -233,7 +234,7 @@ class PgServer:
             "-c", "max_connections=200",
             "-c", "shared_buffers=32MB",
         ]  # fmt: skip
-        with self.log.open("ab") as log:
+        with self.log.open("wb") as log:  # a retry starts a fresh log
             self._process = subprocess.Popen(
                 _as_user(self.user, command),
                 cwd=self.root,
@@ -251,7 +252,7 @@ class PgServer:
             if self._process.poll() is not None:
                 raise PostgresUnavailable(
                     f"PostgreSQL exited with code {self._process.returncode} while starting; "
-                    f"server log ({self.log}):\n{self.log_tail()}"
+                    f"server log:\n{self.log_tail()}"
                 )
             try:
                 with psycopg.connect(self.conninfo(), connect_timeout=2) as conn:
@@ -263,7 +264,7 @@ class PgServer:
                 time.sleep(0.05)
         raise PostgresUnavailable(
             f"PostgreSQL did not accept connections on 127.0.0.1:{self.port} within "
-            f"{START_TIMEOUT:.0f}s (last error: {error}); server log ({self.log}):\n"
+            f"{START_TIMEOUT:.0f}s (last error: {error}); server log:\n"
             f"{self.log_tail()}"
         )
 
