@@ -24,7 +24,13 @@ def render() -> str:
         "Generated from `--help` by `python -m cli.reference > docs/cli.md`; do not edit.\n",
     ]
     for path, command in _walk(regie, ["regie"]):
-        ctx = click.Context(command, info_name=" ".join(path), terminal_width=100)
+        ctx = click.Context(
+            command,
+            info_name=" ".join(path),
+            terminal_width=100,
+            max_content_width=100,
+            help_option_names=["-h", "--help"],
+        )
         parts.append(f"## {' '.join(path)}\n\n```text\n{command.get_help(ctx)}\n```\n")
     return "\n".join(parts)
 
