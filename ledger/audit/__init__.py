@@ -1,0 +1,1 @@
+"""Audit primitives for the tamper-evident ledger (see ``ledger.audit.merkle``)."""
