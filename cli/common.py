@@ -51,6 +51,7 @@ class Context:
             self._ledger = open_ledger(
                 self.settings.database_url,
                 policy_dir=self.settings.policy_dir,
+                key_dir=self.settings.key_dir,
                 require_initialised=require_initialised,
             )
         return self._ledger

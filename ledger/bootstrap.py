@@ -1,38 +1,101 @@
-"""Assemble the ledger once: store, policies, application, projections, queries.
+"""Assemble the ledger once: store, keys, policies, application, projections, queries.
 
-Tests call :func:`open_ledger` with their own URL and clock; the CLI calls it with the
-settings from the environment and config file.
+Tests call :func:`open_ledger` with their own URL, key directory and clock; the CLI calls
+it with the settings from the environment and config file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from uuid import uuid4
+
+from sqlalchemy import select
 
 from ledger.application import Regie
+from ledger.audit import triggers
+from ledger.audit.log import TamperEvidentLog
+from ledger.config import default_key_dir
+from ledger.crypto.keyfiles import KeyFiles
+from ledger.crypto.keystore import KeyStore, sqlite_keystore_engine
+from ledger.crypto.seal import Sealer
+from ledger.errors import NotInitialised
+from ledger.persons import Persons
 from ledger.projections.runner import Projections
 from ledger.projections.tables import read_models
 from ledger.queries import Queries
 from ledger.store import Store
+from ledger.store.schema import meta
 from policies.loader import Policies, load_policies
 
 
-@dataclass
 class Ledger:
-    store: Store
-    policies: Policies
-    app: Regie
-    projections: Projections
-    queries: Queries
+    def __init__(
+        self,
+        store: Store,
+        policies: Policies,
+        keys: KeyFiles,
+        clock: Callable[[], date],
+    ) -> None:
+        self.store = store
+        self.policies = policies
+        self.keys = keys
+        self.log = TamperEvidentLog(keys.signing_key, self.origin)
+        store.append_hooks.append(self.log)
+        holder: dict[str, Queries] = {}
+        self.app = Regie(
+            store,
+            policies,
+            lambda year: holder["q"].cases_opened_in(year),
+            clock,
+        )
+        self.projections = Projections(store, self.app.sql_recorder, self.app.mapper)
+        self.queries = Queries(store, self.projections, clock)
+        holder["q"] = self.queries
+        self.persons = Persons(self.app, self.queries, lambda: self.sealer)
+
+    # -- keys -------------------------------------------------------------------------
+
+    @cached_property
+    def keystore(self) -> KeyStore:
+        engine = (
+            sqlite_keystore_engine(self.keys.directory)
+            if self.store.dialect == "sqlite"
+            else self.store.engine
+        )
+        return KeyStore(engine, self.keys.master_keys(), self.keys.current_master())
+
+    @cached_property
+    def sealer(self) -> Sealer:
+        return Sealer(self.keystore)
+
+    def origin(self) -> str:
+        """The name this ledger signs its checkpoints with."""
+        with self.store.read() as conn:
+            value = conn.execute(select(meta.c.value).where(meta.c.key == "ledger_id")).scalar()
+        if value is None:
+            raise NotInitialised("the ledger has no identity yet; run `regie init`")
+        return f"regie/{value}"
+
+    # -- lifecycle --------------------------------------------------------------------
 
     def initialise(self) -> bool:
-        """Create the store idempotently; True when it was new."""
-        return self.store.initialise(extra_metadata=[read_models])
+        """Create store, triggers, keys and key store idempotently; True when new."""
+        created = self.store.initialise(extra_metadata=[read_models])
+        with self.store.write(lock=False) as conn:
+            triggers.install(conn)
+            if conn.execute(select(meta.c.key).where(meta.c.key == "ledger_id")).first() is None:
+                conn.execute(meta.insert().values(key="ledger_id", value=str(uuid4())))
+        self.keys.create_missing()
+        self.keystore.initialise()
+        return created
 
     def close(self) -> None:
         self.app.close()
+        if "keystore" in self.__dict__ and self.keystore.engine is not self.store.engine:
+            self.keystore.engine.dispose()
         self.store.dispose()
 
     def __enter__(self) -> Ledger:
@@ -46,6 +109,7 @@ def open_ledger(
     database_url: str,
     *,
     policy_dir: Path | None = None,
+    key_dir: Path | None = None,
     clock: Callable[[], date] = date.today,
     require_initialised: bool = True,
 ) -> Ledger:
@@ -53,9 +117,5 @@ def open_ledger(
     store = Store(database_url)
     if require_initialised:
         store.require_initialised()
-    holder: dict[str, Queries] = {}
-    app = Regie(store, policies, lambda year: holder["q"].cases_opened_in(year), clock)
-    projections = Projections(store, app.sql_recorder, app.mapper)
-    queries = Queries(store, projections, clock)
-    holder["q"] = queries
-    return Ledger(store, policies, app, projections, queries)
+    keys = KeyFiles(key_dir or default_key_dir(database_url))
+    return Ledger(store, policies, keys, clock)

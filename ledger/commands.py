@@ -177,3 +177,84 @@ def build(model: type[C], **values: Any) -> C:
         if field == "case" or field.endswith(".case"):
             msg = f"expected {REF_HELP}"
         raise BadInput(f"{field}: {msg}") from exc
+
+
+# -- persons (issue: personal data under seal) ----------------------------------------
+
+SubjectRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=40)]
+_BSN = re.compile(r"^\d{9}$")
+
+
+def valid_bsn(value: str) -> bool:
+    """The BSN eleven-test (elfproef): weights 9..2 and -1 over the nine digits."""
+    if not _BSN.match(value):
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:8], range(9, 1, -1), strict=True))
+    return (total - int(value[8])) % 11 == 0
+
+
+class RegisterSubject(Command):
+    kind: Literal["jongere", "wettelijk-vertegenwoordiger"]
+    name: Name
+    date_of_birth: date | None = None
+    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=400)] | None = None
+    bsn: str | None = None
+    representative_of: SubjectRef | None = None
+
+
+class RecordNote(Command):
+    subject: SubjectRef
+    category: Key
+    text: Text
+
+
+class EraseSubject(Command):
+    subject: SubjectRef
+    reason: Text
+    basis: Text
+
+
+class Membership(Command):
+    case: CaseRef
+    subject: SubjectRef
+    core: Key
+    influence: Key
+    kopstuk: bool = False
+    from_date: date | None = None
+
+
+class EndMembership(Command):
+    case: CaseRef
+    subject: SubjectRef
+    to_date: date | None = None
+    reason: Text
+
+
+class AgreeNamenlijst(Command):
+    case: CaseRef
+    subjects: list[SubjectRef] = Field(min_length=1)
+    partners: list[Key] = Field(min_length=1)
+    agreed_on: date | None = None
+
+
+class RequestGroepsscan(Command):
+    case: CaseRef
+    requested_by: Literal["burgemeester", "contactpersoon"]
+    addressed_to: Name = "teamchef politie"
+    motivation: Text
+    requested_on: date | None = None
+
+
+class ReceiveGroepsscan(Command):
+    case: CaseRef
+    received_on: date | None = None
+    recipients: list[Name] = Field(min_length=1)
+    unknown_names: int = Field(ge=0)
+    informatiepositie: Literal["zwak", "matig", "sterk"]
+    summary: Text
+
+
+class NotePoliceReport(Command):
+    case: CaseRef
+    subject: SubjectRef
+    reported_on: date | None = None

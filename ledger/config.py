@@ -21,7 +21,8 @@ ENV_CONFIG = "REGIE_CONFIG"
 ENV_POLICY_DIR = "REGIE_POLICY_DIR"
 ENV_DATA_DIR = "REGIE_DATA_DIR"
 
-_KNOWN_KEYS = {"database_url", "actor", "role", "policy_dir"}
+_KNOWN_KEYS = {"database_url", "actor", "role", "policy_dir", "key_dir"}
+ENV_KEY_DIR = "REGIE_KEY_DIR"
 
 
 def data_dir() -> Path:
@@ -51,6 +52,20 @@ def sqlite_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path).expanduser().resolve()}"
 
 
+def default_key_dir(database_url: str) -> Path:
+    """Keys live beside a SQLite ledger (``<file>.keys/``), else in the data directory."""
+    import hashlib
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        path = Path(url.database)
+        return path.with_name(path.name + ".keys")
+    digest = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:12]
+    return data_dir() / "keys" / digest
+
+
 def database_url_from_option(value: str) -> str:
     """``--db`` accepts a SQLAlchemy URL or a plain file path (SQLite)."""
     return value if "://" in value else sqlite_url(value)
@@ -63,6 +78,11 @@ class Settings:
     role: str | None
     policy_dir: Path | None
     config_file: Path | None
+    key_dir_setting: Path | None = None
+
+    @property
+    def key_dir(self) -> Path:
+        return self.key_dir_setting or default_key_dir(self.database_url)
 
     def with_database(self, url: str) -> Settings:
         return replace(self, database_url=url)
@@ -103,10 +123,12 @@ def load_settings() -> Settings:
     file_values: dict[str, str] = _read_config_file(path) if path.is_file() else {}
     url = os.environ.get(ENV_DATABASE_URL) or file_values.get("database_url")
     policy = os.environ.get(ENV_POLICY_DIR) or file_values.get("policy_dir")
+    keys = os.environ.get(ENV_KEY_DIR) or file_values.get("key_dir")
     return Settings(
         database_url=url or default_database_url(),
         actor=os.environ.get(ENV_ACTOR) or file_values.get("actor"),
         role=os.environ.get(ENV_ROLE) or file_values.get("role"),
         policy_dir=Path(policy) if policy else None,
         config_file=path if path.is_file() else None,
+        key_dir_setting=Path(keys) if keys else None,
     )

@@ -16,7 +16,14 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ledger.errors import BadInput
-from policies.model import EarlyEnd, OrganisationsFile, RolesFile, Term, WerkprocesFile
+from policies.model import (
+    EarlyEnd,
+    OrganisationsFile,
+    PersoonsgegevensFile,
+    RolesFile,
+    Term,
+    WerkprocesFile,
+)
 
 DEFAULTS = Path(__file__).parent / "defaults"
 
@@ -60,6 +67,7 @@ class Policies:
     organisations: OrganisationsFile
     roles: RolesFile
     werkproces: WerkprocesFile
+    persoonsgegevens: PersoonsgegevensFile
     sources: dict[str, Path]
 
     @staticmethod
@@ -95,6 +103,22 @@ class Policies:
         return tuple(t.key for t in self.werkproces.evaluation_criterion)
 
     @cached_property
+    def categories(self) -> frozenset[str]:
+        return self._keys(list(self.persoonsgegevens.category))
+
+    @cached_property
+    def special_categories(self) -> frozenset[str]:
+        return frozenset(c.key for c in self.persoonsgegevens.category if c.special)
+
+    @cached_property
+    def member_cores(self) -> frozenset[str]:
+        return self._keys(self.persoonsgegevens.core)
+
+    @cached_property
+    def member_influences(self) -> frozenset[str]:
+        return self._keys(self.persoonsgegevens.influence)
+
+    @cached_property
     def early_end_after(self) -> dict[str, frozenset[int]]:
         return {e.key: frozenset(e.after_steps) for e in self.werkproces.early_end}
 
@@ -108,6 +132,7 @@ class Policies:
             "track": list(self.werkproces.track),
             "decision_item": list(self.werkproces.decision_item),
             "evaluation_criterion": list(self.werkproces.evaluation_criterion),
+            "category": list(self.persoonsgegevens.category),
         }
         for term in terms.get(kind, []):
             if term.key == key:
@@ -130,10 +155,12 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         "organisations": _pick("organisations.toml", policy_dir),
         "roles": _pick("roles.toml", policy_dir),
         "werkproces": _pick("werkproces.toml", policy_dir),
+        "persoonsgegevens": _pick("persoonsgegevens.toml", policy_dir),
     }
     return Policies(
         organisations=load_file(files["organisations"], OrganisationsFile),
         roles=load_file(files["roles"], RolesFile),
         werkproces=load_file(files["werkproces"], WerkprocesFile),
+        persoonsgegevens=load_file(files["persoonsgegevens"], PersoonsgegevensFile),
         sources=files,
     )

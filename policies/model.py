@@ -87,3 +87,22 @@ class WerkprocesFile(_Strict):
         ):
             _unique(list(getattr(self, name)), name.replace("_", " "))
         return self
+
+
+class Category(Term):
+    special: bool = False
+
+
+class PersoonsgegevensFile(_Strict):
+    category: list[Category] = Field(min_length=1)
+    core: list[Term] = Field(min_length=1)
+    influence: list[Term] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> PersoonsgegevensFile:
+        _unique(list(self.category), "category")
+        _unique(list(self.core), "core")
+        _unique(list(self.influence), "influence")
+        if "identificatie" not in {c.key for c in self.category}:
+            raise ValueError("the ledger needs category 'identificatie'")
+        return self

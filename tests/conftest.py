@@ -45,6 +45,15 @@ settings.register_profile(
 settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples=10)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# Keys of PostgreSQL test ledgers default to the data directory: keep them out of $HOME.
+_DATA_DIR = tempfile.TemporaryDirectory(prefix="regie-test-data-")
+os.environ["REGIE_DATA_DIR"] = _DATA_DIR.name
+for _variable in ("REGIE_DATABASE_URL", "REGIE_ACTOR", "REGIE_ROLE", "REGIE_CONFIG",
+                  "REGIE_KEY_DIR", "REGIE_MASTER_KEY", "REGIE_MASTER_KEY_FILE",
+                  "REGIE_SIGNING_KEY_FILE", "REGIE_POLICY_DIR"):
+    os.environ.pop(_variable, None)
+os.environ["REGIE_CONFIG"] = os.path.join(_DATA_DIR.name, "absent-config.toml")
+
 
 _KIND_FIXTURES = ("database_url", "database_kind")
 

@@ -131,3 +131,39 @@ BOOTSTRAP_ADMIN = _r(
     "actor.bootstrap-administrator", "the first actor must hold the administrator role", "—"
 )
 ACTOR_ACTIVE = _r("actor.active", "the actor is deactivated", "—")
+
+SUBJECT_ERASED = _r(
+    "subject.erased", "the subject was erased; its data cannot be changed or linked", "AVG art. 17"
+)
+PERSON_NOT_IN_STEP_1 = _r(
+    "member.not-in-step-1",
+    "step 1 works at group level only: no person can be linked to the case yet",
+    "000 L2002-2004",
+)
+PERSON_NEEDS_COORDINATOR = _r(
+    "member.needs-coordinator",
+    "a person can only be linked once an uitvoeringscoördinator is designated",
+    "000 L2000-2001, L2042",
+)
+MEMBER_KNOWN = _r(
+    "member.known", "the subject must be a current member of the case", "000 L2196-2202"
+)
+MEMBER_YOUTH = _r(
+    "member.youth", "only youths are members of a group; representatives are linked to a youth",
+    "000 L184-187",
+)
+NAMENLIJST_STEP = _r(
+    "namenlijst.step-2",
+    "the namenlijst is drawn up from step 2 on, with a designated uitvoeringscoördinator",
+    "000 L2000-2001, L2078-2091",
+)
+GROEPSSCAN_AFTER_NAMENLIJST = _r(
+    "groepsscan.after-namenlijst",
+    "the groepsscan is requested after the partners agreed the namenlijst",
+    "000 L2078-2091",
+)
+GROEPSSCAN_REQUESTED = _r(
+    "groepsscan.requested-first",
+    "a groepsscan can only be received after it was requested",
+    "000 L2088-2113",
+)

@@ -156,6 +156,95 @@ escalations = Table(
     *_by(),
 )
 
-MUTABLE = (actors, cases, actions)
-APPEND_ONLY = (step_history, decisions, signals, plans, escalations)
+# Persons: pseudonymous ids only. Names and other personal fields never reach a read model.
+subjects = Table(
+    "rm_subjects",
+    read_models,
+    Column("subject_id", String(36), primary_key=True),
+    Column("short", String(16), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("youth_id", String(36)),
+    Column("registered_at", String(40), nullable=False),
+    Column("registered_by", String(64), nullable=False),
+    Column("note_count", Integer, nullable=False),
+    Column("erased_at", String(40)),
+    Column("erased_by", String(64)),
+    Column("erasure_basis", Text),
+)
+
+members = Table(
+    "rm_members",
+    read_models,
+    Column("case_id", String(36), primary_key=True),
+    Column("subject_id", String(36), primary_key=True),
+    Column("core", String(32), nullable=False),
+    Column("influence", String(32), nullable=False),
+    Column("kopstuk", Boolean, nullable=False),
+    Column("since", String(10), nullable=False),
+    Column("first_from", String(10), nullable=False),
+    Column("ended_on", String(10)),
+)
+Index("rm_members_subject", members.c.subject_id)
+
+member_history = Table(
+    "rm_member_history",
+    read_models,
+    Column("case_id", String(36), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("subject_id", String(36), nullable=False),
+    Column("change", String(16), nullable=False),
+    Column("core", String(32)),
+    Column("influence", String(32)),
+    Column("kopstuk", Boolean),
+    Column("on_date", String(10), nullable=False),
+    *_by(),
+)
+
+namenlijsten = Table(
+    "rm_namenlijsten",
+    read_models,
+    Column("case_id", String(36), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("subjects", Text, nullable=False),
+    Column("partners", Text, nullable=False),
+    Column("agreed_on", String(10), nullable=False),
+    *_by(),
+)
+
+groepsscans = Table(
+    "rm_groepsscans",
+    read_models,
+    Column("case_id", String(36), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("requested_by", String(32), nullable=False),
+    Column("addressed_to", Text, nullable=False),
+    Column("motivation", Text, nullable=False),
+    Column("requested_on", String(10), nullable=False),
+    Column("received_on", String(10)),
+    Column("recipients", Text),
+    Column("unknown_names", Integer),
+    Column("informatiepositie", String(16)),
+)
+
+police_reports = Table(
+    "rm_police_reports",
+    read_models,
+    Column("case_id", String(36), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("subject_id", String(36), nullable=False),
+    Column("reported_on", String(10), nullable=False),
+    *_by(),
+)
+
+MUTABLE = (actors, cases, actions, subjects, members, groepsscans)
+APPEND_ONLY = (
+    step_history,
+    decisions,
+    signals,
+    plans,
+    escalations,
+    member_history,
+    namenlijsten,
+    police_reports,
+)
 ALL = (*MUTABLE, *APPEND_ONLY)

@@ -37,6 +37,28 @@ events = Table(
     UniqueConstraint("originator_id", "originator_version", name="regie_events_aggregate_seq"),
 )
 
+# The tamper-evident log (RFC 9162): one leaf per event, same position, same transaction.
+log = Table(
+    "regie_log",
+    history,
+    Column("position", _position, primary_key=True, autoincrement=False),
+    Column("leaf_hash", LargeBinary(32), nullable=False),
+)
+
+# A signed tree head per write transaction, with the frontier needed to extend it.
+checkpoints = Table(
+    "regie_checkpoints",
+    history,
+    Column("tree_size", _position, primary_key=True, autoincrement=False),
+    Column("root_hash", LargeBinary(32), nullable=False),
+    Column("timestamp", String(40), nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("signature", LargeBinary(64), nullable=False),
+    Column("frontier", Text, nullable=False),
+)
+
+APPEND_ONLY = (events, log, checkpoints)
+
 meta = Table(
     "regie_meta",
     history,

@@ -1,0 +1,92 @@
+"""Signed checkpoints (tree heads): what the ledger vouches for, and how anyone checks it.
+
+The signed body follows the shape of a C2SP transparency-log checkpoint: an origin line
+naming this ledger, the tree size, the base64 root hash, and one extension line with the
+time. The signature is Ed25519 over exactly those bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from ledger.errors import BadInput
+
+
+class CheckpointError(Exception):
+    """A checkpoint's signature or content does not hold."""
+
+
+def public_key_id(key: Ed25519PublicKey) -> str:
+    raw = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return hashlib.sha256(b"regie-signing-key\x00" + raw).hexdigest()[:16]
+
+
+def body(origin: str, tree_size: int, root_hash: bytes, timestamp: str) -> bytes:
+    return (
+        f"{origin}\n{tree_size}\n{base64.b64encode(root_hash).decode()}\n"
+        f"— time {timestamp}\n"
+    ).encode()
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    origin: str
+    tree_size: int
+    root_hash: bytes
+    timestamp: str
+    key_id: str
+    signature: bytes
+
+    @classmethod
+    def sign(
+        cls, key: Ed25519PrivateKey, origin: str, tree_size: int, root_hash: bytes, timestamp: str
+    ) -> Checkpoint:
+        signature = key.sign(body(origin, tree_size, root_hash, timestamp))
+        return cls(origin, tree_size, root_hash, timestamp, public_key_id(key.public_key()),
+                   signature)
+
+    def verify(self, key: Ed25519PublicKey) -> None:
+        if public_key_id(key) != self.key_id:
+            raise CheckpointError(
+                f"checkpoint of size {self.tree_size} was signed by key {self.key_id}, "
+                f"not by the given key {public_key_id(key)}"
+            )
+        try:
+            key.verify(self.signature, body(self.origin, self.tree_size, self.root_hash,
+                                            self.timestamp))
+        except InvalidSignature:
+            raise CheckpointError(
+                f"the signature of the checkpoint of size {self.tree_size} does not verify"
+            ) from None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin,
+            "tree_size": self.tree_size,
+            "root_hash": self.root_hash.hex(),
+            "timestamp": self.timestamp,
+            "key_id": self.key_id,
+            "signature": base64.b64encode(self.signature).decode(),
+            "note": body(self.origin, self.tree_size, self.root_hash, self.timestamp).decode(),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "checkpoint") -> Checkpoint:
+        try:
+            return cls(
+                origin=str(data["origin"]),
+                tree_size=int(data["tree_size"]),
+                root_hash=bytes.fromhex(data["root_hash"]),
+                timestamp=str(data["timestamp"]),
+                key_id=str(data["key_id"]),
+                signature=base64.b64decode(data["signature"], validate=True),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadInput(f"{where}: not a regie checkpoint ({exc})") from exc

@@ -1,0 +1,255 @@
+"""Recompute the whole log from the stored events; produce and check RFC 9162 proofs.
+
+Verification steps, each failing with :class:`VerificationFailed` naming the first bad
+position (or checkpoint):
+
+1. events and log leaves are numbered 1..n without gaps, one leaf per event;
+2. each leaf equals the hash recomputed from its event row;
+3. every checkpoint's signature verifies with the ledger's public key;
+4. every checkpoint's root equals the root recomputed over the first ``tree_size`` leaves;
+5. no checkpoint claims more leaves than there are, and the newest covers every event.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import Connection, func, select
+
+from ledger.audit.checkpoint import Checkpoint, CheckpointError
+from ledger.audit.log import leaf_data, row_to_checkpoint
+from ledger.audit.merkle import (
+    CompactRange,
+    MerkleTree,
+    ProofError,
+    leaf_hash,
+    verify_consistency,
+    verify_inclusion,
+)
+from ledger.errors import BadInput, NotFound, RegieError
+from ledger.store.schema import checkpoints, events, log
+
+Progress = Callable[[int, int], None]
+BATCH = 20_000
+
+
+class VerificationFailed(RegieError):
+    exit_code = 1
+
+    def __init__(self, position: int | None, problem: str) -> None:
+        where = f"position {position}" if position is not None else "the log"
+        super().__init__(f"verification failed at {where}: {problem}")
+        self.position = position
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    events: int
+    checkpoints: int
+    root_hash: str
+
+
+def _rows(conn: Connection, query: Any) -> Iterator[Any]:
+    """Stream a large ordered query in batches (server-side cursor where supported)."""
+    result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(query)
+    yield from result
+
+
+def _leaf_of(row: Any) -> bytes:
+    return leaf_hash(
+        leaf_data(row.notification_id, row.originator_id, row.originator_version, row.topic,
+                  bytes(row.state))
+    )
+
+
+def verify(
+    conn: Connection, origin: str, public_key: Ed25519PublicKey, progress: Progress | None = None
+) -> VerifyReport:
+    total = int(conn.execute(select(func.count()).select_from(events)).scalar() or 0)
+    heads = [row_to_checkpoint(origin, r)
+             for r in conn.execute(select(checkpoints).order_by(checkpoints.c.tree_size))]
+    # Step 3: signatures.
+    for head in heads:
+        try:
+            head.verify(public_key)
+        except CheckpointError as exc:
+            raise VerificationFailed(None, f"checkpoint {head.tree_size}: {exc}") from None
+    pending = iter(heads)
+    next_head = next(pending, None)
+    frontier = CompactRange()
+    previous_size = 0
+    event_rows = _rows(conn, select(events).order_by(events.c.notification_id))
+    leaf_rows = _rows(conn, select(log).order_by(log.c.position))
+    position = 0
+    for event_row in event_rows:
+        position += 1
+        # Step 1: numbering.
+        if event_row.notification_id != position:
+            raise VerificationFailed(position, "the event at this position is missing or moved")
+        leaf_row = next(leaf_rows, None)
+        if leaf_row is None or leaf_row.position != position:
+            raise VerificationFailed(position, "the log leaf for this event is missing or moved")
+        # Step 2: leaf equals event.
+        computed = _leaf_of(event_row)
+        if computed != bytes(leaf_row.leaf_hash):
+            raise VerificationFailed(
+                position, "the event does not match its log leaf (event or leaf altered)"
+            )
+        frontier.append(computed)
+        # Step 4: roots.
+        while next_head is not None and next_head.tree_size == position:
+            if frontier.root() != next_head.root_hash:
+                raise VerificationFailed(
+                    previous_size + 1,
+                    f"checkpoint {next_head.tree_size} does not match the recomputed tree "
+                    f"(a change between positions {previous_size + 1} and {position})",
+                )
+            previous_size = position
+            next_head = next(pending, None)
+        if progress is not None and position % BATCH == 0:
+            progress(position, total)
+    extra_leaf = next(leaf_rows, None)
+    if extra_leaf is not None:
+        raise VerificationFailed(int(extra_leaf.position), "a log leaf without an event")
+    # Step 5: coverage.
+    if next_head is not None:
+        raise VerificationFailed(
+            position + 1,
+            f"checkpoint {next_head.tree_size} claims more events than the {position} stored",
+        )
+    if heads and heads[-1].tree_size != position:
+        raise VerificationFailed(heads[-1].tree_size + 1, "events after the newest checkpoint")
+    if position and not heads:
+        raise VerificationFailed(1, "events without any signed checkpoint")
+    if progress is not None:
+        progress(position, total)
+    return VerifyReport(position, len(heads), frontier.root().hex())
+
+
+# -- proofs -----------------------------------------------------------------------------
+
+
+def _leaf_hashes(conn: Connection, size: int) -> list[bytes]:
+    rows = conn.execute(
+        select(log.c.leaf_hash).where(log.c.position <= size).order_by(log.c.position)
+    )
+    return [bytes(r[0]) for r in rows]
+
+
+def _head(conn: Connection, origin: str, size: int | None) -> Checkpoint:
+    query = select(checkpoints)
+    query = (
+        query.order_by(checkpoints.c.tree_size.desc()).limit(1)
+        if size is None
+        else query.where(checkpoints.c.tree_size == size)
+    )
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFound(
+            "the log has no checkpoint yet" if size is None
+            else f"there is no checkpoint of size {size}; see `regie audit checkpoint --list`"
+        )
+    return row_to_checkpoint(origin, row)
+
+
+def latest_checkpoint(conn: Connection, origin: str) -> Checkpoint:
+    return _head(conn, origin, None)
+
+
+def list_checkpoints(conn: Connection, origin: str) -> list[Checkpoint]:
+    return [row_to_checkpoint(origin, r)
+            for r in conn.execute(select(checkpoints).order_by(checkpoints.c.tree_size))]
+
+
+def inclusion(conn: Connection, origin: str, position: int) -> dict[str, Any]:
+    head = latest_checkpoint(conn, origin)
+    if not 1 <= position <= head.tree_size:
+        raise NotFound(f"there is no event {position}; the log holds 1..{head.tree_size}")
+    event_row = conn.execute(
+        select(events).where(events.c.notification_id == position)
+    ).first()
+    if event_row is None:
+        raise NotFound(f"there is no event {position}")
+    hashes = _leaf_hashes(conn, head.tree_size)
+    tree = MerkleTree(hashes)
+    data = leaf_data(position, event_row.originator_id, event_row.originator_version,
+                     event_row.topic, bytes(event_row.state))
+    return {
+        "type": "inclusion",
+        "rfc": "RFC 9162 section 2.1.3",
+        "leaf_index": position - 1,
+        "tree_size": head.tree_size,
+        "leaf_hash": hashes[position - 1].hex(),
+        "leaf_data": base64.b64encode(data).decode(),
+        "audit_path": [h.hex() for h in tree.inclusion_proof(position - 1)],
+        "root_hash": head.root_hash.hex(),
+        "checkpoint": head.to_json(),
+        "event": {"position": position, "topic": event_row.topic,
+                  "originator_version": event_row.originator_version},
+    }
+
+
+def consistency(conn: Connection, origin: str, old_size: int, new_size: int) -> dict[str, Any]:
+    if old_size > new_size:
+        raise BadInput("the old checkpoint must not be larger than the new one")
+    old = _head(conn, origin, old_size)
+    new = _head(conn, origin, new_size)
+    tree = MerkleTree(_leaf_hashes(conn, new_size))
+    return {
+        "type": "consistency",
+        "rfc": "RFC 9162 section 2.1.4",
+        "first": old_size,
+        "second": new_size,
+        "first_root": old.root_hash.hex(),
+        "second_root": new.root_hash.hex(),
+        "consistency_path": [h.hex() for h in tree.consistency_proof(old_size)],
+        "checkpoints": [old.to_json(), new.to_json()],
+    }
+
+
+def _hashes(values: Any, what: str) -> list[bytes]:
+    if not isinstance(values, list):
+        raise BadInput(f"{what} must be a list of hex strings")
+    try:
+        return [bytes.fromhex(v) for v in values]
+    except (TypeError, ValueError) as exc:
+        raise BadInput(f"{what} holds something that is not hex") from exc
+
+
+def check_proof(proof: Any, public_key: Ed25519PublicKey) -> str:
+    """Verify a proof file without database access; returns a one-line description."""
+    if not isinstance(proof, dict) or proof.get("type") not in ("inclusion", "consistency"):
+        raise BadInput("not a regie proof: expected a JSON object with type inclusion/consistency")
+    try:
+        if proof["type"] == "inclusion":
+            head = Checkpoint.from_json(proof["checkpoint"])
+            head.verify(public_key)
+            size, index = int(proof["tree_size"]), int(proof["leaf_index"])
+            if head.tree_size != size or head.root_hash.hex() != proof["root_hash"]:
+                raise VerificationFailed(None, "the proof's tree head differs from its checkpoint")
+            leaf = bytes.fromhex(proof["leaf_hash"])
+            if "leaf_data" in proof:
+                if leaf_hash(base64.b64decode(proof["leaf_data"])) != leaf:
+                    raise VerificationFailed(index + 1, "the leaf data does not hash to the leaf")
+            verify_inclusion(leaf, index, size, _hashes(proof["audit_path"], "audit_path"),
+                             head.root_hash)
+            return f"event {index + 1} is included in the signed tree of size {size}"
+        old = Checkpoint.from_json(proof["checkpoints"][0])
+        new = Checkpoint.from_json(proof["checkpoints"][1])
+        old.verify(public_key)
+        new.verify(public_key)
+        if (old.tree_size, new.tree_size) != (int(proof["first"]), int(proof["second"])):
+            raise VerificationFailed(None, "the proof's sizes differ from its checkpoints")
+        verify_consistency(old.tree_size, new.tree_size, old.root_hash, new.root_hash,
+                           _hashes(proof["consistency_path"], "consistency_path"))
+        return (f"the signed tree of size {new.tree_size} extends the one of size "
+                f"{old.tree_size} (append-only)")
+    except (ProofError, CheckpointError) as exc:
+        raise VerificationFailed(None, str(exc)) from None
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        raise BadInput(f"malformed proof file ({type(exc).__name__}: {exc})") from None

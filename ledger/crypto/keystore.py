@@ -1,0 +1,229 @@
+"""The key store: wrapped data keys per (subject, category), kept apart from the events.
+
+On SQLite it is its own file in the key directory; on PostgreSQL its own tables. Rows
+here are deleted on purpose: destroying a data key is how personal data is erased
+(crypto-shredding). A tombstone makes sure a destroyed key is never created again.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    select,
+)
+
+from ledger.crypto.keyfiles import key_id
+from ledger.errors import RegieError
+
+ALL_CATEGORIES = "*"
+
+keys_metadata = MetaData()
+
+data_keys = Table(
+    "regie_data_keys",
+    keys_metadata,
+    Column("subject_id", String(36), primary_key=True),
+    Column("category", String(64), primary_key=True),
+    Column("wrapped", LargeBinary, nullable=False),
+    Column("master_key_id", String(16), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+shredded = Table(
+    "regie_shredded_keys",
+    keys_metadata,
+    Column("subject_id", String(36), primary_key=True),
+    Column("category", String(64), primary_key=True),
+    Column("shredded_at", String(40), nullable=False),
+)
+
+
+class KeyStoreError(RegieError):
+    exit_code = 1
+
+
+def _aad(subject_id: str, category: str) -> bytes:
+    return f"regie-data-key:v1:{subject_id}:{category}".encode()
+
+
+def _wrap(master: bytes, subject_id: str, category: str, key: bytes) -> bytes:
+    nonce = secrets.token_bytes(12)
+    return nonce + AESGCM(master).encrypt(nonce, key, _aad(subject_id, category))
+
+
+def _unwrap(master: bytes, subject_id: str, category: str, wrapped: bytes) -> bytes:
+    return AESGCM(master).decrypt(wrapped[:12], wrapped[12:], _aad(subject_id, category))
+
+
+def sqlite_keystore_engine(directory: Path) -> Engine:
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    engine = create_engine(f"sqlite:///{directory / 'keys.sqlite'}")
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # Deleted key bytes are overwritten, and no WAL keeps old copies of pages.
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.execute("PRAGMA journal_mode=DELETE")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    return engine
+
+
+class KeyStore:
+    def __init__(self, engine: Engine, masters: dict[str, bytes], current: bytes) -> None:
+        self.engine = engine
+        self._masters = masters
+        self._current = current
+        self._cache: dict[tuple[str, str], bytes | None] = {}
+
+    def initialise(self) -> None:
+        with self.engine.begin() as conn:
+            keys_metadata.create_all(conn, checkfirst=True)
+
+    def exists(self) -> bool:
+        from sqlalchemy import inspect
+
+        with self.engine.connect() as conn:
+            return inspect(conn).has_table(data_keys.name)
+
+    # -- reading and creating ---------------------------------------------------------
+
+    def _is_shredded(self, conn: Connection, subject_id: str, category: str) -> bool:
+        row = conn.execute(
+            select(shredded.c.category).where(
+                shredded.c.subject_id == subject_id,
+                shredded.c.category.in_([category, ALL_CATEGORIES]),
+            )
+        ).first()
+        return row is not None
+
+    def get(self, subject_id: str, category: str) -> bytes | None:
+        """The data key, or None when it was destroyed (or never made)."""
+        cache_key = (subject_id, category)
+        if cache_key in self._cache:
+            return self._cache[cache_key]
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(data_keys.c.wrapped, data_keys.c.master_key_id).where(
+                    data_keys.c.subject_id == subject_id, data_keys.c.category == category
+                )
+            ).first()
+        key = None if row is None else self._unwrap_row(subject_id, category, row[0], row[1])
+        self._cache[cache_key] = key
+        return key
+
+    def _unwrap_row(self, subject_id: str, category: str, wrapped: bytes, master_id: str) -> bytes:
+        master = self._masters.get(master_id)
+        if master is None:
+            raise KeyStoreError(
+                f"a data key is wrapped by master key {master_id}, which is not available; "
+                "check REGIE_KEY_DIR / REGIE_MASTER_KEY"
+            )
+        try:
+            return _unwrap(master, subject_id, category, bytes(wrapped))
+        except InvalidTag as exc:
+            raise KeyStoreError(f"data key of subject {subject_id} does not unwrap") from exc
+
+    def get_or_create(self, subject_id: str, category: str) -> bytes:
+        existing = self.get(subject_id, category)
+        if existing is not None:
+            return existing
+        with self.engine.begin() as conn:
+            if self._is_shredded(conn, subject_id, category):
+                raise KeyStoreError(
+                    f"the data key of subject {subject_id} ({category}) was destroyed; "
+                    "erased data cannot be written again (register a new subject instead)"
+                )
+            key = secrets.token_bytes(32)
+            conn.execute(
+                data_keys.insert().values(
+                    subject_id=subject_id,
+                    category=category,
+                    wrapped=_wrap(self._current, subject_id, category, key),
+                    master_key_id=key_id(self._current),
+                    created_at=datetime.now(UTC).isoformat(),
+                )
+            )
+        self._cache[(subject_id, category)] = key
+        return key
+
+    # -- destroying -------------------------------------------------------------------
+
+    def shred(self, subject_id: str, categories: Iterable[str] | None = None) -> int:
+        """Destroy the subject's data keys (all, or the given categories); idempotent."""
+        wanted = None if categories is None else sorted(set(categories))
+        now = datetime.now(UTC).isoformat()
+        with self.engine.begin() as conn:
+            query = data_keys.delete().where(data_keys.c.subject_id == subject_id)
+            if wanted is not None:
+                query = query.where(data_keys.c.category.in_(wanted))
+            destroyed = conn.execute(query).rowcount or 0
+            for category in wanted or [ALL_CATEGORIES]:
+                if not self._is_shredded(conn, subject_id, category):
+                    conn.execute(
+                        shredded.insert().values(
+                            subject_id=subject_id, category=category, shredded_at=now
+                        )
+                    )
+        for cache_key in list(self._cache):
+            if cache_key[0] == subject_id and (wanted is None or cache_key[1] in wanted):
+                self._cache[cache_key] = None
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql(f"VACUUM {data_keys.name}")
+        return int(destroyed)
+
+    def is_shredded(self, subject_id: str, category: str) -> bool:
+        with self.engine.connect() as conn:
+            return self._is_shredded(conn, subject_id, category)
+
+    # -- rotation ---------------------------------------------------------------------
+
+    def rewrap(self, new_master: bytes) -> int:
+        """Re-wrap every data key under ``new_master`` in one transaction."""
+        new_id = key_id(new_master)
+        count = 0
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(
+                    data_keys.c.subject_id,
+                    data_keys.c.category,
+                    data_keys.c.wrapped,
+                    data_keys.c.master_key_id,
+                )
+            ).all()
+            for subject_id, category, wrapped, master_id in rows:
+                if master_id == new_id:
+                    continue
+                key = self._unwrap_row(subject_id, category, wrapped, master_id)
+                conn.execute(
+                    data_keys.update()
+                    .where(data_keys.c.subject_id == subject_id, data_keys.c.category == category)
+                    .values(wrapped=_wrap(new_master, subject_id, category, key), master_key_id=new_id)
+                )
+                count += 1
+        self._masters[new_id] = new_master
+        self._current = new_master
+        return count
+
+    def master_ids_in_use(self) -> set[str]:
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(select(data_keys.c.master_key_id).distinct())}

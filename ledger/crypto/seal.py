@@ -1,0 +1,58 @@
+"""Seal and open personal fields with the subject's data key (AES-256-GCM).
+
+The associated data binds each ciphertext to its subject, field and category, so a
+sealed value copied to another subject or field does not open. A field whose key was
+destroyed opens as :data:`MASKED`, never as an error.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from ledger.crypto.keystore import KeyStore, KeyStoreError
+
+MASKED = "[gewist]"
+Sealed = dict[str, str]
+
+
+def _aad(subject_id: str, field: str, category: str) -> bytes:
+    return f"regie-field:v1:{subject_id}:{field}:{category}".encode()
+
+
+class Sealer:
+    def __init__(self, keystore: KeyStore) -> None:
+        self.keystore = keystore
+
+    def seal(self, subject_id: str, field: str, category: str, value: Any) -> Sealed:
+        key = self.keystore.get_or_create(subject_id, category)
+        nonce = secrets.token_bytes(12)
+        plaintext = json.dumps(value, ensure_ascii=False).encode()
+        ciphertext = AESGCM(key).encrypt(nonce, plaintext, _aad(subject_id, field, category))
+        return {
+            "cat": category,
+            "n": base64.b64encode(nonce).decode(),
+            "c": base64.b64encode(ciphertext).decode(),
+        }
+
+    def open(self, subject_id: str, field: str, sealed: Sealed) -> Any:
+        key = self.keystore.get(subject_id, sealed["cat"])
+        if key is None:
+            return MASKED
+        try:
+            plaintext = AESGCM(key).decrypt(
+                base64.b64decode(sealed["n"]),
+                base64.b64decode(sealed["c"]),
+                _aad(subject_id, field, sealed["cat"]),
+            )
+        except InvalidTag as exc:
+            raise KeyStoreError(
+                f"sealed field '{field}' of subject {subject_id} does not open: tampered or "
+                "moved ciphertext"
+            ) from exc
+        return json.loads(plaintext)

@@ -1,0 +1,103 @@
+"""Data subjects: youths and their legal representatives, known by a random pseudonym.
+
+Personal fields exist only sealed (see :mod:`ledger.crypto.seal`); this aggregate holds
+ciphertext and categories, never plaintext. Erasure is recorded here; the key itself is
+destroyed in the key store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate, event
+
+from ledger.domain import rules
+from ledger.domain.acting import Acting
+
+YOUTH = "jongere"
+REPRESENTATIVE = "wettelijk-vertegenwoordiger"
+IDENTIFICATION = "identificatie"
+PERSONAL_FIELDS = ("name", "date_of_birth", "address", "bsn")
+
+
+class Subject(Aggregate):
+    class Registered(Aggregate.Created):
+        subject_id: str
+        kind: str
+        youth: str | None
+        fields: dict[str, dict[str, str]]
+        by: dict[str, Any]
+
+    @event(Registered)
+    def __init__(
+        self,
+        subject_id: str,
+        kind: str,
+        youth: str | None,
+        fields: dict[str, dict[str, str]],
+        by: dict[str, Any],
+    ) -> None:
+        self.kind = kind
+        self.youth = youth
+        self.fields = dict(fields)
+        self.notes: list[dict[str, Any]] = []
+        self.erased = False
+        self.erased_categories: set[str] = set()
+
+    @classmethod
+    def create_id(cls, subject_id: str, **_: Any) -> UUID:
+        """The id is drawn before registration, because sealing binds fields to it."""
+        return UUID(subject_id)
+
+    @staticmethod
+    def new_id() -> str:
+        return str(uuid4())
+
+    @property
+    def short(self) -> str:
+        return short_id(self.id)
+
+    class NoteRecorded(Aggregate.Event):
+        category: str
+        note: dict[str, str]
+        by: dict[str, Any]
+
+        def apply(self, subject: Subject) -> None:
+            subject.notes.append({"category": self.category, "note": self.note,
+                                  "at": self.timestamp.isoformat(), "by": self.by})
+
+    def record_note(self, category: str, note: dict[str, str], by: Acting) -> None:
+        self._require_not_erased()
+        self.trigger_event(self.NoteRecorded, category=category, note=note, by=by.record())
+
+    class Erased(Aggregate.Event):
+        """The subject's data keys were destroyed (crypto-shredding): why, on which basis."""
+
+        categories: list[str] | None
+        reason: str
+        basis: str
+        by: dict[str, Any]
+
+        def apply(self, subject: Subject) -> None:
+            if self.categories is None:
+                subject.erased = True
+            else:
+                subject.erased_categories.update(self.categories)
+
+    def _require_not_erased(self) -> None:
+        if self.erased:
+            raise rules.SUBJECT_ERASED.refuse(
+                f"subject {self.short} was erased; register the person again as a new subject"
+            )
+
+    def erase(self, reason: str, basis: str, by: Acting, categories: list[str] | None = None) -> None:
+        self._require_not_erased()
+        self.trigger_event(
+            self.Erased, categories=categories, reason=reason, basis=basis, by=by.record()
+        )
+
+
+def short_id(subject_id: UUID | str) -> str:
+    """The pseudonym users type: 'P-' and the first 10 hex digits of the random id."""
+    return "P-" + UUID(str(subject_id)).hex[:10]

@@ -1,0 +1,305 @@
+"""Commands and views about persons: subjects, memberships, namenlijst, groepsscan.
+
+Personal fields are sealed before they enter an event and opened only in views; a view
+of an erased subject shows ``[gewist]``, never an error. Who may see a view, and the
+access log written before it, come with the sharing issue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from sqlalchemy import or_, select
+
+from ledger import commands as c
+from ledger.application import Regie
+from ledger.crypto.seal import MASKED, Sealer
+from ledger.domain import rules
+from ledger.domain.acting import Acting
+from ledger.domain.case import Case
+from ledger.domain.subject import IDENTIFICATION, REPRESENTATIVE, YOUTH, Subject, short_id
+from ledger.errors import BadInput, NotFound
+from ledger.projections import tables as t
+from ledger.queries import Queries
+
+CASE_DATA = "politie-informatie"
+"""Category under which case-level police information (groepsscan summary) is sealed."""
+
+
+class Persons:
+    def __init__(self, app: Regie, queries: Queries, sealer: Callable[[], Sealer]) -> None:
+        self.app = app
+        self.queries = queries
+        self._sealer = sealer
+
+    @property
+    def sealer(self) -> Sealer:
+        return self._sealer()
+
+    # -- lookup -----------------------------------------------------------------------
+
+    def resolve(self, ref: str) -> str:
+        """A subject's id from its pseudonym (P-xxxxxxxxxx), a unique prefix, or the full id."""
+        text = ref.strip().lower()
+        if text.startswith("p-"):
+            text = text[2:]
+        text = text.replace("-", "")
+        if len(text) < 6 or any(ch not in "0123456789abcdef" for ch in text):
+            raise BadInput(f"'{ref}' is not a subject pseudonym such as P-3f9a2c1d0b")
+        self.queries.projections.catch_up()
+        with self.queries.store.read() as conn:
+            rows = conn.execute(
+                select(t.subjects.c.subject_id).where(
+                    or_(t.subjects.c.short == f"P-{text[:10]}",
+                        t.subjects.c.subject_id.like(f"{text[:8]}%"))
+                )
+            ).all()
+        matches = sorted({r[0] for r in rows if UUID(r[0]).hex.startswith(text)})
+        if not matches:
+            raise NotFound(f"there is no subject {ref}; see `regie subject list`")
+        if len(matches) > 1:
+            raise BadInput(f"'{ref}' matches {len(matches)} subjects; give more digits")
+        return matches[0]
+
+    def subject(self, ref: str) -> Subject:
+        subject_id = self.resolve(ref)
+        try:
+            aggregate: object = self.app.repository.get(UUID(subject_id))
+        except AggregateNotFoundError:
+            raise NotFound(f"there is no subject {ref}") from None
+        assert isinstance(aggregate, Subject)
+        return aggregate
+
+    # -- subjects ---------------------------------------------------------------------
+
+    def register(self, cmd: c.RegisterSubject, by: Acting) -> Subject:
+        if cmd.bsn is not None and not c.valid_bsn(cmd.bsn):
+            raise BadInput("the BSN must be nine digits that pass the elfproef")
+        youth: str | None = None
+        if cmd.kind == REPRESENTATIVE:
+            if cmd.representative_of is None:
+                raise BadInput("a legal representative needs --representative-of <youth>")
+            linked = self.subject(cmd.representative_of)
+            if linked.kind != YOUTH or linked.erased:
+                raise rules.MEMBER_YOUTH.refuse("a representative is linked to a (not erased) youth")
+            youth = str(linked.id)
+        elif cmd.representative_of is not None:
+            raise BadInput("--representative-of is only for a wettelijk-vertegenwoordiger")
+        if cmd.kind == YOUTH and cmd.date_of_birth is None:
+            raise BadInput("a youth needs a date of birth (the information duty depends on age)")
+        subject_id = Subject.new_id()
+        values: dict[str, Any] = {
+            "name": cmd.name,
+            "date_of_birth": cmd.date_of_birth.isoformat() if cmd.date_of_birth else None,
+            "address": cmd.address,
+            "bsn": cmd.bsn,
+        }
+        fields = {
+            name: self.sealer.seal(subject_id, name, IDENTIFICATION, value)
+            for name, value in values.items()
+            if value is not None
+        }
+        subject = Subject(subject_id=subject_id, kind=cmd.kind, youth=youth, fields=fields,
+                          by=by.record())
+        self.app._save(subject)
+        return subject
+
+    def record_note(self, cmd: c.RecordNote, by: Acting) -> None:
+        self.app._check_key("data category", cmd.category, self.app.policies.categories)
+        subject = self.subject(cmd.subject)
+        subject._require_not_erased()
+        sealed = self.sealer.seal(str(subject.id), f"note:{len(subject.notes) + 1}", cmd.category,
+                                  cmd.text)
+        subject.record_note(cmd.category, sealed, by)
+        self.app._save(subject)
+
+    def erase(self, cmd: c.EraseSubject, by: Acting) -> str:
+        """Record the erasure, then destroy the keys. Re-running completes a broken erase."""
+        subject = self.subject(cmd.subject)
+        if subject.erased:
+            destroyed = self.sealer.keystore.shred(str(subject.id))
+            if destroyed == 0:
+                raise rules.SUBJECT_ERASED.refuse(f"subject {subject.short} was already erased")
+            return "completed"
+        subject.erase(cmd.reason, cmd.basis, by)
+        self.app._save(subject)
+        self.sealer.keystore.shred(str(subject.id))
+        return "erased"
+
+    def _open(self, subject: Subject, field: str, sealed: dict[str, str]) -> Any:
+        if subject.erased or sealed["cat"] in subject.erased_categories:
+            return MASKED
+        return self.sealer.open(str(subject.id), field, sealed)
+
+    def view(self, ref: str) -> dict[str, Any]:
+        """The subject with personal fields opened (or masked when erased)."""
+        subject = self.subject(ref)
+        subject_id = str(subject.id)
+        fields = {name: self._open(subject, name, sealed) for name, sealed in subject.fields.items()}
+        notes = [
+            {"category": n["category"], "text": self._open(subject, f"note:{i}", n["note"]),
+             "recorded_at": n["at"], "by": n["by"]["actor"]}
+            for i, n in enumerate(subject.notes, start=1)
+        ]
+        with self.queries.store.read() as conn:
+            memberships = [
+                dict(r) for r in conn.execute(
+                    select(t.members, t.cases.c.ref)
+                    .join(t.cases, t.cases.c.case_id == t.members.c.case_id)
+                    .where(t.members.c.subject_id == subject_id)
+                    .order_by(t.cases.c.ref)
+                ).mappings()
+            ]
+            representatives = [
+                short_id(r[0]) for r in conn.execute(
+                    select(t.subjects.c.subject_id).where(t.subjects.c.youth_id == subject_id)
+                )
+            ]
+        for m in memberships:
+            m.pop("case_id")
+            m.pop("subject_id")
+        return {
+            "subject": subject.short,
+            "kind": subject.kind,
+            "youth": short_id(subject.youth) if subject.youth else None,
+            "representatives": representatives,
+            "erased": subject.erased,
+            "fields": fields,
+            "notes": notes,
+            "cases": memberships,
+        }
+
+    def listing(self) -> list[dict[str, Any]]:
+        self.queries.projections.catch_up()
+        with self.queries.store.read() as conn:
+            rows = [dict(r) for r in conn.execute(
+                select(t.subjects).order_by(t.subjects.c.registered_at, t.subjects.c.short)
+            ).mappings()]
+            case_refs: dict[str, list[str]] = {}
+            for subject_id, ref in conn.execute(
+                select(t.members.c.subject_id, t.cases.c.ref)
+                .join(t.cases, t.cases.c.case_id == t.members.c.case_id)
+                .where(t.members.c.ended_on.is_(None))
+            ):
+                case_refs.setdefault(subject_id, []).append(ref)
+        return [
+            {"subject": r["short"], "kind": r["kind"],
+             "youth": short_id(r["youth_id"]) if r["youth_id"] else None,
+             "cases": sorted(case_refs.get(r["subject_id"], [])),
+             "registered_at": r["registered_at"], "erased": r["erased_at"] is not None}
+            for r in rows
+        ]
+
+    # -- membership -------------------------------------------------------------------
+
+    def _youth_member(self, ref: str) -> Subject:
+        subject = self.subject(ref)
+        if subject.erased:
+            raise rules.SUBJECT_ERASED.refuse(f"subject {subject.short} was erased")
+        if subject.kind != YOUTH:
+            raise rules.MEMBER_YOUTH.refuse()
+        return subject
+
+    def _position(self, cmd: c.Membership) -> None:
+        self.app._check_key("core position", cmd.core, self.app.policies.member_cores)
+        self.app._check_key("influence", cmd.influence, self.app.policies.member_influences)
+
+    def add_member(self, cmd: c.Membership, by: Acting) -> None:
+        self._position(cmd)
+        subject = self._youth_member(cmd.subject)
+        case = self.app.case(cmd.case)
+        case.add_member(str(subject.id), cmd.core, cmd.influence, cmd.kopstuk,
+                        self.app._day(cmd.from_date), by)
+        self.app._save(case)
+
+    def change_member(self, cmd: c.Membership, by: Acting) -> None:
+        self._position(cmd)
+        subject_id = self.resolve(cmd.subject)
+        case = self.app.case(cmd.case)
+        case.change_member(subject_id, cmd.core, cmd.influence, cmd.kopstuk,
+                           self.app._day(cmd.from_date), by)
+        self.app._save(case)
+
+    def end_member(self, cmd: c.EndMembership, by: Acting) -> None:
+        subject_id = self.resolve(cmd.subject)
+        case = self.app.case(cmd.case)
+        case.end_member(subject_id, self.app._day(cmd.to_date), cmd.reason, by)
+        self.app._save(case)
+
+    def members(self, ref: str, with_names: bool) -> list[dict[str, Any]]:
+        case_key = str(self.app.case(ref).id)
+        self.queries.projections.catch_up()
+        with self.queries.store.read() as conn:
+            rows = [dict(r) for r in conn.execute(
+                select(t.members, t.subjects.c.short)
+                .join(t.subjects, t.subjects.c.subject_id == t.members.c.subject_id)
+                .where(t.members.c.case_id == case_key)
+                .order_by(t.members.c.first_from, t.subjects.c.short)
+            ).mappings()]
+        out = []
+        for row in rows:
+            entry = {"subject": row["short"], "core": row["core"], "influence": row["influence"],
+                     "kopstuk": row["kopstuk"], "since": row["since"],
+                     "first_from": row["first_from"], "ended_on": row["ended_on"]}
+            if with_names:
+                subject = self.subject(row["subject_id"])
+                sealed = subject.fields.get("name")
+                entry["name"] = self._open(subject, "name", sealed) if sealed else None
+            out.append(entry)
+        return out
+
+    # -- namenlijst and groepsscan ----------------------------------------------------
+
+    def agree_namenlijst(self, cmd: c.AgreeNamenlijst, by: Acting) -> int:
+        for partner in cmd.partners:
+            self.app._check_key("organisation", partner, self.app.policies.organisation_keys)
+        subject_ids = [self.resolve(s) for s in cmd.subjects]
+        case = self.app.case(cmd.case)
+        version = case.agree_namenlijst(subject_ids, list(cmd.partners),
+                                        self.app._day(cmd.agreed_on), by)
+        self.app._save(case)
+        return version
+
+    def request_groepsscan(self, cmd: c.RequestGroepsscan, by: Acting) -> int:
+        case = self.app.case(cmd.case)
+        number = case.request_groepsscan(cmd.requested_by, cmd.addressed_to, cmd.motivation,
+                                         self.app._day(cmd.requested_on), by)
+        self.app._save(case)
+        return number
+
+    def receive_groepsscan(self, cmd: c.ReceiveGroepsscan, by: Acting) -> int:
+        case = self.app.case(cmd.case)
+        number = case.groepsscans_received + 1
+        # The summary can name people: it is sealed under a key of the case itself.
+        summary = self.sealer.seal(str(case.id), f"groepsscan:{number}", CASE_DATA, cmd.summary)
+        case.receive_groepsscan(self.app._day(cmd.received_on), list(cmd.recipients),
+                                cmd.unknown_names, cmd.informatiepositie, summary, by)
+        self.app._save(case)
+        return number
+
+    def note_police_report(self, cmd: c.NotePoliceReport, by: Acting) -> None:
+        subject_id = self.resolve(cmd.subject)
+        case = self.app.case(cmd.case)
+        case.note_police_report(subject_id, self.app._day(cmd.reported_on), by)
+        self.app._save(case)
+
+    def groepsscans(self, ref: str) -> list[dict[str, Any]]:
+        case = self.app.case(ref)
+        self.queries.projections.catch_up()
+        with self.queries.store.read() as conn:
+            rows = [dict(r) for r in conn.execute(
+                select(t.groepsscans).where(t.groepsscans.c.case_id == str(case.id))
+                .order_by(t.groepsscans.c.number)
+            ).mappings()]
+        summaries: dict[int, Any] = {}
+        for e in self.app.repository.event_store.get(case.id):
+            if isinstance(e, Case.GroepsscanReceived):
+                summaries[e.number] = self.sealer.open(str(case.id), f"groepsscan:{e.number}",
+                                                       e.summary)
+        for row in rows:
+            row.pop("case_id")
+            row["summary"] = summaries.get(row["number"])
+        return rows
