@@ -56,6 +56,12 @@ class Context:
             )
         return self._ledger
 
+    def reader(self) -> Ledger:
+        """The ledger for a read command: reading also needs a known, active actor."""
+        ledger = self.ledger()
+        self.acting()
+        return ledger
+
     def acting(self) -> Acting:
         settings = self.settings
         return self.ledger().app.acting(settings.actor, self.role_option or settings.role)

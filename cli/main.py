@@ -3,22 +3,46 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
-from cli.commands import action, actor, case, decision, demo, init, plan, projections, signal, step
+from cli.commands import (
+    action,
+    actor,
+    audit,
+    case,
+    decision,
+    demo,
+    groepsscan,
+    init,
+    keys,
+    member,
+    plan,
+    projections,
+    signal,
+    step,
+    subject,
+)
 from cli.common import Context
 
 
 class OneLineErrors(click.Group):
     """Render click's usage errors as one line with a pointer to --help, exit code 2."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, False, **extra)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as exc:
             where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
             click.echo(f"Error: {exc.format_message()}{where}", err=True)
@@ -70,8 +94,25 @@ def regie(ctx: click.Context, db: str | None, role: str | None) -> None:
     ctx.call_on_close(context.close)
 
 
-for module in (init, demo, actor, case, signal, step, decision, plan, action, projections):
+for module in (
+    init,
+    demo,
+    actor,
+    case,
+    signal,
+    step,
+    decision,
+    plan,
+    action,
+    subject,
+    member,
+    keys,
+    audit,
+    projections,
+):
     regie.add_command(module.command)
+regie.add_command(groepsscan.namenlijst)
+regie.add_command(groepsscan.groepsscan)
 
 
 def main() -> None:

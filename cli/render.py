@@ -70,6 +70,23 @@ def case_overview(o: dict[str, Any]) -> None:
             for e in o["escalations"]
         ),
     )
+    if "members" in o:
+        table(
+            "Leden",
+            ["subject", "naam", "kern/aanhang", "invloed", "kopstuk", "sinds", "tot"],
+            (
+                (
+                    m["subject"],
+                    m["name"],
+                    m["core"],
+                    m["influence"],
+                    "ja" if m["kopstuk"] else "",
+                    m["since"],
+                    m["ended_on"],
+                )
+                for m in o["members"]
+            ),
+        )
     if o["overdue_actions"]:
         console.print(
             "[bold red]Over tijd:[/bold red] "

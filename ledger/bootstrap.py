@@ -17,8 +17,9 @@ from sqlalchemy import select
 from ledger.application import Regie
 from ledger.audit import triggers
 from ledger.audit.log import TamperEvidentLog
+from ledger.audit.service import LogAudit
 from ledger.config import default_key_dir
-from ledger.crypto.keyfiles import KeyFiles
+from ledger.crypto.keyfiles import KeyFiles, key_id
 from ledger.crypto.keystore import KeyStore, sqlite_keystore_engine
 from ledger.crypto.seal import Sealer
 from ledger.errors import NotInitialised
@@ -55,6 +56,7 @@ class Ledger:
         self.queries = Queries(store, self.projections, clock)
         holder["q"] = self.queries
         self.persons = Persons(self.app, self.queries, lambda: self.sealer)
+        self.audit_log = LogAudit(store, keys, self.origin)
 
     # -- keys -------------------------------------------------------------------------
 
@@ -78,6 +80,13 @@ class Ledger:
         if value is None:
             raise NotInitialised("the ledger has no identity yet; run `regie init`")
         return f"regie/{value}"
+
+    def rotate_master_key(self) -> dict[str, object]:
+        """Stage a new master key, re-wrap all data keys, then make the new key current."""
+        new = self.keys.stage_next_master()
+        count = self.keystore.rewrap(new)
+        self.keys.promote_next_master()
+        return {"rewrapped": count, "key_id": key_id(new)}
 
     # -- lifecycle --------------------------------------------------------------------
 

@@ -123,6 +123,90 @@ def run(ledger: Ledger) -> str:
     app.designate_coordinator(
         c.build(c.Designate, case=ref, coordinator="uc-demo", decided_on=day(229)), regisseur
     )
+    persons = ledger.persons
+    youths = []
+    for name, born, core, influence, kopstuk in [
+        ("Demo Jongere Een", day(365 * 16 + 40), "kern", "negatief", True),
+        ("Demo Jongere Twee", day(365 * 15 + 100), "kern", "meeloper", False),
+        ("Demo Jongere Drie", day(365 * 13 + 10), "aanhang", "positief", False),
+    ]:
+        youth = persons.register(
+            c.build(
+                c.RegisterSubject,
+                kind="jongere",
+                name=name,
+                date_of_birth=born,
+                address="Demostraat 1, Voorbeeldstad",
+            ),
+            uc,
+        )
+        youths.append(youth.short)
+        persons.add_member(
+            c.build(
+                c.Membership,
+                case=ref,
+                subject=youth.short,
+                core=core,
+                influence=influence,
+                kopstuk=kopstuk,
+                from_date=day(228),
+            ),
+            uc,
+        )
+    persons.register(
+        c.build(
+            c.RegisterSubject,
+            kind="wettelijk-vertegenwoordiger",
+            name="Demo Ouder Drie",
+            address="Demostraat 1, Voorbeeldstad",
+            representative_of=youths[2],
+        ),
+        uc,
+    )
+    persons.record_note(
+        c.build(
+            c.RecordNote,
+            subject=youths[1],
+            category="school",
+            text="Verzuim sinds de herfstvakantie (demo)",
+        ),
+        uc,
+    )
+    persons.agree_namenlijst(
+        c.build(
+            c.AgreeNamenlijst,
+            case=ref,
+            subjects=youths,
+            partners=["gemeente", "politie", "jongerenwerk"],
+            agreed_on=day(226),
+        ),
+        uc,
+    )
+    persons.request_groepsscan(
+        c.build(
+            c.RequestGroepsscan,
+            case=ref,
+            requested_by="burgemeester",
+            motivation="Zicht nodig op rolverdeling en contacten van de groep",
+            requested_on=day(225),
+        ),
+        regisseur,
+    )
+    persons.receive_groepsscan(
+        c.build(
+            c.ReceiveGroepsscan,
+            case=ref,
+            received_on=day(218),
+            recipients=["burgemeester", "OM gebiedsofficier"],
+            unknown_names=1,
+            informatiepositie="matig",
+            summary="Kern van twee, aanhang wisselend; een naam onbekend bij de politie.",
+        ),
+        regisseur,
+    )
+    persons.note_police_report(
+        c.build(c.NotePoliceReport, case=ref, subject=youths[0], reported_on=day(217)), regisseur
+    )
     advance(215, "ketenoverleg", "Problematische jeugdgroep vastgesteld; integraal beeld nodig.")
     app.set_plan(
         c.build(
@@ -293,6 +377,27 @@ def run(ledger: Ledger) -> str:
         uc,
     )
     advance(36, "ketenoverleg", "Bijgesteld plan vastgesteld.")
+    persons.change_member(
+        c.build(
+            c.Membership,
+            case=ref,
+            subject=youths[1],
+            core="aanhang",
+            influence="meeloper",
+            from_date=day(30),
+        ),
+        uc,
+    )
+    persons.end_member(
+        c.build(
+            c.EndMembership,
+            case=ref,
+            subject=youths[2],
+            to_date=day(20),
+            reason="Geen binding meer met de groep",
+        ),
+        uc,
+    )
     app.complete_action(c.build(c.CompleteAction, case=ref, number=1, completed_on=day(12)), uc)
     app.complete_action(c.build(c.CompleteAction, case=ref, number=4, completed_on=day(18)), uc)
     app.complete_action(c.build(c.CompleteAction, case=ref, number=5, completed_on=day(14)), uc)

@@ -53,8 +53,10 @@ class Persons:
         with self.queries.store.read() as conn:
             rows = conn.execute(
                 select(t.subjects.c.subject_id).where(
-                    or_(t.subjects.c.short == f"P-{text[:10]}",
-                        t.subjects.c.subject_id.like(f"{text[:8]}%"))
+                    or_(
+                        t.subjects.c.short == f"P-{text[:10]}",
+                        t.subjects.c.subject_id.like(f"{text[:8]}%"),
+                    )
                 )
             ).all()
         matches = sorted({r[0] for r in rows if UUID(r[0]).hex.startswith(text)})
@@ -62,7 +64,7 @@ class Persons:
             raise NotFound(f"there is no subject {ref}; see `regie subject list`")
         if len(matches) > 1:
             raise BadInput(f"'{ref}' matches {len(matches)} subjects; give more digits")
-        return matches[0]
+        return str(matches[0])
 
     def subject(self, ref: str) -> Subject:
         subject_id = self.resolve(ref)
@@ -84,7 +86,9 @@ class Persons:
                 raise BadInput("a legal representative needs --representative-of <youth>")
             linked = self.subject(cmd.representative_of)
             if linked.kind != YOUTH or linked.erased:
-                raise rules.MEMBER_YOUTH.refuse("a representative is linked to a (not erased) youth")
+                raise rules.MEMBER_YOUTH.refuse(
+                    "a representative is linked to a (not erased) youth"
+                )
             youth = str(linked.id)
         elif cmd.representative_of is not None:
             raise BadInput("--representative-of is only for a wettelijk-vertegenwoordiger")
@@ -102,8 +106,9 @@ class Persons:
             for name, value in values.items()
             if value is not None
         }
-        subject = Subject(subject_id=subject_id, kind=cmd.kind, youth=youth, fields=fields,
-                          by=by.record())
+        subject = Subject(
+            subject_id=subject_id, kind=cmd.kind, youth=youth, fields=fields, by=by.record()
+        )
         self.app._save(subject)
         return subject
 
@@ -111,8 +116,9 @@ class Persons:
         self.app._check_key("data category", cmd.category, self.app.policies.categories)
         subject = self.subject(cmd.subject)
         subject._require_not_erased()
-        sealed = self.sealer.seal(str(subject.id), f"note:{len(subject.notes) + 1}", cmd.category,
-                                  cmd.text)
+        sealed = self.sealer.seal(
+            str(subject.id), f"note:{len(subject.notes) + 1}", cmd.category, cmd.text
+        )
         subject.record_note(cmd.category, sealed, by)
         self.app._save(subject)
 
@@ -138,15 +144,22 @@ class Persons:
         """The subject with personal fields opened (or masked when erased)."""
         subject = self.subject(ref)
         subject_id = str(subject.id)
-        fields = {name: self._open(subject, name, sealed) for name, sealed in subject.fields.items()}
+        fields = {
+            name: self._open(subject, name, sealed) for name, sealed in subject.fields.items()
+        }
         notes = [
-            {"category": n["category"], "text": self._open(subject, f"note:{i}", n["note"]),
-             "recorded_at": n["at"], "by": n["by"]["actor"]}
+            {
+                "category": n["category"],
+                "text": self._open(subject, f"note:{i}", n["note"]),
+                "recorded_at": n["at"],
+                "by": n["by"]["actor"],
+            }
             for i, n in enumerate(subject.notes, start=1)
         ]
         with self.queries.store.read() as conn:
             memberships = [
-                dict(r) for r in conn.execute(
+                dict(r)
+                for r in conn.execute(
                     select(t.members, t.cases.c.ref)
                     .join(t.cases, t.cases.c.case_id == t.members.c.case_id)
                     .where(t.members.c.subject_id == subject_id)
@@ -154,7 +167,8 @@ class Persons:
                 ).mappings()
             ]
             representatives = [
-                short_id(r[0]) for r in conn.execute(
+                short_id(r[0])
+                for r in conn.execute(
                     select(t.subjects.c.subject_id).where(t.subjects.c.youth_id == subject_id)
                 )
             ]
@@ -175,9 +189,12 @@ class Persons:
     def listing(self) -> list[dict[str, Any]]:
         self.queries.projections.catch_up()
         with self.queries.store.read() as conn:
-            rows = [dict(r) for r in conn.execute(
-                select(t.subjects).order_by(t.subjects.c.registered_at, t.subjects.c.short)
-            ).mappings()]
+            rows = [
+                dict(r)
+                for r in conn.execute(
+                    select(t.subjects).order_by(t.subjects.c.registered_at, t.subjects.c.short)
+                ).mappings()
+            ]
             case_refs: dict[str, list[str]] = {}
             for subject_id, ref in conn.execute(
                 select(t.members.c.subject_id, t.cases.c.ref)
@@ -186,10 +203,14 @@ class Persons:
             ):
                 case_refs.setdefault(subject_id, []).append(ref)
         return [
-            {"subject": r["short"], "kind": r["kind"],
-             "youth": short_id(r["youth_id"]) if r["youth_id"] else None,
-             "cases": sorted(case_refs.get(r["subject_id"], [])),
-             "registered_at": r["registered_at"], "erased": r["erased_at"] is not None}
+            {
+                "subject": r["short"],
+                "kind": r["kind"],
+                "youth": short_id(r["youth_id"]) if r["youth_id"] else None,
+                "cases": sorted(case_refs.get(r["subject_id"], [])),
+                "registered_at": r["registered_at"],
+                "erased": r["erased_at"] is not None,
+            }
             for r in rows
         ]
 
@@ -211,16 +232,18 @@ class Persons:
         self._position(cmd)
         subject = self._youth_member(cmd.subject)
         case = self.app.case(cmd.case)
-        case.add_member(str(subject.id), cmd.core, cmd.influence, cmd.kopstuk,
-                        self.app._day(cmd.from_date), by)
+        case.add_member(
+            str(subject.id), cmd.core, cmd.influence, cmd.kopstuk, self.app._day(cmd.from_date), by
+        )
         self.app._save(case)
 
     def change_member(self, cmd: c.Membership, by: Acting) -> None:
         self._position(cmd)
         subject_id = self.resolve(cmd.subject)
         case = self.app.case(cmd.case)
-        case.change_member(subject_id, cmd.core, cmd.influence, cmd.kopstuk,
-                           self.app._day(cmd.from_date), by)
+        case.change_member(
+            subject_id, cmd.core, cmd.influence, cmd.kopstuk, self.app._day(cmd.from_date), by
+        )
         self.app._save(case)
 
     def end_member(self, cmd: c.EndMembership, by: Acting) -> None:
@@ -233,17 +256,26 @@ class Persons:
         case_key = str(self.app.case(ref).id)
         self.queries.projections.catch_up()
         with self.queries.store.read() as conn:
-            rows = [dict(r) for r in conn.execute(
-                select(t.members, t.subjects.c.short)
-                .join(t.subjects, t.subjects.c.subject_id == t.members.c.subject_id)
-                .where(t.members.c.case_id == case_key)
-                .order_by(t.members.c.first_from, t.subjects.c.short)
-            ).mappings()]
+            rows = [
+                dict(r)
+                for r in conn.execute(
+                    select(t.members, t.subjects.c.short)
+                    .join(t.subjects, t.subjects.c.subject_id == t.members.c.subject_id)
+                    .where(t.members.c.case_id == case_key)
+                    .order_by(t.members.c.first_from, t.subjects.c.short)
+                ).mappings()
+            ]
         out = []
         for row in rows:
-            entry = {"subject": row["short"], "core": row["core"], "influence": row["influence"],
-                     "kopstuk": row["kopstuk"], "since": row["since"],
-                     "first_from": row["first_from"], "ended_on": row["ended_on"]}
+            entry = {
+                "subject": row["short"],
+                "core": row["core"],
+                "influence": row["influence"],
+                "kopstuk": row["kopstuk"],
+                "since": row["since"],
+                "first_from": row["first_from"],
+                "ended_on": row["ended_on"],
+            }
             if with_names:
                 subject = self.subject(row["subject_id"])
                 sealed = subject.fields.get("name")
@@ -258,15 +290,17 @@ class Persons:
             self.app._check_key("organisation", partner, self.app.policies.organisation_keys)
         subject_ids = [self.resolve(s) for s in cmd.subjects]
         case = self.app.case(cmd.case)
-        version = case.agree_namenlijst(subject_ids, list(cmd.partners),
-                                        self.app._day(cmd.agreed_on), by)
+        version = case.agree_namenlijst(
+            subject_ids, list(cmd.partners), self.app._day(cmd.agreed_on), by
+        )
         self.app._save(case)
         return version
 
     def request_groepsscan(self, cmd: c.RequestGroepsscan, by: Acting) -> int:
         case = self.app.case(cmd.case)
-        number = case.request_groepsscan(cmd.requested_by, cmd.addressed_to, cmd.motivation,
-                                         self.app._day(cmd.requested_on), by)
+        number = case.request_groepsscan(
+            cmd.requested_by, cmd.addressed_to, cmd.motivation, self.app._day(cmd.requested_on), by
+        )
         self.app._save(case)
         return number
 
@@ -275,8 +309,14 @@ class Persons:
         number = case.groepsscans_received + 1
         # The summary can name people: it is sealed under a key of the case itself.
         summary = self.sealer.seal(str(case.id), f"groepsscan:{number}", CASE_DATA, cmd.summary)
-        case.receive_groepsscan(self.app._day(cmd.received_on), list(cmd.recipients),
-                                cmd.unknown_names, cmd.informatiepositie, summary, by)
+        case.receive_groepsscan(
+            self.app._day(cmd.received_on),
+            list(cmd.recipients),
+            cmd.unknown_names,
+            cmd.informatiepositie,
+            summary,
+            by,
+        )
         self.app._save(case)
         return number
 
@@ -290,15 +330,20 @@ class Persons:
         case = self.app.case(ref)
         self.queries.projections.catch_up()
         with self.queries.store.read() as conn:
-            rows = [dict(r) for r in conn.execute(
-                select(t.groepsscans).where(t.groepsscans.c.case_id == str(case.id))
-                .order_by(t.groepsscans.c.number)
-            ).mappings()]
+            rows = [
+                dict(r)
+                for r in conn.execute(
+                    select(t.groepsscans)
+                    .where(t.groepsscans.c.case_id == str(case.id))
+                    .order_by(t.groepsscans.c.number)
+                ).mappings()
+            ]
         summaries: dict[int, Any] = {}
         for e in self.app.repository.event_store.get(case.id):
             if isinstance(e, Case.GroepsscanReceived):
-                summaries[e.number] = self.sealer.open(str(case.id), f"groepsscan:{e.number}",
-                                                       e.summary)
+                summaries[e.number] = self.sealer.open(
+                    str(case.id), f"groepsscan:{e.number}", e.summary
+                )
         for row in rows:
             row.pop("case_id")
             row["summary"] = summaries.get(row["number"])

@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -71,7 +72,7 @@ class Policies:
     sources: dict[str, Path]
 
     @staticmethod
-    def _keys(terms: list[Term] | list[EarlyEnd]) -> frozenset[str]:
+    def _keys(terms: Sequence[Term]) -> frozenset[str]:
         return frozenset(t.key for t in terms)
 
     @cached_property

@@ -158,7 +158,7 @@ def list_(
     Example:
       regie action list --overdue
     """
-    rows = ctx.ledger().queries.actions(case_ref.upper() if case_ref else None, status, overdue)
+    rows = ctx.reader().queries.actions(case_ref.upper() if case_ref else None, status, overdue)
     if as_json:
         emit_json(rows)
     else:

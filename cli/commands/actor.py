@@ -58,7 +58,7 @@ def list_(ctx: Context, as_json: bool) -> None:
     Example:
       regie actor list --json
     """
-    rows = ctx.ledger().queries.actors()
+    rows = ctx.reader().queries.actors()
     if as_json:
         emit_json(rows)
         return

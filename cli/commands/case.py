@@ -79,7 +79,7 @@ def list_(ctx: Context, status: str | None, as_json: bool) -> None:
     Example:
       regie case list --status lopend
     """
-    rows = ctx.ledger().queries.cases(status)
+    rows = ctx.reader().queries.cases(status)
     if as_json:
         emit_json(rows)
         return
@@ -104,17 +104,22 @@ def list_(ctx: Context, status: str | None, as_json: bool) -> None:
 
 @command.command("show")
 @click.argument("case_ref")
+@click.option("--members", is_flag=True, help="Also list the members with their names.")
 @json_option
 @pass_ctx
 @handle_errors
-def show(ctx: Context, case_ref: str, as_json: bool) -> None:
+def show(ctx: Context, case_ref: str, members: bool, as_json: bool) -> None:
     """Show a case: current step, step history, decisions, open and overdue actions.
 
     \b
     Example:
       regie case show JG-2026-001
+      regie case show JG-2026-001 --members
     """
-    overview = ctx.ledger().queries.case_overview(case_ref.upper())
+    ledger = ctx.reader()
+    overview = ledger.queries.case_overview(case_ref.upper())
+    if members:
+        overview["members"] = ledger.persons.members(case_ref.upper(), with_names=True)
     if as_json:
         emit_json(overview)
     else:

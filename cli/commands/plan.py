@@ -69,7 +69,7 @@ def show(ctx: Context, case_ref: str, as_json: bool) -> None:
     Example:
       regie plan show JG-2026-001 --json
     """
-    plan = ctx.ledger().queries.plan(case_ref.upper())
+    plan = ctx.reader().queries.plan(case_ref.upper())
     if as_json:
         emit_json(plan)
         return

@@ -25,7 +25,7 @@ def rebuild(ctx: Context, as_json: bool) -> None:
     """
     from rich.progress import Progress
 
-    ledger = ctx.ledger()
+    ledger = ctx.reader()
     total = ledger.app.recorder.max_notification_id() or 0
     with Progress(transient=True, disable=as_json) as progress:
         task = progress.add_task("Replaying events", total=max(total, 1))

@@ -82,7 +82,7 @@ def list_(ctx: Context, case_ref: str | None, as_json: bool) -> None:
     Example:
       regie signal list JG-2026-001
     """
-    rows = ctx.ledger().queries.signals(case_ref.upper() if case_ref else None)
+    rows = ctx.reader().queries.signals(case_ref.upper() if case_ref else None)
     if as_json:
         emit_json(rows)
         return

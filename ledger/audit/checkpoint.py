@@ -30,8 +30,7 @@ def public_key_id(key: Ed25519PublicKey) -> str:
 
 def body(origin: str, tree_size: int, root_hash: bytes, timestamp: str) -> bytes:
     return (
-        f"{origin}\n{tree_size}\n{base64.b64encode(root_hash).decode()}\n"
-        f"— time {timestamp}\n"
+        f"{origin}\n{tree_size}\n{base64.b64encode(root_hash).decode()}\n— time {timestamp}\n"
     ).encode()
 
 
@@ -49,8 +48,9 @@ class Checkpoint:
         cls, key: Ed25519PrivateKey, origin: str, tree_size: int, root_hash: bytes, timestamp: str
     ) -> Checkpoint:
         signature = key.sign(body(origin, tree_size, root_hash, timestamp))
-        return cls(origin, tree_size, root_hash, timestamp, public_key_id(key.public_key()),
-                   signature)
+        return cls(
+            origin, tree_size, root_hash, timestamp, public_key_id(key.public_key()), signature
+        )
 
     def verify(self, key: Ed25519PublicKey) -> None:
         if public_key_id(key) != self.key_id:
@@ -59,8 +59,9 @@ class Checkpoint:
                 f"not by the given key {public_key_id(key)}"
             )
         try:
-            key.verify(self.signature, body(self.origin, self.tree_size, self.root_hash,
-                                            self.timestamp))
+            key.verify(
+                self.signature, body(self.origin, self.tree_size, self.root_hash, self.timestamp)
+            )
         except InvalidSignature:
             raise CheckpointError(
                 f"the signature of the checkpoint of size {self.tree_size} does not verify"

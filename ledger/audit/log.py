@@ -124,7 +124,8 @@ class TamperEvidentLog:
             for p, e in zip(positions, stored, strict=True)
         ]
         conn.execute(
-            log.insert(), [{"position": p, "leaf_hash": h} for p, h in zip(positions, hashes, strict=True)]
+            log.insert(),
+            [{"position": p, "leaf_hash": h} for p, h in zip(positions, hashes, strict=True)],
         )
         frontier.extend(hashes)
         checkpoint = Checkpoint.sign(

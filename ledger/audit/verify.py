@@ -62,8 +62,13 @@ def _rows(conn: Connection, query: Any) -> Iterator[Any]:
 
 def _leaf_of(row: Any) -> bytes:
     return leaf_hash(
-        leaf_data(row.notification_id, row.originator_id, row.originator_version, row.topic,
-                  bytes(row.state))
+        leaf_data(
+            row.notification_id,
+            row.originator_id,
+            row.originator_version,
+            row.topic,
+            bytes(row.state),
+        )
     )
 
 
@@ -71,8 +76,10 @@ def verify(
     conn: Connection, origin: str, public_key: Ed25519PublicKey, progress: Progress | None = None
 ) -> VerifyReport:
     total = int(conn.execute(select(func.count()).select_from(events)).scalar() or 0)
-    heads = [row_to_checkpoint(origin, r)
-             for r in conn.execute(select(checkpoints).order_by(checkpoints.c.tree_size))]
+    heads = [
+        row_to_checkpoint(origin, r)
+        for r in conn.execute(select(checkpoints).order_by(checkpoints.c.tree_size))
+    ]
     # Step 3: signatures.
     for head in heads:
         try:
@@ -151,7 +158,8 @@ def _head(conn: Connection, origin: str, size: int | None) -> Checkpoint:
     row = conn.execute(query).first()
     if row is None:
         raise NotFound(
-            "the log has no checkpoint yet" if size is None
+            "the log has no checkpoint yet"
+            if size is None
             else f"there is no checkpoint of size {size}; see `regie audit checkpoint --list`"
         )
     return row_to_checkpoint(origin, row)
@@ -162,23 +170,28 @@ def latest_checkpoint(conn: Connection, origin: str) -> Checkpoint:
 
 
 def list_checkpoints(conn: Connection, origin: str) -> list[Checkpoint]:
-    return [row_to_checkpoint(origin, r)
-            for r in conn.execute(select(checkpoints).order_by(checkpoints.c.tree_size))]
+    return [
+        row_to_checkpoint(origin, r)
+        for r in conn.execute(select(checkpoints).order_by(checkpoints.c.tree_size))
+    ]
 
 
 def inclusion(conn: Connection, origin: str, position: int) -> dict[str, Any]:
     head = latest_checkpoint(conn, origin)
     if not 1 <= position <= head.tree_size:
         raise NotFound(f"there is no event {position}; the log holds 1..{head.tree_size}")
-    event_row = conn.execute(
-        select(events).where(events.c.notification_id == position)
-    ).first()
+    event_row = conn.execute(select(events).where(events.c.notification_id == position)).first()
     if event_row is None:
         raise NotFound(f"there is no event {position}")
     hashes = _leaf_hashes(conn, head.tree_size)
     tree = MerkleTree(hashes)
-    data = leaf_data(position, event_row.originator_id, event_row.originator_version,
-                     event_row.topic, bytes(event_row.state))
+    data = leaf_data(
+        position,
+        event_row.originator_id,
+        event_row.originator_version,
+        event_row.topic,
+        bytes(event_row.state),
+    )
     return {
         "type": "inclusion",
         "rfc": "RFC 9162 section 2.1.3",
@@ -189,8 +202,11 @@ def inclusion(conn: Connection, origin: str, position: int) -> dict[str, Any]:
         "audit_path": [h.hex() for h in tree.inclusion_proof(position - 1)],
         "root_hash": head.root_hash.hex(),
         "checkpoint": head.to_json(),
-        "event": {"position": position, "topic": event_row.topic,
-                  "originator_version": event_row.originator_version},
+        "event": {
+            "position": position,
+            "topic": event_row.topic,
+            "originator_version": event_row.originator_version,
+        },
     }
 
 
@@ -233,11 +249,11 @@ def check_proof(proof: Any, public_key: Ed25519PublicKey) -> str:
             if head.tree_size != size or head.root_hash.hex() != proof["root_hash"]:
                 raise VerificationFailed(None, "the proof's tree head differs from its checkpoint")
             leaf = bytes.fromhex(proof["leaf_hash"])
-            if "leaf_data" in proof:
-                if leaf_hash(base64.b64decode(proof["leaf_data"])) != leaf:
-                    raise VerificationFailed(index + 1, "the leaf data does not hash to the leaf")
-            verify_inclusion(leaf, index, size, _hashes(proof["audit_path"], "audit_path"),
-                             head.root_hash)
+            if "leaf_data" in proof and leaf_hash(base64.b64decode(proof["leaf_data"])) != leaf:
+                raise VerificationFailed(index + 1, "the leaf data does not hash to the leaf")
+            verify_inclusion(
+                leaf, index, size, _hashes(proof["audit_path"], "audit_path"), head.root_hash
+            )
             return f"event {index + 1} is included in the signed tree of size {size}"
         old = Checkpoint.from_json(proof["checkpoints"][0])
         new = Checkpoint.from_json(proof["checkpoints"][1])
@@ -245,10 +261,17 @@ def check_proof(proof: Any, public_key: Ed25519PublicKey) -> str:
         new.verify(public_key)
         if (old.tree_size, new.tree_size) != (int(proof["first"]), int(proof["second"])):
             raise VerificationFailed(None, "the proof's sizes differ from its checkpoints")
-        verify_consistency(old.tree_size, new.tree_size, old.root_hash, new.root_hash,
-                           _hashes(proof["consistency_path"], "consistency_path"))
-        return (f"the signed tree of size {new.tree_size} extends the one of size "
-                f"{old.tree_size} (append-only)")
+        verify_consistency(
+            old.tree_size,
+            new.tree_size,
+            old.root_hash,
+            new.root_hash,
+            _hashes(proof["consistency_path"], "consistency_path"),
+        )
+        return (
+            f"the signed tree of size {new.tree_size} extends the one of size "
+            f"{old.tree_size} (append-only)"
+        )
     except (ProofError, CheckpointError) as exc:
         raise VerificationFailed(None, str(exc)) from None
     except (KeyError, IndexError, TypeError, ValueError) as exc:

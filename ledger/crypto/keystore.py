@@ -97,6 +97,9 @@ class KeyStore:
     def initialise(self) -> None:
         with self.engine.begin() as conn:
             keys_metadata.create_all(conn, checkfirst=True)
+        database = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and database:
+            Path(database).chmod(0o600)
 
     def exists(self) -> bool:
         from sqlalchemy import inspect
@@ -217,7 +220,9 @@ class KeyStore:
                 conn.execute(
                     data_keys.update()
                     .where(data_keys.c.subject_id == subject_id, data_keys.c.category == category)
-                    .values(wrapped=_wrap(new_master, subject_id, category, key), master_key_id=new_id)
+                    .values(
+                        wrapped=_wrap(new_master, subject_id, category, key), master_key_id=new_id
+                    )
                 )
                 count += 1
         self._masters[new_id] = new_master

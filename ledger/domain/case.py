@@ -606,7 +606,9 @@ class Case(Aggregate):
 
         def apply(self, case: Case) -> None:
             case.members[self.subject] = {
-                "core": self.core, "influence": self.influence, "kopstuk": self.kopstuk,
+                "core": self.core,
+                "influence": self.influence,
+                "kopstuk": self.kopstuk,
                 "from": self.from_date,
             }
             case.former_members.discard(self.subject)
@@ -621,7 +623,9 @@ class Case(Aggregate):
 
         def apply(self, case: Case) -> None:
             case.members[self.subject] = {
-                "core": self.core, "influence": self.influence, "kopstuk": self.kopstuk,
+                "core": self.core,
+                "influence": self.influence,
+                "kopstuk": self.kopstuk,
                 "from": self.from_date,
             }
 
@@ -642,8 +646,13 @@ class Case(Aggregate):
         if subject in self.members:
             raise rules.MEMBER_KNOWN.refuse("the subject is already a member; change the position")
         self.trigger_event(
-            self.MemberAdded, subject=subject, core=core, influence=influence, kopstuk=kopstuk,
-            from_date=from_date, by=by.record(),
+            self.MemberAdded,
+            subject=subject,
+            core=core,
+            influence=influence,
+            kopstuk=kopstuk,
+            from_date=from_date,
+            by=by.record(),
         )
 
     def change_member(
@@ -658,8 +667,13 @@ class Case(Aggregate):
                 f"a new position cannot start before the current one ({current['from']})"
             )
         self.trigger_event(
-            self.MemberPositionChanged, subject=subject, core=core, influence=influence,
-            kopstuk=kopstuk, from_date=from_date, by=by.record(),
+            self.MemberPositionChanged,
+            subject=subject,
+            core=core,
+            influence=influence,
+            kopstuk=kopstuk,
+            from_date=from_date,
+            by=by.record(),
         )
 
     def end_member(self, subject: str, to_date: str, reason: str, by: Acting) -> None:
@@ -698,8 +712,12 @@ class Case(Aggregate):
             )
         version = self.namenlijst_version + 1
         self.trigger_event(
-            self.NamenlijstAgreed, version=version, subjects=sorted(set(subjects)),
-            partners=sorted(set(partners)), agreed_on=agreed_on, by=by.record(),
+            self.NamenlijstAgreed,
+            version=version,
+            subjects=sorted(set(subjects)),
+            partners=sorted(set(partners)),
+            agreed_on=agreed_on,
+            by=by.record(),
         )
         return version
 
@@ -722,8 +740,12 @@ class Case(Aggregate):
             raise rules.GROEPSSCAN_AFTER_NAMENLIJST.refuse()
         number = self.groepsscans_requested + 1
         self.trigger_event(
-            self.GroepsscanRequested, number=number, requested_by=requested_by,
-            addressed_to=addressed_to, motivation=motivation, requested_on=requested_on,
+            self.GroepsscanRequested,
+            number=number,
+            requested_by=requested_by,
+            addressed_to=addressed_to,
+            motivation=motivation,
+            requested_on=requested_on,
             by=by.record(),
         )
         return number
@@ -754,9 +776,14 @@ class Case(Aggregate):
             raise rules.GROEPSSCAN_REQUESTED.refuse()
         number = self.groepsscans_received + 1
         self.trigger_event(
-            self.GroepsscanReceived, number=number, received_on=received_on,
-            recipients=sorted(set(recipients)), unknown_names=unknown_names,
-            informatiepositie=informatiepositie, summary=summary, by=by.record(),
+            self.GroepsscanReceived,
+            number=number,
+            received_on=received_on,
+            recipients=sorted(set(recipients)),
+            unknown_names=unknown_names,
+            informatiepositie=informatiepositie,
+            summary=summary,
+            by=by.record(),
         )
         return number
 

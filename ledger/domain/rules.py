@@ -149,7 +149,8 @@ MEMBER_KNOWN = _r(
     "member.known", "the subject must be a current member of the case", "000 L2196-2202"
 )
 MEMBER_YOUTH = _r(
-    "member.youth", "only youths are members of a group; representatives are linked to a youth",
+    "member.youth",
+    "only youths are members of a group; representatives are linked to a youth",
     "000 L184-187",
 )
 NAMENLIJST_STEP = _r(

@@ -64,8 +64,14 @@ class Subject(Aggregate):
         by: dict[str, Any]
 
         def apply(self, subject: Subject) -> None:
-            subject.notes.append({"category": self.category, "note": self.note,
-                                  "at": self.timestamp.isoformat(), "by": self.by})
+            subject.notes.append(
+                {
+                    "category": self.category,
+                    "note": self.note,
+                    "at": self.timestamp.isoformat(),
+                    "by": self.by,
+                }
+            )
 
     def record_note(self, category: str, note: dict[str, str], by: Acting) -> None:
         self._require_not_erased()
@@ -91,7 +97,9 @@ class Subject(Aggregate):
                 f"subject {self.short} was erased; register the person again as a new subject"
             )
 
-    def erase(self, reason: str, basis: str, by: Acting, categories: list[str] | None = None) -> None:
+    def erase(
+        self, reason: str, basis: str, by: Acting, categories: list[str] | None = None
+    ) -> None:
         self._require_not_erased()
         self.trigger_event(
             self.Erased, categories=categories, reason=reason, basis=basis, by=by.record()

@@ -7,12 +7,73 @@ tables, so it never needs to read, which is what makes it fast.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, select, tuple_
 
 Row = dict[str, Any]
 Key = tuple[Any, ...]
+
+_KEY_NAMES: dict[Table, tuple[str, ...]] = {}
+"""Primary-key column names per table: looked up once, not on every put."""
+
+_Insert = tuple[str, Callable[[Row], Any], list[tuple[int, Callable[[Any], Any]]]]
+_SQLITE_INSERTS: dict[tuple[Table, tuple[str, ...]], _Insert | None] = {}
+
+
+def _key_names(table: Table) -> tuple[str, ...]:
+    names = _KEY_NAMES.get(table)
+    if names is None:
+        names = _KEY_NAMES[table] = tuple(c.name for c in table.primary_key.columns)
+    return names
+
+
+def _insert_rows(conn: Connection, table: Table, rows: list[Row]) -> None:
+    """``conn.execute(table.insert(), rows)``, with a faster path on SQLite.
+
+    On SQLite the same INSERT (the columns present in the first row, in table order, as
+    Core would choose them) runs as driver SQL with tuples, and each column's bind
+    processor is applied as Core would (only Boolean has one there). This skips Core's
+    per-row parameter processing, about half of a rebuild's flush time. A row that lacks
+    a column takes the Core path, so errors stay Core's.
+    """
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), rows)
+        return
+    names = tuple(c.name for c in table.columns if c.name in rows[0])
+    if (table, names) not in _SQLITE_INSERTS:
+        compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(names))
+        processors: list[tuple[int, Callable[[Any], Any]]] = []
+        for i, name in enumerate(names):
+            column_type = table.c[name].type.dialect_impl(conn.dialect)
+            process = column_type.bind_processor(conn.dialect)
+            if process is not None:
+                processors.append((i, process))
+        getter: Callable[[Row], Any] = (
+            itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+        )
+        # Only when Core binds exactly these columns in this order (no column defaults).
+        same = list(compiled.positiontup or ()) == list(names)
+        _SQLITE_INSERTS[(table, names)] = (str(compiled), getter, processors) if same else None
+    prepared = _SQLITE_INSERTS[(table, names)]
+    if prepared is None:
+        conn.execute(table.insert(), rows)
+        return
+    sql, getter, processors = prepared
+    try:
+        params = [getter(row) for row in rows]
+    except KeyError:
+        conn.execute(table.insert(), rows)
+        return
+    if processors:
+        for i, values in enumerate(params):
+            converted = list(values)
+            for position, convert in processors:
+                converted[position] = convert(converted[position])
+            params[i] = tuple(converted)
+    conn.exec_driver_sql(sql, params)
 
 
 class Workspace:
@@ -27,11 +88,13 @@ class Workspace:
 
     @staticmethod
     def _key_of(table: Table, row: Row) -> Key:
-        return tuple(row[c.name] for c in table.primary_key.columns)
+        return tuple([row[name] for name in _key_names(table)])
 
     def get(self, table: Table, *key: Any) -> Row | None:
-        cached = self._rows.setdefault(table.name, {})
-        if key in cached:
+        cached = self._rows.get(table.name)
+        if cached is None:
+            cached = self._rows[table.name] = {}
+        elif key in cached:
             return cached[key]
         if self.fresh or self.conn is None:
             return None
@@ -60,10 +123,18 @@ class Workspace:
         return row
 
     def put(self, table: Table, row: Row) -> None:
-        key = self._key_of(table, row)
-        self._rows.setdefault(table.name, {})[key] = row
-        self._dirty.setdefault(table.name, set()).add(key)
-        self._tables[table.name] = table
+        # The hottest call of a rebuild: no throw-away {} / set() as setdefault would make.
+        name = table.name
+        key = tuple([row[n] for n in _key_names(table)])
+        rows = self._rows.get(name)
+        if rows is None:
+            rows = self._rows[name] = {}
+        rows[key] = row
+        dirty = self._dirty.get(name)
+        if dirty is None:
+            dirty = self._dirty[name] = set()
+        dirty.add(key)
+        self._tables[name] = table
 
     def touch(self, table: Table, row: Row) -> None:
         """Mark a row obtained from :meth:`get` as changed."""
@@ -89,10 +160,10 @@ class Workspace:
                     conn.execute(table.delete().where(tuple_(*cols).in_(chunk)))
             rows = self._rows[name]
             ordered = sorted(keys)
-            conn.execute(table.insert(), [rows[k] for k in ordered])
+            _insert_rows(conn, table, [rows[k] for k in ordered])
             persisted.update(keys)
             keys.clear()
         for name, appended in self._appended.items():
             if appended:
-                conn.execute(self._tables[name].insert(), appended)
+                _insert_rows(conn, self._tables[name], appended)
                 appended.clear()

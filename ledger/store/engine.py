@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from ledger.errors import BadInput, NotInitialised, RegieError
 from ledger.store import schema
@@ -28,6 +28,35 @@ NOT_INITIALISED = "the ledger is not initialised; run `regie init` first"
 
 class StoreUnavailable(RegieError):
     exit_code = 1
+
+
+def driver_execute(
+    conn: Connection, statement: str, parameters: Sequence[Any] = (), *, many: bool = False
+) -> Any:
+    """Run one statement on the DB-API connection under ``conn``, in its transaction.
+
+    The per-commit hot path on SQLite: going through ``exec_driver_sql`` costs ~25-40 µs
+    per statement of SQLAlchemy bookkeeping, a fifth of a durable single-event commit
+    here (tests/benchmarks). DB-API errors are re-raised as the SQLAlchemy exception
+    ``exec_driver_sql`` would raise (IntegrityError, OperationalError, ...). Returns the
+    first row of a query, else None.
+    """
+    dbapi_connection = conn.connection.dbapi_connection
+    assert dbapi_connection is not None
+    base_error = conn.dialect.loaded_dbapi.Error
+    cursor = dbapi_connection.cursor()
+    try:
+        if many:
+            cursor.executemany(statement, parameters)
+        else:
+            cursor.execute(statement, parameters)
+        return cursor.fetchone() if cursor.description else None
+    except base_error as exc:
+        raise DBAPIError.instance(
+            statement, list(parameters), exc, base_error, dialect=conn.dialect, ismulti=many
+        ) from exc
+    finally:
+        cursor.close()
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -45,7 +74,7 @@ def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get("regie_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        driver_execute(conn, "BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class Store:

@@ -20,11 +20,27 @@ from eventsourcing.persistence import (
 from sqlalchemy import Connection, func, select
 from sqlalchemy import exc as sa_exc
 
-from ledger.store.engine import Store
+from ledger.store.engine import Store, driver_execute
 from ledger.store.schema import events
 
 _INSERT = events.insert()
 _MAX = select(func.max(events.c.notification_id))
+
+# SQLite hot path: the same two statements as plain SQL on the transaction's DB-API
+# cursor. This skips building, cache-keying, parameter processing and result set-up of
+# Core statements, ~150 µs of a ~750 µs durable single-event commit and ~3 µs per event
+# in a grouped one (tests/benchmarks). driver_execute re-raises DB-API errors as
+# SQLAlchemy's, so the IntegrityError handling below is unchanged. Positions stay
+# max + 1..n under the write lock, exactly as on the Core path used for PostgreSQL.
+_SQLITE_MAX = f"SELECT max(notification_id) FROM {events.name}"
+_SQLITE_INSERT = (
+    f"INSERT INTO {events.name} "
+    "(notification_id, originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?, ?)"
+)
+
+
+_new_notification = object.__new__
+_set_attribute = object.__setattr__
 
 
 class SqlRecorder(ApplicationRecorder):
@@ -46,21 +62,34 @@ class SqlRecorder(ApplicationRecorder):
         """Insert inside an open write transaction and run the store's append hooks."""
         if not stored_events:
             return []
-        last = conn.execute(_MAX).scalar() or 0
-        positions = list(range(last + 1, last + 1 + len(stored_events)))
-        conn.execute(
-            _INSERT,
-            [
-                {
-                    "notification_id": position,
-                    "originator_id": str(e.originator_id),
-                    "originator_version": e.originator_version,
-                    "topic": e.topic,
-                    "state": e.state,
-                }
-                for position, e in zip(positions, stored_events, strict=True)
-            ],
-        )
+        if self.store.dialect == "sqlite":
+            last = driver_execute(conn, _SQLITE_MAX)[0] or 0
+            positions = list(range(last + 1, last + 1 + len(stored_events)))
+            driver_execute(
+                conn,
+                _SQLITE_INSERT,
+                [
+                    (position, str(e.originator_id), e.originator_version, e.topic, e.state)
+                    for position, e in zip(positions, stored_events, strict=True)
+                ],
+                many=True,
+            )
+        else:
+            last = conn.execute(_MAX).scalar() or 0
+            positions = list(range(last + 1, last + 1 + len(stored_events)))
+            conn.execute(
+                _INSERT,
+                [
+                    {
+                        "notification_id": position,
+                        "originator_id": str(e.originator_id),
+                        "originator_version": e.originator_version,
+                        "topic": e.topic,
+                        "state": e.state,
+                    }
+                    for position, e in zip(positions, stored_events, strict=True)
+                ],
+            )
         for hook in self.store.append_hooks:
             hook(conn, positions, stored_events)
         return positions
@@ -134,16 +163,31 @@ class SqlRecorder(ApplicationRecorder):
         if topics:
             query = query.where(c.topic.in_(list(topics)))
         query = query.order_by(c.notification_id).limit(limit)
-        return [
-            Notification(
-                id=row[0],
-                originator_id=UUID(row[1]),
-                originator_version=row[2],
-                topic=row[3],
-                state=bytes(row[4]),
+        # A projection rebuild reads the whole log through here, and parsing the id and
+        # running the frozen dataclass __init__ cost ~5 µs of ~9 µs per event. So parse
+        # each aggregate's id once per batch (UUIDs are immutable, sharing them is safe)
+        # and fill the instance's __dict__ directly, as eventsourcing's Mapper does for
+        # domain events; the Notification is equal to one built by __init__.
+        ids: dict[str, UUID] = {}
+        notifications = []
+        for row in conn.execute(query):
+            originator_id = ids.get(row[1])
+            if originator_id is None:
+                originator_id = ids[row[1]] = UUID(row[1])
+            notification = _new_notification(Notification)
+            _set_attribute(
+                notification,
+                "__dict__",
+                {
+                    "originator_id": originator_id,
+                    "originator_version": row[2],
+                    "topic": row[3],
+                    "state": bytes(row[4]),
+                    "id": row[0],
+                },
             )
-            for row in conn.execute(query)
-        ]
+            notifications.append(notification)
+        return notifications
 
     def max_notification_id(self) -> int | None:
         with self.store.read() as conn:
