@@ -8,17 +8,16 @@ reported with the file, the key path and what is wrong.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from collections.abc import Sequence
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ledger.errors import BadInput
 from policies.model import (
-    EarlyEnd,
     OrganisationsFile,
     PersoonsgegevensFile,
     RolesFile,
