@@ -13,9 +13,12 @@ position (or checkpoint):
 from __future__ import annotations
 
 import base64
+import json
+import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, func, select
@@ -61,25 +64,28 @@ def _rows(conn: Connection, query: Any) -> Iterator[Any]:
 
 
 def _leaf_of(row: Any) -> bytes:
-    return leaf_hash(
-        leaf_data(
-            row.notification_id,
-            row.originator_id,
-            row.originator_version,
-            row.topic,
-            bytes(row.state),
+    """The leaf hash of an event row; a row that cannot be encoded is itself tampering."""
+    try:
+        canonical = str(UUID(row.originator_id))
+        if row.originator_id != canonical:
+            raise ValueError("aggregate id not in canonical form")
+        data = leaf_data(
+            row.notification_id, canonical, row.originator_version, row.topic, bytes(row.state)
         )
-    )
+    except (ValueError, TypeError, AttributeError, struct.error) as exc:
+        raise VerificationFailed(
+            row.notification_id, f"the event row is malformed ({exc})"
+        ) from None
+    return leaf_hash(data)
 
 
 def verify(
     conn: Connection, origin: str, public_key: Ed25519PublicKey, progress: Progress | None = None
 ) -> VerifyReport:
     total = int(conn.execute(select(func.count()).select_from(events)).scalar() or 0)
-    heads = [
-        row_to_checkpoint(origin, r)
-        for r in conn.execute(select(checkpoints).order_by(checkpoints.c.tree_size))
-    ]
+    rows = list(conn.execute(select(checkpoints).order_by(checkpoints.c.tree_size)))
+    heads = [row_to_checkpoint(origin, r) for r in rows]
+    frontiers = {int(r.tree_size): r.frontier for r in rows}
     # Step 3: signatures.
     for head in heads:
         try:
@@ -116,6 +122,12 @@ def verify(
                     f"checkpoint {next_head.tree_size} does not match the recomputed tree "
                     f"(a change between positions {previous_size + 1} and {position})",
                 )
+            if _stored_frontier(frontiers[position]) != frontier.to_hex():
+                raise VerificationFailed(
+                    None,
+                    f"checkpoint {position}: its stored frontier differs from the recomputed "
+                    "tree (the next append would fail)",
+                )
             previous_size = position
             next_head = next(pending, None)
         if progress is not None and position % BATCH == 0:
@@ -136,6 +148,13 @@ def verify(
     if progress is not None:
         progress(position, total)
     return VerifyReport(position, len(heads), frontier.root().hex())
+
+
+def _stored_frontier(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 # -- proofs -----------------------------------------------------------------------------
