@@ -27,11 +27,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Context:
     """Lazily opens the ledger the command needs, once."""
 
-    def __init__(self, db: str | None, role: str | None) -> None:
+    def __init__(self, db: str | None, role: str | None, purpose: str | None = None) -> None:
         self.db_option = db
         self.role_option = role
+        self.purpose_option = purpose
         self._settings: Settings | None = None
         self._ledger: Ledger | None = None
+        self._acting: Acting | None = None
+
+    def purpose(self, default: str) -> str:
+        """The purpose recorded with each access (NEN 7513); --purpose overrides."""
+        return self.purpose_option or default
 
     @property
     def settings(self) -> Settings:
@@ -63,8 +69,21 @@ class Context:
         return ledger
 
     def acting(self) -> Acting:
-        settings = self.settings
-        return self.ledger().app.acting(settings.actor, self.role_option or settings.role)
+        """Who acts, checked against the roles policy for this very command and case.
+
+        The command name is the CLI path ("case.open"); the case is the command's
+        ``case_ref`` argument. A denial is recorded before the command exits 1.
+        """
+        if self._acting is None:
+            settings = self.settings
+            ledger = self.ledger()
+            acting = ledger.identify(settings.actor, self.role_option or settings.role)
+            current = click.get_current_context()
+            command = ".".join(current.command_path.split()[1:])
+            case_ref = current.params.get("case_ref")
+            ledger.gate.authorise(acting, command, str(case_ref).upper() if case_ref else None)
+            self._acting = acting
+        return self._acting
 
     def close(self) -> None:
         if self._ledger is not None:
@@ -161,3 +180,51 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
         console.print(f"{title + ': ' if title else ''}nothing to show")
     else:
         console.print(out)
+
+
+def csv_option(func: F) -> F:
+    return click.option(
+        "--csv", "as_csv", is_flag=True, help="Print CSV (one row per line) instead of text."
+    )(func)
+
+
+def emit_csv(rows: list[dict[str, Any]]) -> None:
+    import csv
+
+    columns: list[str] = []
+    for row in rows:
+        for key in row:
+            if key not in columns:
+                columns.append(key)
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {k: ("; ".join(map(str, v)) if isinstance(v, list) else v) for k, v in row.items()}
+        )
+
+
+def emit_rows(
+    rows: list[dict[str, Any]],
+    as_json: bool,
+    as_csv: bool,
+    title: str,
+    columns: Sequence[tuple[str, str]],
+) -> None:
+    """One renderer for report rows: JSON, CSV, or a table of the given (key, header) columns."""
+    if as_json:
+        emit_json(rows)
+    elif as_csv:
+        emit_csv(rows)
+    else:
+        table(
+            title,
+            [header for _, header in columns],
+            (
+                [
+                    ", ".join(map(str, r[k])) if isinstance(r.get(k), list) else r.get(k)
+                    for k, _ in columns
+                ]
+                for r in rows
+            ),
+        )

@@ -13,6 +13,7 @@ from cli.commands import (
     actor,
     audit,
     case,
+    convenant,
     decision,
     demo,
     groepsscan,
@@ -21,6 +22,7 @@ from cli.commands import (
     member,
     plan,
     projections,
+    share,
     signal,
     step,
     subject,
@@ -72,9 +74,14 @@ class OneLineErrors(click.Group):
     metavar="ROLE",
     help="Act in this role (default: REGIE_ROLE, the config file, or your first role).",
 )
+@click.option(
+    "--purpose",
+    metavar="TEXT",
+    help="Purpose recorded with every access to personal data (default per command).",
+)
 @click.version_option(package_name="regie", prog_name="regie")
 @click.pass_context
-def regie(ctx: click.Context, db: str | None, role: str | None) -> None:
+def regie(ctx: click.Context, db: str | None, role: str | None, purpose: str | None) -> None:
     """regie: the audit-first ledger of the aanpak problematische jeugdgroepen.
 
     Records every signal, decision, step transition and action of a groepsaanpak
@@ -89,7 +96,7 @@ def regie(ctx: click.Context, db: str | None, role: str | None) -> None:
 
     Exit codes: 0 ok, 1 refused by a domain rule, 2 bad input.
     """
-    context = Context(db, role)
+    context = Context(db, role, purpose)
     ctx.obj = context
     ctx.call_on_close(context.close)
 
@@ -106,6 +113,8 @@ for module in (
     action,
     subject,
     member,
+    convenant,
+    share,
     keys,
     audit,
     projections,

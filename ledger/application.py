@@ -86,6 +86,11 @@ class Regie(Application[UUID]):
         assert isinstance(aggregate, Case)
         return aggregate
 
+    def case_by_id(self, case_key: str) -> Case:
+        aggregate: object = self.repository.get(UUID(case_key))
+        assert isinstance(aggregate, Case)
+        return aggregate
+
     def actor(self, handle: str) -> Actor:
         try:
             aggregate: object = self.repository.get(actor_id(handle))
@@ -124,7 +129,9 @@ class Regie(Application[UUID]):
 
     # -- actors --------------------------------------------------------------------
 
-    def register_actor(self, cmd: c.RegisterActor, by: Acting | None) -> Actor:
+    def register_actor(
+        self, cmd: c.RegisterActor, by: Acting | None, db_user: str | None = None
+    ) -> Actor:
         """Register an actor; the very first one registers itself (bootstrap)."""
         self._check_key("organisation", cmd.organisation, self.policies.organisation_keys)
         for role in cmd.roles:
@@ -144,6 +151,7 @@ class Regie(Application[UUID]):
             organisation=cmd.organisation,
             roles=list(dict.fromkeys(cmd.roles)),
             bootstrap=bootstrap,
+            db_user=cmd.db_user or (db_user if bootstrap and db_user else cmd.handle),
             by=by.record(),
         )
         self._save(actor)
@@ -172,6 +180,19 @@ class Regie(Application[UUID]):
                 return case
             number += 1
         raise Conflict("could not allocate a case reference; run the command again")
+
+    def add_participant(self, cmd: c.Participation, by: Acting) -> None:
+        actor = self.actor(cmd.actor)
+        if not actor.active:
+            raise rules.ACTOR_ACTIVE.refuse(f"actor '{actor.handle}' is deactivated")
+        case = self.case(cmd.case)
+        case.add_participant(actor.handle, cmd.reason, by)
+        self._save(case)
+
+    def remove_participant(self, cmd: c.Participation, by: Acting) -> None:
+        case = self.case(cmd.case)
+        case.remove_participant(cmd.actor, cmd.reason, by)
+        self._save(case)
 
     def record_signal(self, cmd: c.RecordSignal, by: Acting) -> int:
         self._check_key("signal kind", cmd.kind, self.policies.signal_kinds)

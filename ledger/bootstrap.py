@@ -14,6 +14,7 @@ from uuid import uuid4
 
 from sqlalchemy import select
 
+from ledger.access import AccessLog, Gate
 from ledger.application import Regie
 from ledger.audit import triggers
 from ledger.audit.log import TamperEvidentLog
@@ -22,11 +23,14 @@ from ledger.config import default_key_dir
 from ledger.crypto.keyfiles import KeyFiles, key_id
 from ledger.crypto.keystore import KeyStore, sqlite_keystore_engine
 from ledger.crypto.seal import Sealer
-from ledger.errors import NotInitialised
+from ledger.domain.acting import Acting
+from ledger.errors import NotInitialised, Unauthorised
 from ledger.persons import Persons
+from ledger.privacy import PrivacyAudit
 from ledger.projections.runner import Projections
 from ledger.projections.tables import read_models
 from ledger.queries import Queries
+from ledger.sharing import Sharing
 from ledger.store import Store
 from ledger.store.schema import meta
 from policies.loader import Policies, load_policies
@@ -52,11 +56,52 @@ class Ledger:
             lambda year: holder["q"].cases_opened_in(year),
             clock,
         )
-        self.projections = Projections(store, self.app.sql_recorder, self.app.mapper)
+        self.projections = Projections(
+            store,
+            self.app.sql_recorder,
+            self.app.mapper,
+            lambda owner, field, sealed: self.sealer.open(owner, field, sealed),
+        )
         self.queries = Queries(store, self.projections, clock)
         holder["q"] = self.queries
-        self.persons = Persons(self.app, self.queries, lambda: self.sealer)
+        self.access_log = AccessLog(self.app, lambda: self.sealer)
+        self.gate = Gate(self.app, self.access_log)
+        self.persons = Persons(
+            self.app, self.queries, lambda: self.sealer, self.gate, self.access_log
+        )
         self.audit_log = LogAudit(store, keys, self.origin)
+        self.sharing = Sharing(self.app, self.queries, self.persons)
+        self.privacy = PrivacyAudit(
+            self.app, self.queries, self.persons, self.sharing, self.gate, self.access_log
+        )
+
+    # -- identity -----------------------------------------------------------------------
+
+    def identify(self, actor: str | None, role: str | None) -> Acting:
+        """The acting identity. On PostgreSQL it is the authenticated database user's actor:
+        a setting can name it, but never choose another person."""
+        if self.store.dialect == "postgresql":
+            with self.store.read() as conn:
+                db_user = str(conn.exec_driver_sql("SELECT current_user").scalar())
+            mapped = self.queries.actor_for_db_user(db_user)
+            if mapped is None:
+                raise Unauthorised(
+                    f"database user '{db_user}' is not registered as an actor; an administrator "
+                    f"runs `regie actor add <id> ... --db-user {db_user}`"
+                )
+            if actor and actor.lower() != mapped:
+                raise Unauthorised(
+                    f"on PostgreSQL you act as '{mapped}', the actor of database user "
+                    f"'{db_user}'; REGIE_ACTOR cannot choose another person"
+                )
+            actor = mapped
+        return self.app.acting(actor, role)
+
+    def database_user(self) -> str | None:
+        if self.store.dialect != "postgresql":
+            return None
+        with self.store.read() as conn:
+            return str(conn.exec_driver_sql("SELECT current_user").scalar())
 
     # -- keys -------------------------------------------------------------------------
 

@@ -36,6 +36,9 @@ class RegisterActor(Command):
     display_name: Name
     organisation: Key
     roles: list[Key] = Field(min_length=1)
+    db_user: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,62}$")] | None
+    ) = None
 
 
 class DeactivateActor(Command):
@@ -258,3 +261,47 @@ class NotePoliceReport(Command):
     case: CaseRef
     subject: SubjectRef
     reported_on: date | None = None
+
+
+# -- sharing (issue: convenants and verstrekkingen) -------------------------------------
+
+ConvenantKey = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9][a-z0-9-]{1,62}$"),
+]
+
+
+class SignConvenant(Command):
+    convenant: ConvenantKey
+    version: int | None = Field(default=None, ge=1)
+    party: Key
+    signer: Name
+    signed_on: date | None = None
+
+
+class RecordShare(Command):
+    case: CaseRef
+    from_org: Key
+    to_orgs: list[Key] = Field(min_length=1)
+    named_recipients: list[Name] = Field(default_factory=list)
+    subjects: list[SubjectRef] = Field(default_factory=list)
+    categories: list[Key] = Field(min_length=1)
+    purpose: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+    convenant: ConvenantKey | None = None
+    convenant_version: int | None = Field(default=None, ge=1)
+    article: Name | None = None
+    legal_basis: Name | None = None
+    necessity: Text
+    meeting: Key | None = None
+    decided_on: date | None = None
+
+
+class ReviewShare(Command):
+    share: Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=40)]
+    comment: Text
+
+
+class Participation(Command):
+    case: CaseRef
+    actor: Handle
+    reason: Text

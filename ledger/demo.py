@@ -6,11 +6,18 @@ scenario is always in the past. Later capabilities extend this scenario.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 from ledger import commands as c
 from ledger.bootstrap import Ledger
+from ledger.domain.acting import Acting
 from ledger.errors import Refused
+from ledger.sharing import ShareRefused
+
+EXAMPLE_CONVENANT = Path(__file__).parent / "examples" / "convenant.toml"
 
 DEMO_ACTOR = "regisseur-demo"
 
@@ -207,6 +214,7 @@ def run(ledger: Ledger) -> str:
     persons.note_police_report(
         c.build(c.NotePoliceReport, case=ref, subject=youths[0], reported_on=day(217)), regisseur
     )
+    _sharing(ledger, ref, youths, day, regisseur, uc)
     advance(215, "ketenoverleg", "Problematische jeugdgroep vastgesteld; integraal beeld nodig.")
     app.set_plan(
         c.build(
@@ -429,3 +437,78 @@ def run(ledger: Ledger) -> str:
         regisseur,
     )
     return ref
+
+
+def _sharing(
+    ledger: Ledger, ref: str, youths: list[str], day: Any, regisseur: Acting, uc: Acting
+) -> None:
+    """A convenant signed by its parties; shares under it, one refused, one ad hoc."""
+    sharing = ledger.sharing
+    sharing.add_convenant("jga-voorbeeldstad", EXAMPLE_CONVENANT, regisseur)
+    for party, signer, ago in [
+        ("gemeente", "Demo Burgemeester", 300),
+        ("politie", "Demo Teamchef", 298),
+        ("om", "Demo Gebiedsofficier", 290),
+        ("jongerenwerk", "Demo Coordinator Jongerenwerk", 285),
+    ]:
+        sharing.sign_convenant(
+            c.build(
+                c.SignConvenant,
+                convenant="jga-voorbeeldstad",
+                party=party,
+                signer=signer,
+                signed_on=day(ago),
+            ),
+            regisseur,
+        )
+    ledger.app.add_participant(
+        c.build(c.Participation, case=ref, actor="wijkagent-demo", reason="Wijkagent Centrum"),
+        regisseur,
+    )
+    share = dict(case=ref, convenant="jga-voorbeeldstad", purpose="groepsaanpak")
+    sharing.record_share(
+        c.build(
+            c.RecordShare,
+            **share,
+            from_org="politie",
+            to_orgs=["gemeente"],
+            subjects=youths[:2],
+            categories=["identificatie", "groepspositie"],
+            article="art. 6 lid 1",
+            necessity="Nodig om de groep in kaart te brengen",
+            decided_on=day(216),
+        ),
+        uc,
+    )
+    with suppress(ShareRefused):  # recorded as refused: health data is not in the matrix
+        sharing.record_share(
+            c.build(
+                c.RecordShare,
+                **share,
+                from_org="gemeente",
+                to_orgs=["jongerenwerk"],
+                subjects=youths[:1],
+                categories=["zorg-en-gezondheid"],
+                article="art. 6 lid 2",
+                necessity="Begeleiding afstemmen",
+                decided_on=day(214),
+            ),
+            uc,
+        )
+    sharing.record_share(
+        c.build(
+            c.RecordShare,
+            case=ref,
+            from_org="gemeente",
+            to_orgs=["veilig-thuis"],
+            subjects=youths[1:2],
+            categories=["gezinssituatie"],
+            purpose="zorgen over de thuissituatie",
+            legal_basis="AVG art. 6(1)(e) jo. Wmo 2015 art. 5.2.6",
+            necessity="Signaal huiselijk geweld; Veilig Thuis zit niet in het convenant",
+            decided_on=day(212),
+        ),
+        uc,
+    )
+    # The coordinator looks a member up: an access event is written first.
+    ledger.persons.view(youths[0], uc)

@@ -15,6 +15,7 @@ from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import or_, select
 
 from ledger import commands as c
+from ledger.access import AccessLog, Gate, Seen
 from ledger.application import Regie
 from ledger.crypto.seal import MASKED, Sealer
 from ledger.domain import rules
@@ -23,17 +24,28 @@ from ledger.domain.case import Case
 from ledger.domain.subject import IDENTIFICATION, REPRESENTATIVE, YOUTH, Subject, short_id
 from ledger.errors import BadInput, NotFound
 from ledger.projections import tables as t
+from ledger.purposes import DEFAULT_PURPOSE
 from ledger.queries import Queries
 
+BSN = "bsn"
 CASE_DATA = "politie-informatie"
 """Category under which case-level police information (groepsscan summary) is sealed."""
 
 
 class Persons:
-    def __init__(self, app: Regie, queries: Queries, sealer: Callable[[], Sealer]) -> None:
+    def __init__(
+        self,
+        app: Regie,
+        queries: Queries,
+        sealer: Callable[[], Sealer],
+        gate: Gate,
+        log: AccessLog,
+    ) -> None:
         self.app = app
         self.queries = queries
         self._sealer = sealer
+        self.gate = gate
+        self.log = log
 
     @property
     def sealer(self) -> Sealer:
@@ -102,7 +114,9 @@ class Persons:
             "bsn": cmd.bsn,
         }
         fields = {
-            name: self.sealer.seal(subject_id, name, IDENTIFICATION, value)
+            name: self.sealer.seal(
+                subject_id, name, BSN if name == "bsn" else IDENTIFICATION, value
+            )
             for name, value in values.items()
             if value is not None
         }
@@ -140,10 +154,35 @@ class Persons:
             return MASKED
         return self.sealer.open(str(subject.id), field, sealed)
 
-    def view(self, ref: str) -> dict[str, Any]:
-        """The subject with personal fields opened (or masked when erased)."""
+    def _cases_of(self, subject_id: str) -> list[Case]:
+        self.queries.projections.catch_up()
+        with self.queries.store.read() as conn:
+            case_ids = [
+                r[0]
+                for r in conn.execute(
+                    select(t.members.c.case_id).where(t.members.c.subject_id == subject_id)
+                )
+            ]
+        return [self.app.case_by_id(case_id) for case_id in sorted(case_ids)]
+
+    @staticmethod
+    def categories_held(subject: Subject) -> tuple[str, ...]:
+        held = {sealed["cat"] for sealed in subject.fields.values()}
+        held.update(n["category"] for n in subject.notes)
+        return tuple(sorted(held))
+
+    def view(
+        self, ref: str, by: Acting, purpose: str = DEFAULT_PURPOSE, command: str = "subject.show"
+    ) -> dict[str, Any]:
+        """The subject with personal fields opened (or masked), after logging the access."""
         subject = self.subject(ref)
         subject_id = str(subject.id)
+        seen = [Seen(subject_id, self.categories_held(subject))]
+        cases = self._cases_of(subject_id)
+        self.gate.personal_data(by, command, cases, seen)
+        self.log.record(
+            by, command, "read", seen, purpose, case=cases[0].ref if len(cases) == 1 else None
+        )
         fields = {
             name: self._open(subject, name, sealed) for name, sealed in subject.fields.items()
         }
@@ -252,8 +291,17 @@ class Persons:
         case.end_member(subject_id, self.app._day(cmd.to_date), cmd.reason, by)
         self.app._save(case)
 
-    def members(self, ref: str, with_names: bool) -> list[dict[str, Any]]:
-        case_key = str(self.app.case(ref).id)
+    def members(
+        self,
+        ref: str,
+        with_names: bool,
+        by: Acting,
+        purpose: str = DEFAULT_PURPOSE,
+        command: str = "member.list",
+    ) -> list[dict[str, Any]]:
+        """Members with their position; with names only after logging one access each."""
+        case = self.app.case(ref)
+        case_key = str(case.id)
         self.queries.projections.catch_up()
         with self.queries.store.read() as conn:
             rows = [
@@ -265,6 +313,10 @@ class Persons:
                     .order_by(t.members.c.first_from, t.subjects.c.short)
                 ).mappings()
             ]
+        if with_names:
+            seen = [Seen(row["subject_id"], (IDENTIFICATION,)) for row in rows]
+            self.gate.personal_data(by, command, [case], seen)
+            self.log.record(by, command, "read", seen, purpose, case=case.ref)
         out = []
         for row in rows:
             entry = {
@@ -326,8 +378,19 @@ class Persons:
         case.note_police_report(subject_id, self.app._day(cmd.reported_on), by)
         self.app._save(case)
 
-    def groepsscans(self, ref: str) -> list[dict[str, Any]]:
+    def groepsscans(
+        self,
+        ref: str,
+        by: Acting,
+        purpose: str = DEFAULT_PURPOSE,
+        command: str = "groepsscan.show",
+    ) -> list[dict[str, Any]]:
+        """The groepsscans with their (sealed) summaries, after logging the access."""
         case = self.app.case(ref)
+        self.gate.personal_data(by, command, [case], [])
+        self.log.record(
+            by, command, "read", [], purpose, case=case.ref, reason="samenvatting groepsscan"
+        )
         self.queries.projections.catch_up()
         with self.queries.store.read() as conn:
             rows = [

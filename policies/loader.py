@@ -18,12 +18,15 @@ from pydantic import BaseModel, ValidationError
 
 from ledger.errors import BadInput
 from policies.model import (
+    AuditFile,
     OrganisationsFile,
     PersoonsgegevensFile,
     RolesFile,
     Term,
     WerkprocesFile,
 )
+from policies.permissions import PermissionsFile
+from policies.sharing import SharingFile
 
 DEFAULTS = Path(__file__).parent / "defaults"
 
@@ -68,6 +71,9 @@ class Policies:
     roles: RolesFile
     werkproces: WerkprocesFile
     persoonsgegevens: PersoonsgegevensFile
+    sharing: SharingFile
+    permissions: PermissionsFile
+    audit: AuditFile
     sources: dict[str, Path]
 
     @staticmethod
@@ -156,11 +162,17 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         "roles": _pick("roles.toml", policy_dir),
         "werkproces": _pick("werkproces.toml", policy_dir),
         "persoonsgegevens": _pick("persoonsgegevens.toml", policy_dir),
+        "sharing": _pick("sharing.toml", policy_dir),
+        "permissions": _pick("permissions.toml", policy_dir),
+        "audit": _pick("audit.toml", policy_dir),
     }
     return Policies(
         organisations=load_file(files["organisations"], OrganisationsFile),
         roles=load_file(files["roles"], RolesFile),
         werkproces=load_file(files["werkproces"], WerkprocesFile),
         persoonsgegevens=load_file(files["persoonsgegevens"], PersoonsgegevensFile),
+        sharing=load_file(files["sharing"], SharingFile),
+        permissions=load_file(files["permissions"], PermissionsFile),
+        audit=load_file(files["audit"], AuditFile),
         sources=files,
     )

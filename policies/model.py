@@ -106,3 +106,26 @@ class PersoonsgegevensFile(_Strict):
         if "identificatie" not in {c.key for c in self.category}:
             raise ValueError("the ledger needs category 'identificatie'")
         return self
+
+
+class AuditFile(_Strict):
+    bulk_read_subjects: int = Field(ge=2)
+    bulk_read_minutes: int = Field(ge=1)
+    timezone: str
+    office_start: str = Field(pattern=r"^\d{2}:\d{2}$")
+    office_end: str = Field(pattern=r"^\d{2}:\d{2}$")
+    office_days: list[int] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> AuditFile:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone '{self.timezone}'") from exc
+        if any(d not in range(1, 8) for d in self.office_days):
+            raise ValueError("office_days are ISO weekdays 1 (Monday) to 7 (Sunday)")
+        if self.office_end <= self.office_start:
+            raise ValueError("office_end must be after office_start")
+        return self

@@ -13,8 +13,12 @@ from cli.main import regie
 
 
 @pytest.fixture
-def run(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("REGIE_DATABASE_URL", database_url)
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The CLI on a SQLite ledger, acting as whoever REGIE_ACTOR names.
+
+    (On PostgreSQL the actor is the database user; tests/test_identity.py covers that.)
+    """
+    monkeypatch.setenv("REGIE_DATABASE_URL", f"sqlite:///{tmp_path}/cli.sqlite")
     monkeypatch.setenv("REGIE_CONFIG", str(tmp_path / "absent.toml"))
     monkeypatch.delenv("REGIE_ACTOR", raising=False)
     monkeypatch.delenv("REGIE_ROLE", raising=False)

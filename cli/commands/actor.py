@@ -15,11 +15,18 @@ def command() -> None:
 @click.option("--name", required=True, help="Display name of the professional.")
 @click.option("--org", "organisation", required=True, help="Organisation key (policy data).")
 @click.option("--role", "roles", multiple=True, required=True, help="Role key; repeat for more.")
+@click.option("--db-user", help="PostgreSQL login of this person (default: the actor id).")
 @json_option
 @pass_ctx
 @handle_errors
 def add(
-    ctx: Context, actor_id: str, name: str, organisation: str, roles: tuple[str, ...], as_json: bool
+    ctx: Context,
+    actor_id: str,
+    name: str,
+    organisation: str,
+    roles: tuple[str, ...],
+    db_user: str | None,
+    as_json: bool,
 ) -> None:
     """Register an actor. The very first actor registers itself and must be an administrator.
 
@@ -38,9 +45,10 @@ def add(
         display_name=name,
         organisation=organisation,
         roles=list(roles),
+        db_user=db_user,
     )
     by = None if not ledger.app.has_actors() else ctx.acting()
-    actor = ledger.app.register_actor(cmd, by)
+    actor = ledger.app.register_actor(cmd, by, ledger.database_user())
     if as_json:
         emit_json({"actor": actor.handle, "organisation": actor.organisation, "roles": actor.roles})
     else:

@@ -2,15 +2,234 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
-from cli.common import Context, echo, emit_json, handle_errors, json_option, pass_ctx, table
+from cli.common import (
+    ISO_DATE,
+    Context,
+    csv_option,
+    echo,
+    emit_json,
+    emit_rows,
+    handle_errors,
+    json_option,
+    pass_ctx,
+    table,
+)
 
 
 @click.group("audit")
 def command() -> None:
-    """Prove the ledger's integrity: checkpoints, verification, RFC 9162 proofs."""
+    """The privacy officer's audit, and proof of the ledger's integrity."""
+
+
+_FROM = click.option("--from", "since", type=ISO_DATE, help="From this date.")
+_TO = click.option("--to", "until", type=ISO_DATE, help="Up to and including this date.")
+
+
+@command.command("who-saw")
+@click.argument("subject")
+@_FROM
+@_TO
+@json_option
+@csv_option
+@pass_ctx
+@handle_errors
+def who_saw(
+    ctx: Context, subject: str, since: Any, until: Any, as_json: bool, as_csv: bool
+) -> None:
+    """Every access to and every share about a subject, in time order.
+
+    \b
+    Example:
+      regie audit who-saw P-3f9a2c1d0b --from 2026-01-01 --csv > toegang.csv
+    """
+    ledger = ctx.reader()
+    rows = ledger.privacy.who_saw(subject, ctx.acting(), since, until)
+    emit_rows(
+        rows,
+        as_json,
+        as_csv,
+        f"Wie zag {subject}",
+        [
+            ("at", "wanneer"),
+            ("kind", "soort"),
+            ("action", "actie"),
+            ("actor", "wie"),
+            ("organisation", "organisatie"),
+            ("role", "rol"),
+            ("purpose", "doel"),
+            ("basis", "grondslag"),
+            ("recipients", "ontvangers"),
+            ("outcome", "uitkomst"),
+        ],
+    )
+
+
+@command.command("actor")
+@click.argument("actor_id")
+@_FROM
+@_TO
+@json_option
+@csv_option
+@pass_ctx
+@handle_errors
+def actor(ctx: Context, actor_id: str, since: Any, until: Any, as_json: bool, as_csv: bool) -> None:
+    """Everything one user accessed or shared.
+
+    \b
+    Example:
+      regie audit actor r.devries --from 2026-11-01
+    """
+    ledger = ctx.reader()
+    rows = ledger.privacy.actor(actor_id.lower(), ctx.acting(), since, until)
+    emit_rows(
+        rows,
+        as_json,
+        as_csv,
+        f"Activiteit van {actor_id}",
+        [
+            ("at", "wanneer"),
+            ("kind", "soort"),
+            ("command", "opdracht"),
+            ("subject", "betrokkene"),
+            ("case", "case"),
+            ("purpose", "doel"),
+            ("recipients", "ontvangers"),
+            ("outcome", "uitkomst"),
+        ],
+    )
+
+
+@command.command("disclosures")
+@click.option("--to", "to_org", help="Only provisions to this organisation.")
+@click.option("--convenant", help="Only provisions under this convenant.")
+@click.option("--from", "since", type=ISO_DATE, help="From this date.")
+@click.option("--until", type=ISO_DATE, help="Up to and including this date.")
+@json_option
+@csv_option
+@pass_ctx
+@handle_errors
+def disclosures(
+    ctx: Context,
+    to_org: str | None,
+    convenant: str | None,
+    since: Any,
+    until: Any,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """The register of provisions (verstrekkingen) that were made.
+
+    \b
+    Example:
+      regie audit disclosures --to jongerenwerk --from 2026-01-01 --csv
+    """
+    ledger = ctx.reader()
+    rows = ledger.privacy.disclosures(ctx.acting(), to_org, convenant, since, until)
+    emit_rows(
+        rows,
+        as_json,
+        as_csv,
+        "Register van verstrekkingen",
+        [
+            ("decided_on", "datum"),
+            ("case", "case"),
+            ("from", "van"),
+            ("to", "naar"),
+            ("subjects", "personen"),
+            ("categories", "categorieën"),
+            ("purpose", "doel"),
+            ("basis", "grondslag"),
+            ("decided_by", "besloten door"),
+        ],
+    )
+
+
+@command.command("findings")
+@json_option
+@csv_option
+@pass_ctx
+@handle_errors
+def findings(ctx: Context, as_json: bool, as_csv: bool) -> None:
+    """What needs the privacy officer's attention (thresholds in policies audit.toml).
+
+    Refused shares, ad-hoc shares awaiting review, shares under an expired or unsigned
+    convenant, accesses by users without a role on the case, bulk reads, and reads
+    outside office hours.
+
+    \b
+    Example:
+      regie audit findings --json
+    """
+    ledger = ctx.reader()
+    rows = ledger.privacy.findings(ctx.acting())
+    emit_rows(
+        rows,
+        as_json,
+        as_csv,
+        "Bevindingen",
+        [
+            ("on", "datum"),
+            ("kind", "soort"),
+            ("actor", "wie"),
+            ("case", "case"),
+            ("detail", "toelichting"),
+        ],
+    )
+
+
+@command.command("subject-report")
+@click.argument("subject")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["txt", "pdf"]),
+    default="txt",
+    show_default=True,
+    help="Text on screen, or a PDF file (needs --out).",
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file."
+)
+@json_option
+@csv_option
+@pass_ctx
+@handle_errors
+def subject_report(
+    ctx: Context, subject: str, fmt: str, out: Path | None, as_json: bool, as_csv: bool
+) -> None:
+    """The answer to an inzageverzoek (AVG art. 15), in Dutch, as text or PDF.
+
+    \b
+    Example:
+      regie audit subject-report P-3f9a2c1d0b --format pdf --out inzage.pdf
+    """
+    from ledger.documents import subject_report_text, to_pdf
+    from ledger.errors import BadInput
+
+    if fmt == "pdf" and out is None:
+        raise BadInput("a PDF needs --out FILE")
+    ledger = ctx.reader()
+    report = ledger.privacy.subject_report(subject, ctx.acting())
+    if as_json:
+        emit_json(report)
+        return
+    if as_csv:
+        emit_rows(report["shares"], False, True, "", [])
+        return
+    text = subject_report_text(report)
+    if fmt == "pdf":
+        assert out is not None
+        out.write_bytes(to_pdf(text, f"Inzage {report['subject']}"))
+        echo(f"Wrote the report to {out}.")
+    elif out is not None:
+        out.write_text(text, encoding="utf-8")
+        echo(f"Wrote the report to {out}.")
+    else:
+        echo(text.rstrip())
 
 
 @command.command("checkpoint")

@@ -18,6 +18,7 @@ from cli.common import (
     pass_ctx,
     table,
 )
+from ledger.purposes import DEFAULT_PURPOSE
 
 
 @click.group("case")
@@ -119,7 +120,13 @@ def show(ctx: Context, case_ref: str, members: bool, as_json: bool) -> None:
     ledger = ctx.reader()
     overview = ledger.queries.case_overview(case_ref.upper())
     if members:
-        overview["members"] = ledger.persons.members(case_ref.upper(), with_names=True)
+        overview["members"] = ledger.persons.members(
+            case_ref.upper(),
+            True,
+            ctx.acting(),
+            ctx.purpose(DEFAULT_PURPOSE),
+            command="case.show",
+        )
     if as_json:
         emit_json(overview)
     else:
@@ -256,3 +263,58 @@ def close(
         emit_json({"case": cmd.case, "status": "afgesloten", "bewaartermijn": bewaartermijn})
     else:
         echo(f"Closed case {cmd.case}; agreed bewaartermijn {bewaartermijn.upper()}.")
+
+
+@command.group("participant")
+def participant() -> None:
+    """Add or remove actors who take part in a case (and may see its personal data)."""
+
+
+def _participation(
+    ctx: Context, case_ref: str, actor_id: str, reason: str, add: bool, as_json: bool
+) -> None:
+    from ledger import commands as c
+
+    cmd = c.build(c.Participation, case=case_ref, actor=actor_id, reason=reason)
+    app = ctx.ledger().app
+    (app.add_participant if add else app.remove_participant)(cmd, ctx.acting())
+    if as_json:
+        emit_json({"case": cmd.case, "actor": cmd.actor, "participant": add})
+    else:
+        echo(f"{cmd.actor} {'takes part in' if add else 'no longer takes part in'} {cmd.case}.")
+
+
+@participant.command("add")
+@click.argument("case_ref")
+@click.argument("actor_id")
+@click.option("--reason", required=True, help="Why this actor needs to take part.")
+@json_option
+@pass_ctx
+@handle_errors
+def participant_add(ctx: Context, case_ref: str, actor_id: str, reason: str, as_json: bool) -> None:
+    """Let an actor take part in a case (need-to-know).
+
+    \b
+    Example:
+      regie case participant add JG-2026-001 wijkagent-demo --reason 'Wijkagent Centrum'
+    """
+    _participation(ctx, case_ref, actor_id, reason, True, as_json)
+
+
+@participant.command("remove")
+@click.argument("case_ref")
+@click.argument("actor_id")
+@click.option("--reason", required=True, help="Why the actor no longer takes part.")
+@json_option
+@pass_ctx
+@handle_errors
+def participant_remove(
+    ctx: Context, case_ref: str, actor_id: str, reason: str, as_json: bool
+) -> None:
+    """Stop an added actor from taking part in a case.
+
+    \b
+    Example:
+      regie case participant remove JG-2026-001 wijkagent-demo --reason 'Overgeplaatst'
+    """
+    _participation(ctx, case_ref, actor_id, reason, False, as_json)

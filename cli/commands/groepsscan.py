@@ -14,6 +14,7 @@ from cli.common import (
     pass_ctx,
     table,
 )
+from ledger.purposes import DEFAULT_PURPOSE
 
 
 @click.group("namenlijst")
@@ -228,7 +229,7 @@ def show(ctx: Context, case_ref: str, as_json: bool) -> None:
       regie groepsscan show JG-2026-001
     """
     ledger = ctx.reader()
-    rows = ledger.persons.groepsscans(case_ref.upper())
+    rows = ledger.persons.groepsscans(case_ref.upper(), ctx.acting(), ctx.purpose(DEFAULT_PURPOSE))
     if as_json:
         emit_json(rows)
         return

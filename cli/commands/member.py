@@ -14,6 +14,7 @@ from cli.common import (
     pass_ctx,
     table,
 )
+from ledger.purposes import DEFAULT_PURPOSE
 
 _POSITION = [
     click.option(
@@ -159,7 +160,9 @@ def list_(ctx: Context, case_ref: str, names: bool, as_json: bool) -> None:
       regie member list JG-2026-001 --names
     """
     ledger = ctx.reader()
-    rows = ledger.persons.members(case_ref.upper(), names)
+    rows = ledger.persons.members(
+        case_ref.upper(), names, ctx.acting(), ctx.purpose(DEFAULT_PURPOSE)
+    )
     if as_json:
         emit_json(rows)
         return

@@ -14,6 +14,7 @@ from cli.common import (
     pass_ctx,
     table,
 )
+from ledger.purposes import DEFAULT_PURPOSE
 
 
 @click.group("subject")
@@ -117,7 +118,7 @@ def show(ctx: Context, subject: str, as_json: bool) -> None:
       regie subject show P-3f9a2c1d0b
     """
     ledger = ctx.reader()
-    view = ledger.persons.view(subject)
+    view = ledger.persons.view(subject, ctx.acting(), ctx.purpose(DEFAULT_PURPOSE))
     if as_json:
         emit_json(view)
         return

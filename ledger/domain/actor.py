@@ -26,6 +26,7 @@ class Actor(Aggregate):
         organisation: str
         roles: list[str]
         bootstrap: bool
+        db_user: str
         by: dict[str, Any]
 
     @event(Registered)
@@ -36,12 +37,14 @@ class Actor(Aggregate):
         organisation: str,
         roles: list[str],
         bootstrap: bool,
+        db_user: str,
         by: dict[str, Any],
     ) -> None:
         self.handle = handle
         self.display_name = display_name
         self.organisation = organisation
         self.roles = list(roles)
+        self.db_user = db_user
         self.active = True
 
     @classmethod

@@ -70,6 +70,8 @@ class Case(Aggregate):
         self.municipality = municipality
         self.area = area
         self.opened_on = opened_on
+        self.opened_by: str = by["actor"]
+        self.added_participants: dict[str, str] = {}
         self.step = 1
         self.status = ACTIVE
         self.merged_4_5 = False
@@ -804,3 +806,41 @@ class Case(Aggregate):
         self.trigger_event(
             self.PoliceReportExists, subject=subject, reported_on=reported_on, by=by.record()
         )
+
+    # -- participants: who takes part, and so may see the case's personal data ------------
+
+    @property
+    def participants(self) -> set[str]:
+        people = {self.opened_by, *self.added_participants}
+        if self.coordinator is not None:
+            people.add(self.coordinator)
+        return people
+
+    class ParticipantAdded(Aggregate.Event):
+        actor: str
+        reason: str
+        by: dict[str, Any]
+
+        def apply(self, case: Case) -> None:
+            case.added_participants[self.actor] = self.reason
+
+    class ParticipantRemoved(Aggregate.Event):
+        actor: str
+        reason: str
+        by: dict[str, Any]
+
+        def apply(self, case: Case) -> None:
+            case.added_participants.pop(self.actor, None)
+
+    def add_participant(self, actor: str, reason: str, by: Acting) -> None:
+        self._require_active()
+        if actor in self.participants:
+            raise rules.PARTICIPANT.refuse(f"'{actor}' already takes part in case {self.ref}")
+        self.trigger_event(self.ParticipantAdded, actor=actor, reason=reason, by=by.record())
+
+    def remove_participant(self, actor: str, reason: str, by: Acting) -> None:
+        if actor not in self.added_participants:
+            raise rules.PARTICIPANT.refuse(
+                f"'{actor}' was not added as participant of case {self.ref}"
+            )
+        self.trigger_event(self.ParticipantRemoved, actor=actor, reason=reason, by=by.record())

@@ -168,3 +168,27 @@ GROEPSSCAN_REQUESTED = _r(
     "a groepsscan can only be received after it was requested",
     "000 L2088-2113",
 )
+
+CONVENANT_VERSION = _r("convenant.version", "the convenant has no such version", "—")
+CONVENANT_PARTY = _r(
+    "convenant.party", "only a party to the convenant version signs it, once", "000 L1988-1992"
+)
+CONVENANT_EXISTS = _r("convenant.unique", "a convenant with this key already exists", "—")
+SHARE_REVIEW = _r(
+    "share.review",
+    "only a provided ad-hoc share awaits the privacy officer's review",
+    "000 L957-961",
+)
+SHARE_REFUSED = _r(
+    "share.refused", "the sharing policy refuses this provision", "policies/defaults/sharing.toml"
+)
+PERMISSION = _r(
+    "permission.denied",
+    "the role does not permit this command",
+    "policies/defaults/permissions.toml",
+)
+PARTICIPANT = _r(
+    "permission.participant",
+    "only participants of a case may act on it or see its personal data",
+    "policies/defaults/permissions.toml; AVG art. 5(1)(c) need-to-know",
+)

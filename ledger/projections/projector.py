@@ -6,8 +6,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ledger.crypto.seal import MASKED
+from ledger.domain.access import Access, period_owner
 from ledger.domain.actor import Actor
 from ledger.domain.case import CLOSED, DONE, ENDED, HANDED_OVER, OPEN, WITHDRAWN, Case
+from ledger.domain.convenant import Convenant
+from ledger.domain.share import Share
 from ledger.domain.subject import Subject, short_id
 from ledger.projections import tables as t
 from ledger.projections.workspace import Workspace
@@ -48,6 +52,7 @@ def actor_registered(ws: Workspace, e: Actor.Registered) -> None:
             "roles": ",".join(e.roles),
             "active": True,
             "bootstrap": e.bootstrap,
+            "db_user": e.db_user,
             "registered_at": _at(e),
             "registered_by": e.by["actor"],
             "deactivated_at": None,
@@ -444,6 +449,142 @@ def police_report(ws: Workspace, e: Case.PoliceReportExists) -> None:
     )
 
 
+def participant_added(ws: Workspace, e: Case.ParticipantAdded) -> None:
+    _case(ws, e)
+    ws.put(
+        t.participants,
+        {"case_id": str(e.originator_id), "actor": e.actor, "reason": e.reason, "active": True},
+    )
+
+
+def participant_removed(ws: Workspace, e: Case.ParticipantRemoved) -> None:
+    _case(ws, e)
+    row = ws.require(t.participants, str(e.originator_id), e.actor)
+    row["active"] = False
+    ws.touch(t.participants, row)
+
+
+# -- sharing ------------------------------------------------------------------------------
+
+
+def _convenant_version(ws: Workspace, e: Any, version: int, content: dict[str, Any]) -> None:
+    ws.append(
+        t.convenant_versions,
+        {
+            "convenant_id": str(e.originator_id),
+            "version": version,
+            "content": _dump(content),
+            "valid_from": content["valid_from"],
+            "valid_until": content.get("valid_until"),
+            **_by(e),
+        },
+    )
+
+
+def convenant_drafted(ws: Workspace, e: Convenant.Drafted) -> None:
+    ws.put(
+        t.convenants,
+        {
+            "convenant_id": str(e.originator_id),
+            "key": e.key,
+            "name": e.content["name"],
+            "versions": 1,
+            "updated_at": _at(e),
+        },
+    )
+    _convenant_version(ws, e, 1, e.content)
+
+
+def convenant_amended(ws: Workspace, e: Convenant.Amended) -> None:
+    row = ws.require(t.convenants, str(e.originator_id))
+    row.update(versions=e.version, name=e.content["name"], updated_at=_at(e))
+    ws.touch(t.convenants, row)
+    _convenant_version(ws, e, e.version, e.content)
+
+
+def convenant_signed(ws: Workspace, e: Convenant.Signed) -> None:
+    ws.append(
+        t.convenant_signatures,
+        {
+            "convenant_id": str(e.originator_id),
+            "version": e.version,
+            "party": e.party,
+            "signer": e.signer,
+            "signed_on": e.signed_on,
+            **_by(e),
+        },
+    )
+
+
+def share_decided(ws: Workspace, e: Share.Decided) -> None:
+    r = e.request
+    share_id = str(e.originator_id)
+    ws.put(
+        t.shares,
+        {
+            "share_id": share_id,
+            "case_ref": e.case,
+            "step": e.step,
+            "decided_on": r["on"],
+            "from_org": r["from_org"],
+            "to_orgs": _dump(r["to_orgs"]),
+            "named_recipients": _dump(r.get("named_recipients", [])),
+            "meeting": r.get("meeting"),
+            "subject_count": len(r["subjects"]),
+            "categories": _dump(r["categories"]),
+            "purpose": r["purpose"],
+            "convenant": r.get("convenant"),
+            "convenant_version": r.get("convenant_version"),
+            "article": r.get("article"),
+            "legal_basis": r.get("legal_basis"),
+            "necessity": r["necessity"],
+            "outcome": e.outcome,
+            "refusals": _dump(e.refusals),
+            "ad_hoc": e.ad_hoc,
+            "reviewed_at": None,
+            "reviewed_by": None,
+            "review_comment": None,
+            **_by(e),
+        },
+    )
+    for subject in sorted(set(r["subjects"])):
+        ws.append(t.share_subjects, {"share_id": share_id, "subject_id": subject})
+    for org in sorted(set(r["to_orgs"])):
+        ws.append(t.share_recipients, {"share_id": share_id, "organisation": org})
+
+
+def share_reviewed(ws: Workspace, e: Share.Reviewed) -> None:
+    row = ws.require(t.shares, str(e.originator_id))
+    row.update(reviewed_at=_at(e), reviewed_by=e.by["actor"], review_comment=e.comment)
+    ws.touch(t.shares, row)
+
+
+def access_recorded(ws: Workspace, e: Access.Recorded) -> None:
+    subject = None
+    if e.subject is not None and ws.opener is not None:
+        opened = ws.opener(period_owner(e.on), "subject", e.subject)
+        subject = None if opened == MASKED else str(opened)
+    ws.append(
+        t.access_log,
+        {
+            "access_id": str(e.originator_id),
+            "at": _at(e),
+            "on_date": e.on,
+            "action": e.action,
+            "command": e.command,
+            "subject_id": subject,
+            "case_ref": e.case,
+            "categories": _dump(e.categories),
+            "purpose": e.purpose,
+            "outcome": e.outcome,
+            "reason": e.reason,
+            "actor": e.by["actor"],
+            "role": e.by["role"],
+            "org": e.by["org"],
+        },
+    )
+
+
 HANDLERS: dict[type, Handler] = {
     Actor.Registered: actor_registered,
     Actor.Deactivated: actor_deactivated,
@@ -470,4 +611,12 @@ HANDLERS: dict[type, Handler] = {
     Case.GroepsscanRequested: groepsscan_requested,
     Case.GroepsscanReceived: groepsscan_received,
     Case.PoliceReportExists: police_report,
+    Case.ParticipantAdded: participant_added,
+    Case.ParticipantRemoved: participant_removed,
+    Convenant.Drafted: convenant_drafted,
+    Convenant.Amended: convenant_amended,
+    Convenant.Signed: convenant_signed,
+    Share.Decided: share_decided,
+    Share.Reviewed: share_reviewed,
+    Access.Recorded: access_recorded,
 }

@@ -33,6 +33,7 @@ actors = Table(
     Column("roles", Text, nullable=False),
     Column("active", Boolean, nullable=False),
     Column("bootstrap", Boolean, nullable=False),
+    Column("db_user", String(64), nullable=False),
     Column("registered_at", String(40), nullable=False),
     Column("registered_by", String(64), nullable=False),
     Column("deactivated_at", String(40)),
@@ -236,7 +237,129 @@ police_reports = Table(
     *_by(),
 )
 
-MUTABLE = (actors, cases, actions, subjects, members, groepsscans)
+participants = Table(
+    "rm_participants",
+    read_models,
+    Column("case_id", String(36), primary_key=True),
+    Column("actor", String(64), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+# -- sharing ---------------------------------------------------------------------------
+
+convenants = Table(
+    "rm_convenants",
+    read_models,
+    Column("convenant_id", String(36), primary_key=True),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("versions", Integer, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+convenant_versions = Table(
+    "rm_convenant_versions",
+    read_models,
+    Column("convenant_id", String(36), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("content", Text, nullable=False),
+    Column("valid_from", String(10), nullable=False),
+    Column("valid_until", String(10)),
+    *_by(),
+)
+
+convenant_signatures = Table(
+    "rm_convenant_signatures",
+    read_models,
+    Column("convenant_id", String(36), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("party", String(64), primary_key=True),
+    Column("signer", Text, nullable=False),
+    Column("signed_on", String(10), nullable=False),
+    *_by(),
+)
+
+shares = Table(
+    "rm_shares",
+    read_models,
+    Column("share_id", String(36), primary_key=True),
+    Column("case_ref", String(32), nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("decided_on", String(10), nullable=False),
+    Column("from_org", String(64), nullable=False),
+    Column("to_orgs", Text, nullable=False),
+    Column("named_recipients", Text, nullable=False),
+    Column("meeting", String(64)),
+    Column("subject_count", Integer, nullable=False),
+    Column("categories", Text, nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("convenant", String(64)),
+    Column("convenant_version", Integer),
+    Column("article", Text),
+    Column("legal_basis", Text),
+    Column("necessity", Text, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("refusals", Text, nullable=False),
+    Column("ad_hoc", Boolean, nullable=False),
+    Column("reviewed_at", String(40)),
+    Column("reviewed_by", String(64)),
+    Column("review_comment", Text),
+    *_by(),
+)
+Index("rm_shares_decided", shares.c.decided_on)
+
+share_subjects = Table(
+    "rm_share_subjects",
+    read_models,
+    Column("share_id", String(36), primary_key=True),
+    Column("subject_id", String(36), primary_key=True),
+)
+Index("rm_share_subjects_subject", share_subjects.c.subject_id)
+
+share_recipients = Table(
+    "rm_share_recipients",
+    read_models,
+    Column("share_id", String(36), primary_key=True),
+    Column("organisation", String(64), primary_key=True),
+)
+Index("rm_share_recipients_org", share_recipients.c.organisation)
+
+# -- access log (NEN 7513) ---------------------------------------------------------------
+
+access_log = Table(
+    "rm_access_log",
+    read_models,
+    Column("access_id", String(36), primary_key=True),
+    Column("at", String(40), nullable=False),
+    Column("on_date", String(10), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("command", String(64), nullable=False),
+    Column("subject_id", String(36)),
+    Column("case_ref", String(32)),
+    Column("categories", Text, nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("role", String(64), nullable=False),
+    Column("org", String(64), nullable=False),
+)
+Index("rm_access_subject_at", access_log.c.subject_id, access_log.c.at)
+Index("rm_access_actor_at", access_log.c.actor, access_log.c.at)
+Index("rm_access_at", access_log.c.at)
+
+MUTABLE = (
+    actors,
+    cases,
+    actions,
+    subjects,
+    members,
+    groepsscans,
+    participants,
+    convenants,
+    shares,
+)
 APPEND_ONLY = (
     step_history,
     decisions,
@@ -246,5 +369,10 @@ APPEND_ONLY = (
     member_history,
     namenlijsten,
     police_reports,
+    convenant_versions,
+    convenant_signatures,
+    share_subjects,
+    share_recipients,
+    access_log,
 )
 ALL = (*MUTABLE, *APPEND_ONLY)

@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, select, tuple_
 
 Row = dict[str, Any]
+Opener = Callable[[str, str, dict[str, str]], Any]
+"""Opens a sealed value (owner id, field, sealed): how access-log subjects are read."""
 Key = tuple[Any, ...]
 
 _KEY_NAMES: dict[Table, tuple[str, ...]] = {}
@@ -85,6 +87,7 @@ class Workspace:
         self._appended: dict[str, list[Row]] = {}
         self._tables: dict[str, Table] = {}
         self.conn: Connection | None = None
+        self.opener: Opener | None = None
 
     @staticmethod
     def _key_of(table: Table, row: Row) -> Key:

@@ -1,0 +1,68 @@
+"""Sharing decisions (verstrekkingen): recorded whether allowed or refused.
+
+A refused decision is history too: it shows the rules worked. Ad-hoc shares outside any
+convenant are flagged for the privacy officer until reviewed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate, event
+
+from ledger.domain import rules
+from ledger.domain.acting import Acting
+
+PROVIDED, REFUSED = "verstrekt", "geweigerd"
+
+
+class Share(Aggregate):
+    class Decided(Aggregate.Created):
+        share_id: str
+        case: str
+        step: int
+        request: dict[str, Any]
+        outcome: str
+        refusals: list[dict[str, str]]
+        ad_hoc: bool
+        by: dict[str, Any]
+
+    @event(Decided)
+    def __init__(
+        self,
+        share_id: str,
+        case: str,
+        step: int,
+        request: dict[str, Any],
+        outcome: str,
+        refusals: list[dict[str, str]],
+        ad_hoc: bool,
+        by: dict[str, Any],
+    ) -> None:
+        self.case = case
+        self.outcome = outcome
+        self.ad_hoc = ad_hoc
+        self.reviewed = False
+
+    @classmethod
+    def create_id(cls, share_id: str, **_: Any) -> UUID:
+        return UUID(share_id)
+
+    @staticmethod
+    def new_id() -> str:
+        return str(uuid4())
+
+    class Reviewed(Aggregate.Event):
+        comment: str
+        by: dict[str, Any]
+
+        def apply(self, share: Share) -> None:
+            share.reviewed = True
+
+    def review(self, comment: str, by: Acting) -> None:
+        if not self.ad_hoc or self.outcome != PROVIDED:
+            raise rules.SHARE_REVIEW.refuse()
+        if self.reviewed:
+            raise rules.SHARE_REVIEW.refuse("this ad-hoc share was already reviewed")
+        self.trigger_event(self.Reviewed, comment=comment, by=by.record())

@@ -1,0 +1,298 @@
+"""Convenants and sharing decisions: gather the facts, let the policy engine judge, record.
+
+Every sharing decision is recorded, allowed or refused; a refusal carries the ids of
+every rule that refused it and the command exits 1 with those reasons in plain words.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from sqlalchemy import select
+
+from ledger import commands as c
+from ledger.application import Regie
+from ledger.convenantfile import load_convenant
+from ledger.domain import rules
+from ledger.domain.acting import Acting
+from ledger.domain.convenant import Convenant, convenant_id
+from ledger.domain.share import PROVIDED, REFUSED, Share
+from ledger.errors import BadInput, NotFound, Refused
+from ledger.persons import Persons
+from ledger.projections import tables as t
+from ledger.queries import Queries
+from policies.sharing import CaseFacts, Context, ConvenantFacts, ShareRequest, Verdict, evaluate
+
+
+class ShareRefused(Refused):
+    """Recorded, and refused: the message lists every rule that refused it."""
+
+    def __init__(self, share_id: str, verdict: Verdict) -> None:
+        ids = ", ".join(r.rule for r in verdict.refusals)
+        reasons = " ".join(r.text for r in verdict.refusals)
+        Refused.__init__(self, ids, f"share recorded as refused ({share_id[:8]}): {reasons}")
+        self.share_id = share_id
+        self.verdict = verdict
+
+
+class Sharing:
+    def __init__(self, app: Regie, queries: Queries, persons: Persons) -> None:
+        self.app = app
+        self.queries = queries
+        self.persons = persons
+
+    # -- convenants ---------------------------------------------------------------------
+
+    def convenant(self, key: str) -> Convenant:
+        try:
+            aggregate: object = self.app.repository.get(convenant_id(key))
+        except AggregateNotFoundError:
+            raise NotFound(f"there is no convenant '{key}'; see `regie convenant list`") from None
+        assert isinstance(aggregate, Convenant)
+        return aggregate
+
+    def add_convenant(self, key: str, path: Path, by: Acting) -> Convenant:
+        key = c.build(c.SignConvenant, convenant=key, party="x", signer="x").convenant
+        content = load_convenant(path, self.app.policies)
+        if convenant_id(key) in self.app.repository:
+            raise rules.CONVENANT_EXISTS.refuse(
+                f"convenant '{key}' exists; amend it with `regie convenant amend`"
+            )
+        convenant = Convenant(key=key, content=content, by=by.record())
+        self.app._save(convenant)
+        return convenant
+
+    def amend_convenant(self, key: str, path: Path, by: Acting) -> int:
+        content = load_convenant(path, self.app.policies)
+        convenant = self.convenant(key)
+        version = convenant.amend(content, by)
+        self.app._save(convenant)
+        return version
+
+    def sign_convenant(self, cmd: c.SignConvenant, by: Acting) -> int:
+        convenant = self.convenant(cmd.convenant)
+        version = cmd.version or convenant.current_version
+        convenant.sign(version, cmd.party, cmd.signer, self.app._day(cmd.signed_on), by)
+        self.app._save(convenant)
+        return version
+
+    def convenant_view(self, key: str, version: int | None = None) -> dict[str, Any]:
+        convenant = self.convenant(key)
+        number = version or convenant.current_version
+        content = convenant.content_of(number)
+        return {
+            "convenant": convenant.key,
+            "version": number,
+            "versions": convenant.current_version,
+            **content,
+            "signatures": convenant.signatures[number - 1],
+        }
+
+    def convenants(self) -> list[dict[str, Any]]:
+        self.queries.projections.catch_up()
+        with self.queries.store.read() as conn:
+            rows = [
+                dict(r)
+                for r in conn.execute(select(t.convenants).order_by(t.convenants.c.key)).mappings()
+            ]
+            signed: dict[tuple[str, int], list[str]] = {}
+            for cid, version, party in conn.execute(
+                select(
+                    t.convenant_signatures.c.convenant_id,
+                    t.convenant_signatures.c.version,
+                    t.convenant_signatures.c.party,
+                )
+            ):
+                signed.setdefault((cid, version), []).append(party)
+            validity = {
+                (r.convenant_id, r.version): (r.valid_from, r.valid_until)
+                for r in conn.execute(select(t.convenant_versions))
+            }
+        return [
+            {
+                "convenant": r["key"],
+                "name": r["name"],
+                "version": r["versions"],
+                "valid_from": validity[(r["convenant_id"], r["versions"])][0],
+                "valid_until": validity[(r["convenant_id"], r["versions"])][1],
+                "signed_by": sorted(signed.get((r["convenant_id"], r["versions"]), [])),
+            }
+            for r in rows
+        ]
+
+    # -- shares -------------------------------------------------------------------------
+
+    def _check_keys(self, cmd: c.RecordShare) -> None:
+        policies = self.app.policies
+        for org in (cmd.from_org, *cmd.to_orgs):
+            self.app._check_key("organisation", org, policies.organisation_keys)
+        for category in cmd.categories:
+            self.app._check_key("data category", category, policies.categories)
+        if cmd.meeting is not None:
+            self.app._check_key("meeting", cmd.meeting, policies.deciding_bodies)
+        if cmd.convenant is None and cmd.legal_basis is None:
+            raise BadInput(
+                "name the basis: --convenant KEY --article ART, "
+                "or --legal-basis for an ad-hoc share"
+            )
+        if cmd.convenant is not None and cmd.legal_basis is not None:
+            raise BadInput("a share rests on a convenant or on an ad-hoc legal basis, not both")
+        if cmd.convenant is not None and cmd.article is None:
+            raise BadInput("a share under a convenant names its article (--article)")
+
+    def record_share(self, cmd: c.RecordShare, by: Acting) -> str:
+        self._check_keys(cmd)
+        case = self.app.case(cmd.case)
+        subjects = sorted({self.persons.resolve(s) for s in cmd.subjects})
+        known = case.members.keys() | case.former_members
+        strangers = [s for s in subjects if s not in known]
+        if strangers:
+            raise BadInput("a share can only be about (former) members of the case")
+        convenant_facts = None
+        version = None
+        if cmd.convenant is not None:
+            convenant = self.convenant(cmd.convenant)
+            version = cmd.convenant_version or convenant.current_version
+            convenant_facts = ConvenantFacts(
+                content=convenant.content_of(version),
+                signed={p: s["signed_on"] for p, s in convenant.signatures[version - 1].items()},
+            )
+        day = self.app._day(cmd.decided_on)
+        request = ShareRequest(
+            from_org=cmd.from_org,
+            to_orgs=tuple(sorted(set(cmd.to_orgs))),
+            subjects=tuple(subjects),
+            categories=tuple(sorted(set(cmd.categories))),
+            purpose=cmd.purpose,
+            on=day,
+            convenant=cmd.convenant,
+            convenant_version=version,
+            article=cmd.article,
+            legal_basis=cmd.legal_basis,
+            necessity=cmd.necessity,
+            meeting=cmd.meeting,
+        )
+        policies = self.app.policies
+        verdict = evaluate(
+            policies.sharing,
+            Context(
+                request=request,
+                case=CaseFacts(
+                    step=case.step,
+                    coordinator=case.coordinator is not None,
+                    namenlijst=case.namenlijst_version > 0,
+                ),
+                convenant=convenant_facts,
+                special_categories=policies.special_categories,
+                om_organisation=policies.sharing.om_organisation,
+                criminal_category=policies.sharing.criminal_category,
+            ),
+        )
+        share_id = Share.new_id()
+        share = Share(
+            share_id=share_id,
+            case=case.ref,
+            step=case.step,
+            request={
+                "from_org": request.from_org,
+                "to_orgs": list(request.to_orgs),
+                "named_recipients": list(cmd.named_recipients),
+                "subjects": list(request.subjects),
+                "categories": list(request.categories),
+                "purpose": request.purpose,
+                "on": day,
+                "convenant": request.convenant,
+                "convenant_version": version,
+                "article": request.article,
+                "legal_basis": request.legal_basis,
+                "necessity": request.necessity,
+                "meeting": request.meeting,
+            },
+            outcome=PROVIDED if verdict.allowed else REFUSED,
+            refusals=[
+                {"rule": r.rule, "text": r.text, "source": r.source} for r in verdict.refusals
+            ],
+            ad_hoc=request.ad_hoc,
+            by=by.record(),
+        )
+        self.app._save(share)
+        if not verdict.allowed:
+            raise ShareRefused(share_id, verdict)
+        return share_id
+
+    def _share(self, ref: str) -> Share:
+        text = ref.strip().lower()
+        self.queries.projections.catch_up()
+        with self.queries.store.read() as conn:
+            matches = [
+                r[0]
+                for r in conn.execute(
+                    select(t.shares.c.share_id).where(t.shares.c.share_id.like(f"{text}%"))
+                )
+            ]
+        if len(matches) != 1:
+            raise NotFound(f"no single share matches '{ref}'; see `regie share list`")
+        aggregate: object = self.app.repository.get(UUID(matches[0]))
+        assert isinstance(aggregate, Share)
+        return aggregate
+
+    def review(self, cmd: c.ReviewShare, by: Acting) -> str:
+        share = self._share(cmd.share)
+        share.review(cmd.comment, by)
+        self.app._save(share)
+        return str(share.id)
+
+    def shares(
+        self, case_ref: str | None = None, outcome: str | None = None
+    ) -> list[dict[str, Any]]:
+        query = select(t.shares).order_by(t.shares.c.decided_on, t.shares.c.recorded_at)
+        if case_ref:
+            query = query.where(t.shares.c.case_ref == case_ref.upper())
+        if outcome:
+            query = query.where(t.shares.c.outcome == outcome)
+        self.queries.projections.catch_up()
+        with self.queries.store.read() as conn:
+            rows = [dict(r) for r in conn.execute(query).mappings()]
+        return [share_row(r) for r in rows]
+
+
+def share_row(r: dict[str, Any]) -> dict[str, Any]:
+    """A share as reports show it: JSON columns decoded, the id shortened."""
+    return {
+        "share": r["share_id"][:8],
+        "share_id": r["share_id"],
+        "case": r["case_ref"],
+        "step": r["step"],
+        "decided_on": r["decided_on"],
+        "from": r["from_org"],
+        "to": json.loads(r["to_orgs"]),
+        "named_recipients": json.loads(r["named_recipients"]),
+        "meeting": r["meeting"],
+        "subjects": r["subject_count"],
+        "categories": json.loads(r["categories"]),
+        "purpose": r["purpose"],
+        "basis": (
+            f"{r['convenant']} v{r['convenant_version']} {r['article']}"
+            if r["convenant"]
+            else f"ad hoc: {r['legal_basis']}"
+        ),
+        "necessity": r["necessity"],
+        "outcome": r["outcome"],
+        "refused_by": [x["rule"] for x in json.loads(r["refusals"])],
+        "ad_hoc": r["ad_hoc"],
+        "reviewed": r["reviewed_at"] is not None,
+        "review_comment": r["review_comment"],
+        "decided_by": r["actor"],
+        "role": r["role"],
+        "organisation": r["org"],
+    }
+
+
+def today_iso(clock: Any) -> str:
+    value: date = clock()
+    return value.isoformat()

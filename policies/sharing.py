@@ -1,0 +1,222 @@
+"""The sharing policy engine: every verstrekking checked against rules that are data.
+
+Each rule in ``sharing.toml`` names a *check* implemented here. The engine runs every rule
+and returns all refusals (rule id and text), so a refused decision can be recorded with
+every reason at once. Rule sets compose with "all of"; an empty set is an error, never a
+silent "allow".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from policies.model import _Strict
+
+
+@dataclass(frozen=True)
+class ShareRequest:
+    """What is to be provided; validated before it reaches the engine."""
+
+    from_org: str
+    to_orgs: tuple[str, ...]
+    subjects: tuple[str, ...]
+    categories: tuple[str, ...]
+    purpose: str
+    on: str  # ISO date
+    convenant: str | None = None
+    convenant_version: int | None = None
+    article: str | None = None
+    legal_basis: str | None = None
+    necessity: str = ""
+    meeting: str | None = None
+
+    @property
+    def ad_hoc(self) -> bool:
+        return self.convenant is None
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    step: int
+    coordinator: bool
+    namenlijst: bool
+
+
+@dataclass(frozen=True)
+class ConvenantFacts:
+    """One convenant version as the engine sees it."""
+
+    content: dict[str, Any]
+    signed: dict[str, str] = field(default_factory=dict)  # party -> signed_on (ISO)
+
+    @property
+    def purposes(self) -> set[str]:
+        return {p["key"] for p in self.content["purpose"]}
+
+    def valid_on(self, day: str) -> bool:
+        until = self.content.get("valid_until")
+        return self.content["valid_from"] <= day and (until is None or day <= until)
+
+    def signed_by(self, party: str, day: str) -> bool:
+        signed_on = self.signed.get(party)
+        return signed_on is not None and signed_on <= day
+
+    def allows(self, source: str, recipient: str, category: str, step: int, purpose: str) -> bool:
+        return any(
+            row["from"] == source
+            and recipient in row["to"]
+            and category in row["categories"]
+            and row["from_step"] <= step
+            and purpose in row["purposes"]
+            for row in self.content["share"]
+        )
+
+
+@dataclass(frozen=True)
+class Context:
+    request: ShareRequest
+    case: CaseFacts
+    convenant: ConvenantFacts | None
+    special_categories: frozenset[str]
+    om_organisation: str
+    criminal_category: str
+
+
+Check = Callable[[Context], bool]
+"""True when the request passes the check."""
+
+
+def _group_level_in_step_1(c: Context) -> bool:
+    return not (c.case.step == 1 and c.request.subjects)
+
+
+def _persons_need_coordinator_and_namenlijst(c: Context) -> bool:
+    if not c.request.subjects:
+        return True
+    return c.case.step >= 2 and c.case.coordinator and c.case.namenlijst
+
+
+def _no_om_criminal_data_in_step_2(c: Context) -> bool:
+    r = c.request
+    return not (
+        c.case.step == 2 and r.from_org == c.om_organisation and c.criminal_category in r.categories
+    )
+
+
+def _special_categories_named_explicitly(c: Context) -> bool:
+    special = [cat for cat in c.request.categories if cat in c.special_categories]
+    if not special:
+        return True
+    if c.convenant is None:
+        return False
+    return all(
+        c.convenant.allows(c.request.from_org, to, cat, c.case.step, c.request.purpose)
+        for cat in special
+        for to in c.request.to_orgs
+    )
+
+
+def _convenant_valid_and_signed(c: Context) -> bool:
+    if c.convenant is None:
+        return True
+    day = c.request.on
+    parties = (c.request.from_org, *c.request.to_orgs)
+    return c.convenant.valid_on(day) and all(c.convenant.signed_by(p, day) for p in parties)
+
+
+def _purpose_of_the_convenant(c: Context) -> bool:
+    return c.convenant is None or c.request.purpose in c.convenant.purposes
+
+
+def _decision_meeting_group_level(c: Context) -> bool:
+    return not (c.request.meeting and c.request.subjects)
+
+
+def _covered_by_the_matrix(c: Context) -> bool:
+    if c.convenant is None:
+        return True
+    r = c.request
+    return all(
+        c.convenant.allows(r.from_org, to, cat, c.case.step, r.purpose)
+        for cat in r.categories
+        for to in r.to_orgs
+    )
+
+
+def _ad_hoc_needs_basis_and_necessity(c: Context) -> bool:
+    r = c.request
+    if not r.ad_hoc:
+        return True
+    return bool(r.legal_basis and r.legal_basis.strip() and r.necessity.strip())
+
+
+CHECKS: dict[str, Check] = {
+    "group-level-in-step-1": _group_level_in_step_1,
+    "persons-need-coordinator-and-namenlijst": _persons_need_coordinator_and_namenlijst,
+    "no-om-criminal-data-in-step-2": _no_om_criminal_data_in_step_2,
+    "special-categories-named-explicitly": _special_categories_named_explicitly,
+    "convenant-valid-and-signed": _convenant_valid_and_signed,
+    "purpose-of-the-convenant": _purpose_of_the_convenant,
+    "decision-meeting-group-level": _decision_meeting_group_level,
+    "covered-by-the-matrix": _covered_by_the_matrix,
+    "ad-hoc-needs-basis-and-necessity": _ad_hoc_needs_basis_and_necessity,
+}
+
+
+class SharingRule(_Strict):
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9-]*$")
+    check: str
+    text: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known_check(self) -> SharingRule:
+        if self.check not in CHECKS:
+            raise ValueError(f"unknown check '{self.check}'; known: {', '.join(sorted(CHECKS))}")
+        return self
+
+
+class SharingFile(_Strict):
+    om_organisation: str
+    criminal_category: str
+    rule: list[SharingRule] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> SharingFile:
+        ids = [r.id for r in self.rule]
+        if len(ids) != len(set(ids)):
+            raise ValueError("two rules share an id")
+        return self
+
+
+@dataclass(frozen=True)
+class Refusal:
+    rule: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    refusals: tuple[Refusal, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.refusals
+
+
+def evaluate(rules: SharingFile, context: Context) -> Verdict:
+    """All of the rules; every failing rule is reported."""
+    if not rules.rule:
+        raise ValueError("an empty sharing rule set allows nothing")
+    return Verdict(
+        tuple(
+            Refusal(rule.id, rule.text, rule.source)
+            for rule in rules.rule
+            if not CHECKS[rule.check](context)
+        )
+    )

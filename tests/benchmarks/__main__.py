@@ -1,0 +1,163 @@
+"""Benchmark regie against plain eventsourcing on this machine, in one run.
+
+Measures durable single-event appends, grouped appends, a projection rebuild and
+`regie --help` start-up, each next to its plain-eventsourcing baseline, and checks the
+targets. Takes about 1.5 minutes at the default size on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from .measure import (
+    Measurement,
+    grouped_append,
+    projection_rebuild,
+    single_append,
+    startup,
+)
+
+DEFAULT_EVENTS = 100_000
+
+
+def run_all(events: int, db_dir: Path, startup_runs: int = 10) -> list[Measurement]:
+    """All four measurements. ``events`` sizes the grouped append and the rebuild log;
+    the fsync-bound single-event append uses a 40th of it."""
+    db_dir.mkdir(parents=True, exist_ok=True)
+    return [
+        single_append(db_dir, max(30, events // 40)),
+        grouped_append(db_dir, events),
+        projection_rebuild(db_dir, events),
+        startup(startup_runs),
+    ]
+
+
+def _figure(value: float | None, unit: str) -> str:
+    if value is None:
+        return "not available"
+    if unit == "ms":
+        return f"{value:,.1f} ms"
+    return f"{value:,.0f} {unit}"
+
+
+def render(results: list[Measurement], console: Console) -> None:
+    table = Table(title="regie vs plain eventsourcing (same run, same machine)")
+    table.add_column("#", justify="right")
+    table.add_column("what")
+    table.add_column("ours", justify="right")
+    table.add_column("plain eventsourcing", justify="right")
+    table.add_column("ours/plain", justify="right")
+    table.add_column("target", justify="right")
+    table.add_column("result", justify="center")
+    for number, m in enumerate(results, 1):
+        ratio = f"{m.ratio:.2f}×" if m.ratio is not None else "—"
+        target = ("≥ " if m.higher_is_better else "< ") + _figure(m.target, m.unit)
+        result = {True: "[green]PASS[/]", False: "[red]MISS[/]", None: "[yellow]n/a[/]"}[m.passed]
+        table.add_row(
+            str(number),
+            m.what,
+            _figure(m.ours, m.unit),
+            _figure(m.plain, m.unit),
+            ratio,
+            target,
+            result,
+        )
+    console.print(table)
+    for number, m in enumerate(results, 1):
+        for note in m.notes:
+            console.print(f"  [dim]{number}.[/] {note}", highlight=False, soft_wrap=True)
+
+
+def _environment() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "machine": platform.machine(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_1min_after": os.getloadavg()[0],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--events",
+        metavar="N",
+        type=int,
+        default=DEFAULT_EVENTS,
+        help=f"events for the grouped append and the rebuild log (default {DEFAULT_EVENTS:,}); "
+        "the single-event append uses N/40",
+    )
+    parser.add_argument(
+        "--db-dir",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="where the SQLite files go (default: a temporary directory, removed afterwards)",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args(argv)
+    if args.events < 100:
+        parser.error("--events must be at least 100")
+    console = Console(stderr=args.json, width=None if sys.stdout.isatty() else 132)
+    started = time.perf_counter()
+    if args.db_dir is None:
+        db_dir = Path(tempfile.mkdtemp(prefix="regie-bench-"))
+        cleanup = True
+    else:
+        db_dir = args.db_dir
+        cleanup = False
+    try:
+        with console.status("benchmarking…"):
+            results = run_all(args.events, db_dir)
+    finally:
+        if cleanup:
+            shutil.rmtree(db_dir, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+    if args.json:
+        json.dump(
+            {
+                "events": args.events,
+                "elapsed_s": elapsed,
+                "environment": _environment(),
+                "results": [m.as_dict() for m in results],
+            },
+            sys.stdout,
+            indent=2,
+            ensure_ascii=False,
+        )
+        sys.stdout.write("\n")
+    else:
+        render(results, console)
+        env = _environment()
+        console.print(
+            f"[dim]{args.events:,} events, {elapsed:.0f} s; Python {env['python']}, "
+            f"SQLite {env['sqlite']}, {env['platform']}, {env['cpus']} CPUs, load average "
+            f"{env['load_average_1min_after']:.2f} at the end; db dir {db_dir}"
+            + (" (removed)" if cleanup else "")
+            + "[/]",
+            highlight=False,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
