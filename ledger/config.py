@@ -62,7 +62,9 @@ def default_key_dir(database_url: str) -> Path:
     if url.get_backend_name() == "sqlite" and url.database:
         path = Path(url.database)
         return path.with_name(path.name + ".keys")
-    digest = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:12]
+    # Every database user of one database shares its keys: leave user and password out.
+    shared = url.set(username=None, password=None)
+    digest = hashlib.sha256(shared.render_as_string(hide_password=True).encode()).hexdigest()[:12]
     return data_dir() / "keys" / digest
 
 

@@ -207,6 +207,17 @@ class PgServer:
             ]
         )  # fmt: skip
         self.initdb_seconds = time.monotonic() - began
+        # The superuser gets in without a password (the fixtures' admin connections);
+        # every other role must authenticate, so identity tests mean something.
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(
+            "local all all trust\n"
+            f"host all {SUPERUSER} 127.0.0.1/32 trust\n"
+            "host all all 127.0.0.1/32 scram-sha-256\n"
+            f"host all {SUPERUSER} ::1/128 trust\n"
+            "host all all ::1/128 scram-sha-256\n",
+            encoding="utf-8",
+        )
         for attempt in range(3):  # the free port can be taken between probe and bind
             self.port = _free_port()
             began = time.monotonic()
