@@ -21,7 +21,12 @@ ENV_CONFIG = "REGIE_CONFIG"
 ENV_POLICY_DIR = "REGIE_POLICY_DIR"
 ENV_DATA_DIR = "REGIE_DATA_DIR"
 
-_KNOWN_KEYS = {"database_url", "actor", "role", "policy_dir", "key_dir"}
+_KNOWN_KEYS = {"database_url", "actor", "role", "policy_dir", "key_dir", "fg_contact"}
+ENV_FG_CONTACT = "REGIE_FG_CONTACT"
+DEFAULT_FG_CONTACT = (
+    "De functionaris gegevensbescherming van de gemeente (contactgegevens op de website "
+    "van de gemeente)"
+)
 ENV_KEY_DIR = "REGIE_KEY_DIR"
 
 
@@ -81,6 +86,7 @@ class Settings:
     policy_dir: Path | None
     config_file: Path | None
     key_dir_setting: Path | None = None
+    fg_contact: str = DEFAULT_FG_CONTACT
 
     @property
     def key_dir(self) -> Path:
@@ -133,4 +139,7 @@ def load_settings() -> Settings:
         policy_dir=Path(policy) if policy else None,
         config_file=path if path.is_file() else None,
         key_dir_setting=Path(keys) if keys else None,
+        fg_contact=os.environ.get(ENV_FG_CONTACT)
+        or file_values.get("fg_contact")
+        or DEFAULT_FG_CONTACT,
     )

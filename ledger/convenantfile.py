@@ -39,6 +39,7 @@ class Party(_Strict):
     organisation: Key
     role: Literal["kernpartner", "netwerkpartner"]
     legal_basis: list[Text] = Field(min_length=1)
+    contact: Text | None = None  # how a data subject reaches this controller
 
 
 class MatrixRow(_Strict):

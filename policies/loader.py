@@ -26,6 +26,7 @@ from policies.model import (
     WerkprocesFile,
 )
 from policies.permissions import PermissionsFile
+from policies.retention import RetentionFile
 from policies.sharing import SharingFile
 
 DEFAULTS = Path(__file__).parent / "defaults"
@@ -74,6 +75,7 @@ class Policies:
     sharing: SharingFile
     permissions: PermissionsFile
     audit: AuditFile
+    retention: RetentionFile
     sources: dict[str, Path]
 
     @staticmethod
@@ -165,6 +167,7 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         "sharing": _pick("sharing.toml", policy_dir),
         "permissions": _pick("permissions.toml", policy_dir),
         "audit": _pick("audit.toml", policy_dir),
+        "retention": _pick("retention.toml", policy_dir),
     }
     return Policies(
         organisations=load_file(files["organisations"], OrganisationsFile),
@@ -174,5 +177,6 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         sharing=load_file(files["sharing"], SharingFile),
         permissions=load_file(files["permissions"], PermissionsFile),
         audit=load_file(files["audit"], AuditFile),
+        retention=load_file(files["retention"], RetentionFile),
         sources=files,
     )

@@ -1,0 +1,100 @@
+"""Retention classes (bewaartermijnen) as validated policy data."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from ledger.durations import Duration
+from policies.model import _Strict
+
+Covers = Literal["subject-data", "signals", "meeting-records", "access-log"]
+Start = Literal[
+    "case-closed",
+    "agreed-at-step-7",
+    "membership-ended",
+    "signal-without-follow-up",
+    "fixed-date",
+    "age-reached",
+    "access-recorded",
+]
+
+_STARTS_FOR: dict[str, set[str]] = {
+    "subject-data": {
+        "case-closed",
+        "agreed-at-step-7",
+        "membership-ended",
+        "fixed-date",
+        "age-reached",
+    },
+    "signals": {"case-closed", "signal-without-follow-up", "fixed-date"},
+    "meeting-records": {"case-closed", "fixed-date"},
+    "access-log": {"access-recorded"},
+}
+
+
+class RetentionClass(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label: str = Field(min_length=1)
+    covers: Covers
+    categories: list[str] = Field(default_factory=list)
+    start: Start
+    term: str
+    min_term: str | None = None
+    max_term: str | None = None
+    start_date: date | None = None
+    age: int | None = Field(default=None, ge=1, le=120)
+    source: str = Field(min_length=1)
+
+    @field_validator("term", "min_term", "max_term")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value.strip().upper() in ("P0D", "P0Y", "P0M"):
+            return "P0D"
+        Duration.parse(value)  # raises with a clear message
+        return value.strip().upper()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RetentionClass:
+        if self.start not in _STARTS_FOR[self.covers]:
+            raise ValueError(f"start '{self.start}' does not apply to {self.covers}")
+        if self.covers == "subject-data" and not self.categories:
+            raise ValueError("a class covering subject-data names its categories")
+        if self.start == "fixed-date" and self.start_date is None:
+            raise ValueError("start 'fixed-date' needs start_date")
+        if self.start == "age-reached" and self.age is None:
+            raise ValueError("start 'age-reached' needs age")
+        if (self.min_term or self.max_term) and self.start != "agreed-at-step-7":
+            raise ValueError("min_term/max_term only bound a term agreed at step 7")
+        return self
+
+    @property
+    def duration(self) -> Duration:
+        return duration(self.term)
+
+
+def duration(text: str) -> Duration:
+    return Duration() if text == "P0D" else Duration.parse(text)
+
+
+class RetentionSettings(_Strict):
+    four_eyes: bool = False
+
+
+class RetentionFile(_Strict):
+    retention_class: list[RetentionClass] = Field(alias="class", min_length=1)
+    settings: RetentionSettings = Field(default_factory=RetentionSettings)
+
+    @model_validator(mode="after")
+    def _unique(self) -> RetentionFile:
+        ids = [c.id for c in self.retention_class]
+        if len(ids) != len(set(ids)):
+            raise ValueError("two retention classes share an id")
+        return self
+
+    def for_agreed_term(self) -> list[RetentionClass]:
+        return [c for c in self.retention_class if c.start == "agreed-at-step-7"]
