@@ -22,6 +22,7 @@ from cli.commands import (
     member,
     plan,
     projections,
+    retention,
     share,
     signal,
     step,
@@ -117,6 +118,7 @@ for module in (
     share,
     keys,
     audit,
+    retention,
     projections,
 ):
     regie.add_command(module.command)

@@ -43,6 +43,7 @@ class Regie(Application[UUID]):
         self.policies = policies
         self.clock = clock
         self._case_counter = case_counter
+        self.agreed_term_check: Callable[[Duration], None] | None = None
         super().__init__(
             env={"AGGREGATE_CACHE_MAXSIZE": "500", "PERSISTENCE_MODULE": "eventsourcing.popo"}
         )
@@ -326,6 +327,8 @@ class Regie(Application[UUID]):
         for key in cmd.evaluation:
             self._check_key("evaluation criterion", key, self.policies.evaluation_criteria)
         term = Duration.parse(cmd.bewaartermijn)
+        if self.agreed_term_check is not None:
+            self.agreed_term_check(term)
         case = self.case(cmd.case)
         case.close(
             goals_reached=cmd.goals_reached,

@@ -30,6 +30,7 @@ from ledger.privacy import PrivacyAudit
 from ledger.projections.runner import Projections
 from ledger.projections.tables import read_models
 from ledger.queries import Queries
+from ledger.retention import Retention
 from ledger.sharing import Sharing
 from ledger.store import Store
 from ledger.store.schema import meta
@@ -71,6 +72,10 @@ class Ledger:
         )
         self.audit_log = LogAudit(store, keys, self.origin)
         self.sharing = Sharing(self.app, self.queries, self.persons)
+        self.retention = Retention(
+            self.app, self.queries, lambda: self.keystore, lambda: self.sealer
+        )
+        self.app.agreed_term_check = self.retention.check_agreed_term
         self.privacy = PrivacyAudit(
             self.app, self.queries, self.persons, self.sharing, self.gate, self.access_log
         )

@@ -192,3 +192,63 @@ PARTICIPANT = _r(
     "only participants of a case may act on it or see its personal data",
     "policies/defaults/permissions.toml; AVG art. 5(1)(c) need-to-know",
 )
+HOLD_ACTIVE = _r("hold.active", "the legal hold was already lifted", "—")
+FOUR_EYES = _r(
+    "retention.four-eyes",
+    "a destruction list is approved by a second actor, not by the one who proposed it",
+    "policies/defaults/retention.toml [settings] four_eyes",
+)
+TERM_BOUNDS = _r(
+    "close.bewaartermijn-bounds",
+    "the agreed bewaartermijn must lie within the bounds of the retention class",
+    "policies/defaults/retention.toml (min_term, max_term)",
+)
+
+LETTER_YOUTH = _r(
+    "letter.youth",
+    "letters are about a youth; legal representatives receive theirs with the youth's letters",
+    "AVG art. 14; policies/defaults/letters.toml [[age_band]]",
+)
+LETTER_TRIGGER = _r(
+    "letter.no-trigger",
+    "there is no information duty yet: the youth is on no agreed namenlijst and no data "
+    "about them was provided",
+    "AVG art. 14(3)",
+)
+LETTER_ADDRESSEE = _r(
+    "letter.no-addressee",
+    "no addressee on the letter date: register the youth's legal representative(s) with "
+    "`regie subject add --kind wettelijk-vertegenwoordiger`",
+    "AVG art. 12(1); policies/defaults/letters.toml [[age_band]]",
+)
+LETTER_DEFERRED = _r(
+    "letter.deferred",
+    "the information duty is deferred; lift the deferral with `regie letters resume` first",
+    "AVG art. 14(5)(b); UAVG art. 41",
+)
+LETTER_NOT_DEFERRED = _r(
+    "letter.not-deferred", "only a deferred information duty can be resumed", "—"
+)
+LETTER_GENERATE_FIRST = _r(
+    "letter.generate-first",
+    "delivery is recorded for a letter generated for that addressee (`regie letters generate`)",
+    "—",
+)
+LETTER_DELIVERED_ONCE = _r(
+    "letter.delivered-once", "the delivery of this letter was already recorded", "—"
+)
+LETTER_DELIVERY_DATE = _r(
+    "letter.delivery-after-generation",
+    "a letter is delivered on or after the day it was generated",
+    "—",
+)
+LETTER_INFORMED = _r(
+    "letter.informed",
+    "every addressee already received the letter; there is nothing left to defer",
+    "AVG art. 14(5)(b)",
+)
+LETTER_REVIEW_DATE = _r(
+    "letter.review-date",
+    "the review date of a deferral lies after the decision, within max_review_period",
+    "AVG art. 14(5)(b); UAVG art. 41; policies/defaults/letters.toml max_review_period",
+)

@@ -11,6 +11,7 @@ from ledger.domain.access import Access, period_owner
 from ledger.domain.actor import Actor
 from ledger.domain.case import CLOSED, DONE, ENDED, HANDED_OVER, OPEN, WITHDRAWN, Case
 from ledger.domain.convenant import Convenant
+from ledger.domain.retention import LegalHold, Purge, RetentionRun
 from ledger.domain.share import Share
 from ledger.domain.subject import Subject, short_id
 from ledger.projections import tables as t
@@ -317,6 +318,8 @@ def subject_registered(ws: Workspace, e: Subject.Registered) -> None:
             "registered_at": _at(e),
             "registered_by": e.by["actor"],
             "note_count": 0,
+            "categories": _dump(sorted({f["cat"] for f in e.fields.values()})),
+            "dob_sealed": _dump(e.fields["date_of_birth"]) if "date_of_birth" in e.fields else None,
             "erased_at": None,
             "erased_by": None,
             "erasure_basis": None,
@@ -327,6 +330,7 @@ def subject_registered(ws: Workspace, e: Subject.Registered) -> None:
 def subject_note(ws: Workspace, e: Subject.NoteRecorded) -> None:
     row = ws.require(t.subjects, str(e.originator_id))
     row["note_count"] += 1
+    row["categories"] = _dump(sorted({*json.loads(row["categories"]), e.category}))
     ws.touch(t.subjects, row)
 
 
@@ -585,6 +589,102 @@ def access_recorded(ws: Workspace, e: Access.Recorded) -> None:
     )
 
 
+# -- retention ---------------------------------------------------------------------------
+
+
+def hold_placed(ws: Workspace, e: LegalHold.Placed) -> None:
+    ws.put(
+        t.holds,
+        {
+            "hold_id": str(e.originator_id),
+            "target_kind": e.target_kind,
+            "target": e.target,
+            "label": short_id(e.target) if e.target_kind == "subject" else e.target,
+            "reason": e.reason,
+            "placed_on": e.placed_on,
+            "placed_by": e.by["actor"],
+            "lifted_on": None,
+            "lifted_by": None,
+        },
+    )
+
+
+def hold_lifted(ws: Workspace, e: LegalHold.Lifted) -> None:
+    row = ws.require(t.holds, str(e.originator_id))
+    row.update(lifted_on=e.lifted_on, lifted_by=e.by["actor"])
+    ws.touch(t.holds, row)
+
+
+def purged(ws: Workspace, e: Purge.Purged) -> None:
+    ws.append(
+        t.purges,
+        {
+            "purge_id": str(e.originator_id),
+            "owner": e.owner,
+            "owner_kind": e.owner_kind,
+            "label": e.label,
+            "category": e.category,
+            "class_id": e.class_id,
+            "start_event": e.start_event,
+            "start_date": e.start_date,
+            "due_date": e.due_date,
+            "executed_on": e.executed_on,
+            "run_id": e.run_id,
+            **_by(e),
+        },
+    )
+    if e.owner_kind == "toegangslog":
+        _scrub_access_month(ws, e.label)
+    elif e.owner_kind == "subject" and e.category == "identificatie":
+        row = ws.get(t.subjects, e.owner)
+        if row is not None:  # even the sealed date of birth leaves the read model
+            row["dob_sealed"] = None
+            ws.touch(t.subjects, row)
+
+
+def _scrub_access_month(ws: Workspace, month: str) -> None:
+    """The access log of that month loses its subject references (rows not yet written
+    included), whether or not the key was already gone when they were projected."""
+    for row in ws._appended.get(t.access_log.name, []):
+        if row["on_date"].startswith(month):
+            row["subject_id"] = None
+    if ws.conn is not None and not ws.fresh:
+        ws.conn.execute(
+            t.access_log.update()
+            .where(t.access_log.c.on_date.like(f"{month}%"))
+            .values(subject_id=None)
+        )
+
+
+def run_started(ws: Workspace, e: RetentionRun.Started) -> None:
+    ws.put(
+        t.retention_runs,
+        {
+            "run_id": str(e.originator_id),
+            "as_of": e.as_of,
+            "items": len(e.items),
+            "proposal": e.proposal,
+            "proposed_by": e.by["actor"],
+            "approved_by": None,
+            "purged": None,
+            "started_at": _at(e),
+            "completed_at": None,
+        },
+    )
+
+
+def run_approved(ws: Workspace, e: RetentionRun.Approved) -> None:
+    row = ws.require(t.retention_runs, str(e.originator_id))
+    row["approved_by"] = e.by["actor"]
+    ws.touch(t.retention_runs, row)
+
+
+def run_completed(ws: Workspace, e: RetentionRun.Completed) -> None:
+    row = ws.require(t.retention_runs, str(e.originator_id))
+    row.update(purged=e.purged, completed_at=_at(e))
+    ws.touch(t.retention_runs, row)
+
+
 HANDLERS: dict[type, Handler] = {
     Actor.Registered: actor_registered,
     Actor.Deactivated: actor_deactivated,
@@ -619,4 +719,10 @@ HANDLERS: dict[type, Handler] = {
     Share.Decided: share_decided,
     Share.Reviewed: share_reviewed,
     Access.Recorded: access_recorded,
+    LegalHold.Placed: hold_placed,
+    LegalHold.Lifted: hold_lifted,
+    Purge.Purged: purged,
+    RetentionRun.Started: run_started,
+    RetentionRun.Approved: run_approved,
+    RetentionRun.Completed: run_completed,
 }

@@ -168,6 +168,8 @@ subjects = Table(
     Column("registered_at", String(40), nullable=False),
     Column("registered_by", String(64), nullable=False),
     Column("note_count", Integer, nullable=False),
+    Column("categories", Text, nullable=False),
+    Column("dob_sealed", Text),
     Column("erased_at", String(40)),
     Column("erased_by", String(64)),
     Column("erasure_basis", Text),
@@ -349,6 +351,55 @@ Index("rm_access_subject_at", access_log.c.subject_id, access_log.c.at)
 Index("rm_access_actor_at", access_log.c.actor, access_log.c.at)
 Index("rm_access_at", access_log.c.at)
 
+# -- retention ------------------------------------------------------------------------------
+
+holds = Table(
+    "rm_holds",
+    read_models,
+    Column("hold_id", String(36), primary_key=True),
+    Column("target_kind", String(16), nullable=False),
+    Column("target", String(36), nullable=False),
+    Column("label", String(40), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("placed_on", String(10), nullable=False),
+    Column("placed_by", String(64), nullable=False),
+    Column("lifted_on", String(10)),
+    Column("lifted_by", String(64)),
+)
+Index("rm_holds_target", holds.c.target)
+
+purges = Table(
+    "rm_purges",
+    read_models,
+    Column("purge_id", String(36), primary_key=True),
+    Column("owner", String(64), nullable=False),
+    Column("owner_kind", String(16), nullable=False),
+    Column("label", String(40), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("class_id", String(64), nullable=False),
+    Column("start_event", Text, nullable=False),
+    Column("start_date", String(10), nullable=False),
+    Column("due_date", String(10), nullable=False),
+    Column("executed_on", String(10), nullable=False),
+    Column("run_id", String(36), nullable=False),
+    *_by(),
+)
+Index("rm_purges_executed", purges.c.executed_on)
+
+retention_runs = Table(
+    "rm_retention_runs",
+    read_models,
+    Column("run_id", String(36), primary_key=True),
+    Column("as_of", String(10), nullable=False),
+    Column("items", Integer, nullable=False),
+    Column("proposal", Boolean, nullable=False),
+    Column("proposed_by", String(64), nullable=False),
+    Column("approved_by", String(64)),
+    Column("purged", Integer),
+    Column("started_at", String(40), nullable=False),
+    Column("completed_at", String(40)),
+)
+
 MUTABLE = (
     actors,
     cases,
@@ -359,6 +410,8 @@ MUTABLE = (
     participants,
     convenants,
     shares,
+    holds,
+    retention_runs,
 )
 APPEND_ONLY = (
     step_history,
@@ -374,5 +427,6 @@ APPEND_ONLY = (
     share_subjects,
     share_recipients,
     access_log,
+    purges,
 )
 ALL = (*MUTABLE, *APPEND_ONLY)

@@ -1,0 +1,271 @@
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from cli.common import (
+    ISO_DATE,
+    Context,
+    csv_option,
+    echo,
+    emit_json,
+    emit_rows,
+    handle_errors,
+    json_option,
+    pass_ctx,
+)
+
+
+@click.group("retention")
+def command() -> None:
+    """Bewaartermijnen: what expires when, legal holds, purge runs and their proof."""
+
+
+@command.command("plan")
+@click.option("--as-of", type=ISO_DATE, help="Show what is due on this date (default today).")
+@click.option("--all", "show_all", is_flag=True, help="Also list keys not yet due.")
+@json_option
+@csv_option
+@pass_ctx
+@handle_errors
+def plan(ctx: Context, as_of: Any, show_all: bool, as_json: bool, as_csv: bool) -> None:
+    """Show what expires when, by class and start event, and what is held.
+
+    \b
+    Example:
+      regie retention plan --as-of 2027-06-01
+    """
+    ledger = ctx.reader()
+    day = (as_of or ledger.app.clock()).isoformat()
+    rows = [
+        {
+            "what": f"{i.owner_kind} {i.label}",
+            "category": i.category,
+            "class": i.class_id,
+            "start_event": i.start_event,
+            "due": i.due,
+            "status": (
+                "vernietigd"
+                if i.purged
+                else "vastgehouden"
+                if i.held
+                else "vervallen"
+                if i.due and i.due <= day
+                else "loopt"
+            ),
+        }
+        for i in sorted(ledger.retention.schedule(), key=lambda i: (i.due or "9999", i.label))
+        if show_all or (i.purged is False and (i.held or (i.due is not None and i.due <= day)))
+    ]
+    emit_rows(
+        rows,
+        as_json,
+        as_csv,
+        f"Bewaartermijnen per {day}",
+        [
+            ("what", "wat"),
+            ("category", "categorie"),
+            ("class", "klasse"),
+            ("start_event", "startmoment"),
+            ("due", "vervalt op"),
+            ("status", "status"),
+        ],
+    )
+
+
+@command.command("run")
+@click.option("--as-of", type=ISO_DATE, help="Purge what is due on this date (default today).")
+@click.option("--dry-run", is_flag=True, help="Only show what would be destroyed.")
+@json_option
+@pass_ctx
+@handle_errors
+def run(ctx: Context, as_of: Any, dry_run: bool, as_json: bool) -> None:
+    """The scheduled job: destroy every expired key that no hold protects, provably.
+
+    Idempotent and resumable: after an interruption the next run completes the work,
+    purging nothing twice. With four-eyes on (policy), it records a proposal instead.
+
+    \b
+    Example:
+      regie retention run --dry-run
+      regie retention run            # e.g. nightly from a systemd timer
+    """
+    from rich.progress import Progress
+
+    ledger = ctx.ledger()
+    by = ctx.acting()
+    with Progress(transient=True, disable=as_json or dry_run) as progress:
+        task = progress.add_task("Purging", total=None)
+        result = ledger.retention.run(
+            as_of,
+            by,
+            dry_run,
+            lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    _summary(result, as_json)
+
+
+@command.command("approve")
+@click.argument("run_id")
+@click.option("--comment", required=True, help="The approver's note.")
+@json_option
+@pass_ctx
+@handle_errors
+def approve(ctx: Context, run_id: str, comment: str, as_json: bool) -> None:
+    """Approve a proposed destruction list (four-eyes) and execute it.
+
+    \b
+    Example:
+      regie retention approve 3f9a2c1d --comment 'Lijst gecontroleerd'
+    """
+    ledger = ctx.ledger()
+    _summary(ledger.retention.approve(run_id, comment, ctx.acting()), as_json)
+
+
+def _summary(result: Any, as_json: bool) -> None:
+    if as_json:
+        emit_json(
+            {
+                "run": result.run_id,
+                "as_of": result.as_of,
+                "dry_run": result.dry_run,
+                "proposal": result.proposal,
+                "purged": result.purged,
+                "completed_earlier_runs": result.completed,
+                "held": result.held,
+            }
+        )
+        return
+    what = (
+        "would destroy"
+        if result.dry_run
+        else "awaits approval for"
+        if result.proposal
+        else "destroyed"
+    )
+    echo(
+        f"Retention run {result.run_id[:8] if result.run_id else '(dry run)'} as of "
+        f"{result.as_of}: {what} {len(result.purged)} key(s); {result.held} held; "
+        f"{result.completed} interrupted purge(s) completed."
+    )
+    for item in result.purged:
+        echo(
+            f"  {item['owner_kind']} {item['label']} {item['category']} "
+            f"(class {item['class_id']}, due {item['due']})"
+        )
+
+
+@command.command("report")
+@click.option("--from", "since", type=ISO_DATE, help="Executed on or after this date.")
+@click.option("--to", "until", type=ISO_DATE, help="Executed on or before this date.")
+@json_option
+@csv_option
+@pass_ctx
+@handle_errors
+def report(ctx: Context, since: Any, until: Any, as_json: bool, as_csv: bool) -> None:
+    """The proof of destruction: what was destroyed, under which rule, when, by which run.
+
+    \b
+    Example:
+      regie retention report --from 2027-01-01 --csv > vernietiging-2027.csv
+    """
+    rows = ctx.reader().retention.report(since, until)
+    emit_rows(
+        rows,
+        as_json,
+        as_csv,
+        "Verklaring van vernietiging",
+        [
+            ("executed_on", "uitgevoerd"),
+            ("what", "wat"),
+            ("category", "categorie"),
+            ("class", "klasse"),
+            ("start_event", "startmoment"),
+            ("due_date", "vervaldatum"),
+            ("run", "run"),
+            ("by", "door"),
+        ],
+    )
+
+
+@command.group("hold")
+def hold() -> None:
+    """Place and lift legal holds: nothing held is purged."""
+
+
+@hold.command("place")
+@click.argument("target")
+@click.option(
+    "--reason",
+    required=True,
+    help="E.g. pending inzage/objection/erasure request, legal proceedings.",
+)
+@json_option
+@pass_ctx
+@handle_errors
+def hold_place(ctx: Context, target: str, reason: str, as_json: bool) -> None:
+    """Place a legal hold on a subject (P-...) or a case (JG-...).
+
+    \b
+    Example:
+      regie retention hold place P-3f9a2c1d0b --reason 'Bezwaarprocedure loopt'
+    """
+    ledger = ctx.ledger()
+    by = ctx.acting()
+    subject_id = None if target.upper().startswith("JG-") else ledger.persons.resolve(target)
+    hold_id = ledger.retention.place_hold(target, reason, by, subject_id)
+    if as_json:
+        emit_json({"hold": hold_id, "target": target})
+    else:
+        echo(f"Legal hold {hold_id[:8]} placed on {target}.")
+
+
+@hold.command("lift")
+@click.argument("hold_id")
+@click.option("--reason", required=True, help="Why the hold ends.")
+@json_option
+@pass_ctx
+@handle_errors
+def hold_lift(ctx: Context, hold_id: str, reason: str, as_json: bool) -> None:
+    """Lift a legal hold.
+
+    \b
+    Example:
+      regie retention hold lift 3f9a2c1d --reason 'Procedure afgerond'
+    """
+    lifted = ctx.ledger().retention.lift_hold(hold_id, reason, ctx.acting())
+    if as_json:
+        emit_json({"hold": lifted, "lifted": True})
+    else:
+        echo(f"Legal hold {lifted[:8]} lifted.")
+
+
+@command.command("holds")
+@click.option("--all", "show_all", is_flag=True, help="Include lifted holds.")
+@json_option
+@csv_option
+@pass_ctx
+@handle_errors
+def holds(ctx: Context, show_all: bool, as_json: bool, as_csv: bool) -> None:
+    """List legal holds.
+
+    \b
+    Example:
+      regie retention holds --all
+    """
+    rows = ctx.reader().retention.holds(active_only=not show_all)
+    emit_rows(
+        rows,
+        as_json,
+        as_csv,
+        "Juridische blokkades",
+        [
+            ("hold_id", "blokkade"),
+            ("target_kind", "soort"),
+            ("label", "op"),
+            ("reason", "reden"),
+            ("placed_on", "sinds"),
+            ("lifted_on", "opgeheven"),
+        ],
+    )

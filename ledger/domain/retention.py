@@ -1,0 +1,166 @@
+"""Retention: legal holds, purges and runs, each an immutable record of what was destroyed.
+
+A purge is recorded before its key is destroyed (as with erasure), under an id derived
+from what it destroys, so the store itself refuses to record the same purge twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from ledger.domain import rules
+from ledger.domain.acting import Acting
+
+_PURGE = uuid5(NAMESPACE_URL, "https://regie.invalid/purge")
+
+
+def purge_id(owner: str, category: str) -> UUID:
+    return uuid5(_PURGE, f"{owner}|{category}")
+
+
+class LegalHold(Aggregate):
+    """A hold on a subject or a case: nothing of it is purged while the hold lasts."""
+
+    class Placed(Aggregate.Created):
+        hold_id: str
+        target_kind: str
+        target: str
+        reason: str
+        placed_on: str
+        by: dict[str, Any]
+
+    @event(Placed)
+    def __init__(
+        self,
+        hold_id: str,
+        target_kind: str,
+        target: str,
+        reason: str,
+        placed_on: str,
+        by: dict[str, Any],
+    ) -> None:
+        self.target_kind = target_kind
+        self.target = target
+        self.active = True
+
+    @classmethod
+    def create_id(cls, hold_id: str, **_: Any) -> UUID:
+        return UUID(hold_id)
+
+    @staticmethod
+    def new_id() -> str:
+        return str(uuid4())
+
+    class Lifted(Aggregate.Event):
+        reason: str
+        lifted_on: str
+        by: dict[str, Any]
+
+        def apply(self, hold: LegalHold) -> None:
+            hold.active = False
+
+    def lift(self, reason: str, lifted_on: str, by: Acting) -> None:
+        if not self.active:
+            raise rules.HOLD_ACTIVE.refuse()
+        self.trigger_event(self.Lifted, reason=reason, lifted_on=lifted_on, by=by.record())
+
+
+class Purge(Aggregate):
+    """One destroyed key: what, under which class, from which start event, by which run."""
+
+    class Purged(Aggregate.Created):
+        owner: str
+        owner_kind: str
+        label: str
+        category: str
+        class_id: str
+        start_event: str
+        start_date: str
+        due_date: str
+        executed_on: str
+        run_id: str
+        by: dict[str, Any]
+
+    @event(Purged)
+    def __init__(
+        self,
+        owner: str,
+        owner_kind: str,
+        label: str,
+        category: str,
+        class_id: str,
+        start_event: str,
+        start_date: str,
+        due_date: str,
+        executed_on: str,
+        run_id: str,
+        by: dict[str, Any],
+    ) -> None:
+        self.owner = owner
+        self.category = category
+
+    @classmethod
+    def create_id(cls, owner: str, category: str, **_: Any) -> UUID:
+        return purge_id(owner, category)
+
+
+class RetentionRun(Aggregate):
+    """A run of the retention job; with four-eyes, a proposal that a second actor approves."""
+
+    class Started(Aggregate.Created):
+        run_id: str
+        as_of: str
+        items: list[dict[str, str]]
+        proposal: bool
+        by: dict[str, Any]
+
+    @event(Started)
+    def __init__(
+        self,
+        run_id: str,
+        as_of: str,
+        items: list[dict[str, str]],
+        proposal: bool,
+        by: dict[str, Any],
+    ) -> None:
+        self.as_of = as_of
+        self.items = items
+        self.proposal = proposal
+        self.proposed_by = by["actor"]
+        self.approved = not proposal
+        self.completed = False
+
+    @classmethod
+    def create_id(cls, run_id: str, **_: Any) -> UUID:
+        return UUID(run_id)
+
+    @staticmethod
+    def new_id() -> str:
+        return str(uuid4())
+
+    class Approved(Aggregate.Event):
+        comment: str
+        by: dict[str, Any]
+
+        def apply(self, run: RetentionRun) -> None:
+            run.approved = True
+
+    def approve(self, comment: str, by: Acting) -> None:
+        if not self.proposal or self.approved:
+            raise rules.FOUR_EYES.refuse("this run is not a proposal awaiting approval")
+        if by.actor == self.proposed_by:
+            raise rules.FOUR_EYES.refuse()
+        self.trigger_event(self.Approved, comment=comment, by=by.record())
+
+    class Completed(Aggregate.Event):
+        purged: int
+        by: dict[str, Any]
+
+        def apply(self, run: RetentionRun) -> None:
+            run.completed = True
+
+    def complete(self, purged: int, by: Acting) -> None:
+        self.trigger_event(self.Completed, purged=purged, by=by.record())
