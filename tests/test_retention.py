@@ -7,6 +7,7 @@ random moments, some killed midway (as by kill -9); holds come and go.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -116,10 +117,8 @@ def killed_run(ledger: Ledger, by: Acting, after: int, monkeypatch: pytest.Monke
 
     with monkeypatch.context() as patch:
         patch.setattr(KeyStore, "shred", shred)
-        try:
+        with contextlib.suppress(Killed):
             ledger.retention.run(None, by)
-        except Killed:
-            pass
 
 
 def purged_subjects(ledger: Ledger) -> set[str]:
@@ -227,10 +226,8 @@ def test_retention_over_random_timelines(
                     del world.holds[hold]
                 elif op == "view" and subjects:
                     subject = subjects[arg % len(subjects)]
-                    try:
+                    with contextlib.suppress(Refused):
                         ledger.persons.view(subject, by)
-                    except Refused:
-                        pass
                 elif op == "run":
                     run_checked(ledger, by, world, None, monkeypatch)
                     check(ledger, world, clock(), just_ran=True)
