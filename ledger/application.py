@@ -15,6 +15,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
 from ledger import commands as c
+from ledger.crypto.envelope import RECORDS, SIGNALS, CaseTexts
 from ledger.domain import rules
 from ledger.domain.acting import Acting
 from ledger.domain.actor import Actor, actor_id
@@ -44,6 +45,7 @@ class Regie(Application[UUID]):
         self.clock = clock
         self._case_counter = case_counter
         self.agreed_term_check: Callable[[Duration], None] | None = None
+        self.texts: CaseTexts | None = None  # set by bootstrap: seals case free text
         super().__init__(
             env={"AGGREGATE_CACHE_MAXSIZE": "500", "PERSISTENCE_MODULE": "eventsourcing.popo"}
         )
@@ -66,6 +68,15 @@ class Regie(Application[UUID]):
             raise Conflict(
                 "someone else changed this record at the same moment; run the command again"
             ) from exc
+
+    def _text(self, case_key: Any, category: str, field: str, text: str) -> str:
+        """Free text of a case, sealed under the case's key for that category."""
+        if self.texts is None:
+            return text
+        return self.texts.seal(str(case_key), category, field, text)
+
+    def _sealed_record(self, case_key: Any, field: str, text: str) -> str:
+        return self._text(case_key, RECORDS, field, text)
 
     def _day(self, value: date | None) -> str:
         today = self.clock()
@@ -187,12 +198,16 @@ class Regie(Application[UUID]):
         if not actor.active:
             raise rules.ACTOR_ACTIVE.refuse(f"actor '{actor.handle}' is deactivated")
         case = self.case(cmd.case)
-        case.add_participant(actor.handle, cmd.reason, by)
+        case.add_participant(
+            actor.handle, self._sealed_record(case.id, "participant-reason", cmd.reason), by
+        )
         self._save(case)
 
     def remove_participant(self, cmd: c.Participation, by: Acting) -> None:
         case = self.case(cmd.case)
-        case.remove_participant(cmd.actor, cmd.reason, by)
+        case.remove_participant(
+            cmd.actor, self._sealed_record(case.id, "participant-reason", cmd.reason), by
+        )
         self._save(case)
 
     def record_signal(self, cmd: c.RecordSignal, by: Acting) -> int:
@@ -202,10 +217,10 @@ class Regie(Application[UUID]):
         number = case.record_signal(
             self._day(cmd.observed_on),
             cmd.kind,
-            cmd.location,
+            self._text(case.id, SIGNALS, "signal-location", cmd.location),
             cmd.source_org,
             cmd.source_role,
-            cmd.text,
+            self._text(case.id, SIGNALS, "signal-text", cmd.text),
             by,
         )
         self._save(case)
@@ -231,16 +246,17 @@ class Regie(Application[UUID]):
         case = self.case(cmd.case)
         day = self._day(cmd.decided_on)
         if cmd.merge_4_5:
-            step = case.merge_4_5(body, cmd.reason, day, by)
+            step = case.merge_4_5(body, self._sealed_record(case.id, "reason", cmd.reason), day, by)
         else:
-            step = case.advance(body, cmd.reason, day, by)
+            step = case.advance(body, self._sealed_record(case.id, "reason", cmd.reason), day, by)
         self._save(case)
         return step
 
     def step_back(self, cmd: c.StepBack, by: Acting) -> int:
         body = self._body(cmd.body)
         case = self.case(cmd.case)
-        step = case.step_back(cmd.to_step, body, cmd.reason, self._day(cmd.decided_on), by)
+        reason = self._sealed_record(case.id, "reason", cmd.reason)
+        step = case.step_back(cmd.to_step, body, reason, self._day(cmd.decided_on), by)
         self._save(case)
         return step
 
@@ -250,7 +266,12 @@ class Regie(Application[UUID]):
         self._check_key("outcome", cmd.outcome, allowed)
         case = self.case(cmd.case)
         case.end_early(
-            cmd.outcome, allowed[cmd.outcome], body, cmd.reason, self._day(cmd.decided_on), by
+            cmd.outcome,
+            allowed[cmd.outcome],
+            body,
+            self._sealed_record(case.id, "reason", cmd.reason),
+            self._day(cmd.decided_on),
+            by,
         )
         self._save(case)
 
@@ -261,9 +282,9 @@ class Regie(Application[UUID]):
         case = self.case(cmd.case)
         number = case.record_decision(
             cmd.outcome,
-            cmd.items,
+            {k: self._sealed_record(case.id, "items", v) for k, v in cmd.items.items()},
             self.policies.decision_items,
-            cmd.motivation,
+            self._sealed_record(case.id, "motivation", cmd.motivation),
             body,
             self._day(cmd.decided_on),
             by,
@@ -311,13 +332,18 @@ class Regie(Application[UUID]):
 
     def complete_action(self, cmd: c.CompleteAction, by: Acting) -> None:
         case = self.case(cmd.case)
-        case.complete_action(cmd.number, self._day(cmd.completed_on), cmd.note, by)
+        note = self._sealed_record(case.id, "note", cmd.note)
+        case.complete_action(cmd.number, self._day(cmd.completed_on), note, by)
         self._save(case)
 
     def escalate_action(self, cmd: c.EscalateAction, by: Acting) -> None:
         case = self.case(cmd.case)
         case.escalate_action(
-            cmd.number, cmd.escalated_to, cmd.reason, self._day(cmd.escalated_on), by
+            cmd.number,
+            self._sealed_record(case.id, "escalated-to", cmd.escalated_to),
+            self._sealed_record(case.id, "escalation-reason", cmd.reason),
+            self._day(cmd.escalated_on),
+            by,
         )
         self._save(case)
 
@@ -332,12 +358,18 @@ class Regie(Application[UUID]):
         case = self.case(cmd.case)
         case.close(
             goals_reached=cmd.goals_reached,
-            goals_assessment=cmd.goals_assessment,
+            goals_assessment=self._sealed_record(case.id, "goals-assessment", cmd.goals_assessment),
             handover={
-                n: {"organisation": h.organisation, "note": h.note} for n, h in cmd.handover.items()
+                n: {
+                    "organisation": h.organisation,
+                    "note": self._sealed_record(case.id, "handover-note", h.note),
+                }
+                for n, h in cmd.handover.items()
             },
             bewaartermijn=term.iso(),
-            evaluation=cmd.evaluation,
+            evaluation={
+                k: self._sealed_record(case.id, "evaluation", v) for k, v in cmd.evaluation.items()
+            },
             criteria=self.policies.evaluation_criteria,
             closed_on=self._day(cmd.closed_on),
             by=by,

@@ -20,11 +20,13 @@ from ledger.audit import triggers
 from ledger.audit.log import TamperEvidentLog
 from ledger.audit.service import LogAudit
 from ledger.config import default_key_dir
+from ledger.crypto.envelope import CaseTexts
 from ledger.crypto.keyfiles import KeyFiles, key_id
 from ledger.crypto.keystore import KeyStore, sqlite_keystore_engine
 from ledger.crypto.seal import Sealer
 from ledger.domain.acting import Acting
 from ledger.errors import NotInitialised, Unauthorised
+from ledger.letters import Letters
 from ledger.persons import Persons
 from ledger.privacy import PrivacyAudit
 from ledger.projections.runner import Projections
@@ -76,7 +78,11 @@ class Ledger:
             self.app, self.queries, lambda: self.keystore, lambda: self.sealer
         )
         self.app.agreed_term_check = self.retention.check_agreed_term
+        self.app.texts = CaseTexts(lambda: self.sealer)
         self.privacy = PrivacyAudit(
+            self.app, self.queries, self.persons, self.sharing, self.gate, self.access_log
+        )
+        self.letters = Letters(
             self.app, self.queries, self.persons, self.sharing, self.gate, self.access_log
         )
 

@@ -350,8 +350,9 @@ class Persons:
 
     def request_groepsscan(self, cmd: c.RequestGroepsscan, by: Acting) -> int:
         case = self.app.case(cmd.case)
+        motivation = self.app._sealed_record(case.id, "motivation", cmd.motivation)
         number = case.request_groepsscan(
-            cmd.requested_by, cmd.addressed_to, cmd.motivation, self.app._day(cmd.requested_on), by
+            cmd.requested_by, cmd.addressed_to, motivation, self.app._day(cmd.requested_on), by
         )
         self.app._save(case)
         return number

@@ -18,9 +18,10 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ledger.application import Regie
+from ledger.crypto.envelope import RECORDS, SIGNALS
 from ledger.crypto.keystore import KeyStore, data_keys
 from ledger.crypto.seal import MASKED, Sealer
 from ledger.domain import rules
@@ -32,7 +33,12 @@ from ledger.projections import tables as t
 from ledger.queries import Queries
 from policies.retention import RetentionClass, duration
 
-SUBJECT, ACCESS_LOG = "subject", "toegangslog"
+SUBJECT, ACCESS_LOG, CASE = "subject", "toegangslog", "case"
+CASE_CATEGORIES = {
+    SIGNALS: "signals",
+    RECORDS: "meeting-records",
+    "politie-informatie": "meeting-records",  # the groepsscan summary, sealed per case
+}
 Progress = Callable[[int, int], None]
 
 
@@ -144,8 +150,128 @@ class Retention:
             items.extend(
                 self._subject_items(subject, members[subject["subject_id"]], cases, held, done)
             )
+        items.extend(self._case_items(cases, members, held, done))
         items.extend(self._access_items(held, done))
         return items
+
+    def _case_items(
+        self,
+        cases: dict[str, dict[str, Any]],
+        members: dict[str, list[dict[str, Any]]],
+        held: set[str],
+        done: set[tuple[str, str]],
+    ) -> list[Item]:
+        """Signals and meeting records, sealed under keys of the case itself."""
+        with self._keystore().engine.connect() as conn:
+            keys = {
+                (r[0], r[1])
+                for r in conn.execute(
+                    select(data_keys.c.subject_id, data_keys.c.category).where(
+                        data_keys.c.category.in_(list(CASE_CATEGORIES))
+                    )
+                )
+            }
+        keys |= {(o, cat) for o, cat in done if cat in CASE_CATEGORIES}
+        case_members: dict[str, set[str]] = defaultdict(set)
+        for subject_id, rows in members.items():
+            for row in rows:
+                case_members[row["case_id"]].add(subject_id)
+        last_signal = {
+            r["case_id"]: r["last"]
+            for r in self._rows(
+                select(
+                    t.signals.c.case_id, func.max(t.signals.c.recorded_at).label("last")
+                ).group_by(t.signals.c.case_id)
+            )
+        }
+        left_step_1 = {
+            r["case_id"]
+            for r in self._rows(
+                select(t.step_history.c.case_id).where(
+                    t.step_history.c.from_step == 1, t.step_history.c.kind == "vooruit"
+                )
+            )
+        }
+        out = []
+        for owner, category in sorted(keys):
+            case = cases.get(owner)
+            if case is None:
+                continue
+            covers = CASE_CATEGORIES[category]
+            candidates: list[tuple[str, str, str, str]] = []
+            pending = False
+            ended = case["closed_on"] or case["ended_on"]
+            for cls in self.classes:
+                if cls.covers != covers:
+                    continue
+                if cls.start == "fixed-date" and cls.start_date is not None:
+                    start = cls.start_date.isoformat()
+                    candidates.append(
+                        (_add(start, cls.duration), cls.id, f"vaste datum {start}", start)
+                    )
+                elif cls.start == "case-closed":
+                    if ended is None:
+                        pending = True
+                    else:
+                        candidates.append(
+                            (
+                                _add(ended, cls.duration),
+                                cls.id,
+                                f"{case['ref']} afgerond of beëindigd",
+                                ended,
+                            )
+                        )
+                elif cls.start == "signal-without-follow-up" and owner not in left_step_1:
+                    if ended is None:
+                        pending = True
+                    elif owner in last_signal:
+                        start = last_signal[owner][:10]
+                        candidates.append(
+                            (
+                                _add(start, cls.duration),
+                                cls.id,
+                                f"{case['ref']}: signalen zonder vervolg",
+                                start,
+                            )
+                        )
+            is_held = case["ref"] in held or bool(case_members[owner] & held)
+            if pending or not candidates:
+                event = (
+                    f"wacht op het einde van {case['ref']}"
+                    if pending
+                    else "geen bewaarklasse van toepassing"
+                )
+                out.append(
+                    Item(
+                        CASE,
+                        owner,
+                        case["ref"],
+                        category,
+                        None,
+                        event,
+                        None,
+                        None,
+                        is_held,
+                        (owner, category) in done,
+                    )
+                )
+                continue
+            due, cls_id, event, start = max(candidates)
+            out.append(
+                Item(
+                    CASE,
+                    owner,
+                    case["ref"],
+                    category,
+                    cls_id,
+                    event,
+                    start,
+                    due,
+                    is_held,
+                    (owner, category) in done,
+                )
+            )
+        return out
 
     def _subject_items(
         self,
@@ -156,7 +282,10 @@ class Retention:
         done: set[tuple[str, str]],
     ) -> list[Item]:
         subject_id = subject["subject_id"]
-        is_held = subject_id in held or any(m["case_id"] in held for m in memberships)
+        # Case holds name the case by its reference; subject holds by the subject's id.
+        is_held = subject_id in held or any(
+            m["case_id"] in cases and cases[m["case_id"]]["ref"] in held for m in memberships
+        )
         out = []
         for category in json.loads(subject["categories"]):
             due, cls, event, start = self._subject_due(subject, category, memberships, cases)

@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, create_engine, select, text
 from sqlalchemy.exc import DBAPIError
 
 from cli.main import regie
@@ -32,6 +32,7 @@ from ledger.audit import triggers
 from ledger.audit.verify import VerificationFailed, VerifyReport
 from ledger.bootstrap import Ledger, open_ledger
 from ledger.config import default_key_dir
+from ledger.crypto.keystore import data_keys
 from ledger.crypto.seal import MASKED
 from ledger.domain.acting import Acting
 from tests import builders as b
@@ -471,8 +472,11 @@ def test_erasure_rebuild_and_key_rotation_leave_a_verifiable_log(ledger: Ledger)
     ledger.projections.rebuild()
     assert assert_verifies(ledger) == erased
 
-    # Only the access log's key for this month is left: the erased subject's keys are gone.
-    assert ledger.rotate_master_key()["rewrapped"] == 1
+    # Every remaining key is re-wrapped; none of them is the erased subject's.
+    with ledger.keystore.engine.connect() as conn:
+        owners = [r[0] for r in conn.execute(select(data_keys.c.subject_id))]
+    assert ledger.persons.resolve(pseudonym) not in owners
+    assert ledger.rotate_master_key()["rewrapped"] == len(owners)
     assert assert_verifies(ledger) == erased
 
 

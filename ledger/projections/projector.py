@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ledger.crypto.envelope import open_text
 from ledger.crypto.seal import MASKED
 from ledger.domain.access import Access, period_owner
 from ledger.domain.actor import Actor
@@ -30,6 +31,11 @@ def _at(e: Any) -> str:
 
 def _by(e: Any) -> dict[str, str]:
     return {"actor": e.by["actor"], "role": e.by["role"], "org": e.by["org"], "recorded_at": _at(e)}
+
+
+def _t(ws: Workspace, e: Any, field: str, value: Any) -> Any:
+    """A case's free text as plain text: opened when sealed, [gewist] once purged."""
+    return open_text(ws.opener, str(e.originator_id), field, value)
 
 
 def _case(ws: Workspace, e: Any) -> dict[str, Any]:
@@ -112,10 +118,10 @@ def signal_recorded(ws: Workspace, e: Case.SignalRecorded) -> None:
             "number": e.number,
             "observed_on": e.observed_on,
             "kind": e.kind,
-            "location": e.location,
+            "location": _t(ws, e, "signal-location", e.location),
             "source_org": e.source_org,
             "source_role": e.source_role,
-            "text": e.text,
+            "text": _t(ws, e, "signal-text", e.text),
             **_by(e),
         },
     )
@@ -135,7 +141,7 @@ def _step(ws: Workspace, e: Any, kind: str, to_step: int | None, outcome: str | 
             "from_step": getattr(e, "from_step", None) or e.at_step,
             "to_step": to_step,
             "body": e.body,
-            "reason": e.reason,
+            "reason": _t(ws, e, "reason", e.reason),
             "outcome": outcome,
             "decided_on": e.decided_on,
             **_by(e),
@@ -181,8 +187,8 @@ def decision_recorded(ws: Workspace, e: Case.DecisionRecorded) -> None:
             "number": e.number,
             "step": e.step,
             "outcome": e.outcome,
-            "items": _dump(e.items),
-            "motivation": e.motivation,
+            "items": _dump({k: _t(ws, e, "items", v) for k, v in e.items.items()}),
+            "motivation": _t(ws, e, "motivation", e.motivation),
             "body": e.body,
             "decided_on": e.decided_on,
             **_by(e),
@@ -261,7 +267,7 @@ def action_added(ws: Workspace, e: Case.ActionAdded) -> None:
 def action_completed(ws: Workspace, e: Case.ActionCompleted) -> None:
     _case(ws, e)
     row = ws.require(t.actions, str(e.originator_id), e.number)
-    row.update(status=DONE, completed_on=e.completed_on, note=e.note or None)
+    row.update(status=DONE, completed_on=e.completed_on, note=_t(ws, e, "note", e.note) or None)
     ws.touch(t.actions, row)
 
 
@@ -270,7 +276,7 @@ def action_escalated(ws: Workspace, e: Case.ActionEscalated) -> None:
     row = ws.require(t.actions, str(e.originator_id), e.number)
     row.update(
         escalations=row["escalations"] + 1,
-        last_escalated_to=e.escalated_to,
+        last_escalated_to=_t(ws, e, "escalated-to", e.escalated_to),
         last_escalated_on=e.escalated_on,
     )
     ws.touch(t.actions, row)
@@ -280,8 +286,8 @@ def action_escalated(ws: Workspace, e: Case.ActionEscalated) -> None:
             "case_id": str(e.originator_id),
             "seq": e.originator_version,
             "number": e.number,
-            "escalated_to": e.escalated_to,
-            "reason": e.reason,
+            "escalated_to": _t(ws, e, "escalated-to", e.escalated_to),
+            "reason": _t(ws, e, "escalation-reason", e.reason),
             "escalated_on": e.escalated_on,
             **_by(e),
         },
@@ -294,9 +300,9 @@ def case_closed(ws: Workspace, e: Case.Closed) -> None:
         status=CLOSED,
         closed_on=e.closed_on,
         goals_reached=e.goals_reached,
-        goals_assessment=e.goals_assessment,
+        goals_assessment=_t(ws, e, "goals-assessment", e.goals_assessment),
         bewaartermijn=e.bewaartermijn,
-        evaluation=_dump(e.evaluation),
+        evaluation=_dump({k: _t(ws, e, "evaluation", v) for k, v in e.evaluation.items()}),
     )
     for number, handover in e.handover.items():
         action = ws.require(t.actions, str(e.originator_id), int(number))
@@ -417,7 +423,7 @@ def groepsscan_requested(ws: Workspace, e: Case.GroepsscanRequested) -> None:
             "number": e.number,
             "requested_by": e.requested_by,
             "addressed_to": e.addressed_to,
-            "motivation": e.motivation,
+            "motivation": _t(ws, e, "motivation", e.motivation),
             "requested_on": e.requested_on,
             "received_on": None,
             "recipients": None,
@@ -457,7 +463,12 @@ def participant_added(ws: Workspace, e: Case.ParticipantAdded) -> None:
     _case(ws, e)
     ws.put(
         t.participants,
-        {"case_id": str(e.originator_id), "actor": e.actor, "reason": e.reason, "active": True},
+        {
+            "case_id": str(e.originator_id),
+            "actor": e.actor,
+            "reason": _t(ws, e, "participant-reason", e.reason),
+            "active": True,
+        },
     )
 
 
@@ -634,26 +645,59 @@ def purged(ws: Workspace, e: Purge.Purged) -> None:
         },
     )
     if e.owner_kind == "toegangslog":
-        _scrub_access_month(ws, e.label)
+        _scrub(
+            ws,
+            t.access_log,
+            t.access_log.c.on_date.like(f"{e.label}%"),
+            lambda row: row["on_date"].startswith(e.label),
+            {"subject_id": None},
+        )
     elif e.owner_kind == "subject" and e.category == "identificatie":
         row = ws.get(t.subjects, e.owner)
         if row is not None:  # even the sealed date of birth leaves the read model
             row["dob_sealed"] = None
             ws.touch(t.subjects, row)
+    elif e.owner_kind == "case":
+        for table, columns in CASE_TEXT_COLUMNS.get(e.category, ()):
+            _scrub(
+                ws,
+                table,
+                table.c.case_id == e.owner,
+                lambda row: row["case_id"] == e.owner,
+                {c: MASKED for c in columns},
+            )
 
 
-def _scrub_access_month(ws: Workspace, month: str) -> None:
-    """The access log of that month loses its subject references (rows not yet written
-    included), whether or not the key was already gone when they were projected."""
-    for row in ws._appended.get(t.access_log.name, []):
-        if row["on_date"].startswith(month):
-            row["subject_id"] = None
+CASE_TEXT_COLUMNS: dict[str, tuple[tuple[Any, tuple[str, ...]], ...]] = {
+    "signalen": ((t.signals, ("location", "text")),),
+    "verslaglegging": (
+        (t.step_history, ("reason",)),
+        (t.decisions, ("items", "motivation")),
+        (t.escalations, ("escalated_to", "reason")),
+        (t.actions, ("note", "last_escalated_to")),
+        (t.cases, ("goals_assessment", "evaluation")),
+        (t.participants, ("reason",)),
+        (t.groepsscans, ("motivation",)),
+    ),
+}
+
+
+def _scrub(
+    ws: Workspace,
+    table: Any,
+    where: Any,
+    matches: Callable[[dict[str, Any]], bool],
+    values: dict[str, Any],
+) -> None:
+    """Overwrite purged text everywhere it may sit: rows in memory, and rows written."""
+    for row in ws.pending_rows(table):
+        if matches(row):
+            row.update({k: v for k, v in values.items() if row.get(k) is not None})
     if ws.conn is not None and not ws.fresh:
-        ws.conn.execute(
-            t.access_log.update()
-            .where(t.access_log.c.on_date.like(f"{month}%"))
-            .values(subject_id=None)
-        )
+        for column, value in values.items():
+            ws.conn.execute(
+                table.update().where(where, table.c[column].is_not(None)).values({column: value})
+            )
 
 
 def run_started(ws: Workspace, e: RetentionRun.Started) -> None:

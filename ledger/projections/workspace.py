@@ -147,6 +147,10 @@ class Workspace:
         self._appended.setdefault(table.name, []).append(row)
         self._tables[table.name] = table
 
+    def pending_rows(self, table: Table) -> list[Row]:
+        """Rows of ``table`` held in memory (loaded, changed or appended, not yet flushed)."""
+        return [*self._rows.get(table.name, {}).values(), *self._appended.get(table.name, [])]
+
     def flush(self, conn: Connection) -> None:
         for name, keys in self._dirty.items():
             if not keys:
