@@ -237,6 +237,20 @@ class PrivacyAudit:
         out += self._access_without_role()
         out += self._bulk_reads()
         out += self._outside_office_hours()
+        from ledger.domain.subject import short_id
+        from ledger.lettertriggers import deferrals_to_review
+
+        out += [
+            _finding(
+                "uitstel-herbeoordelen",
+                d["review_date"],
+                d["by"],
+                d["case"],
+                f"informatieplicht {short_id(d['subject_id'])} uitgesteld ({d['ground']}) "
+                f"sinds {d['on']}; herbeoordelen op {d['review_date']}",
+            )
+            for d in deferrals_to_review(self.app, self.queries, self.app.clock())
+        ]
         return sorted(out, key=lambda f: (f["on"], f["kind"]))
 
     def _shares_outside_convenant(self, shares: list[Row]) -> list[Row]:
@@ -373,10 +387,15 @@ class PrivacyAudit:
             .join(t.share_subjects, t.share_subjects.c.share_id == t.shares.c.share_id)
             .where(t.share_subjects.c.subject_id == subject_id, t.shares.c.outcome == PROVIDED)
         )
-        for s in shares:
+        from ledger.lettertriggers import active_deferral
+
+        # While the information duty is deferred, what was shared stays confidential.
+        confidential = active_deferral(self.app, subject_id, self.app.clock()) is not None
+        visible = [] if confidential else shares
+        for s in visible:
             sources.add(s["from_org"])
-        recipients = sorted({org for s in shares for org in json.loads(s["to_orgs"])})
-        purposes = sorted({s["purpose"] for s in shares})
+        recipients = sorted({org for s in visible for org in json.loads(s["to_orgs"])})
+        purposes = sorted({s["purpose"] for s in visible})
         retention = [
             {
                 "case": case.ref,
@@ -396,9 +415,13 @@ class PrivacyAudit:
             "sources": sorted(s for s in sources if s),
             "recipients": recipients,
             "purposes": purposes,
-            "shares": [share_row(s) for s in shares],
+            "shares": [
+                {**share_row(s), "confidential": True} if confidential else share_row(s)
+                for s in shares
+            ],
             "cases": retention,
             "generated_on": self.app.clock().isoformat(),
+            "confidential": confidential,
         }
 
 

@@ -17,6 +17,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ledger.errors import BadInput
+from policies.letters import LettersFile, check_letters
 from policies.model import (
     AuditFile,
     OrganisationsFile,
@@ -76,6 +77,7 @@ class Policies:
     permissions: PermissionsFile
     audit: AuditFile
     retention: RetentionFile
+    letters: LettersFile
     sources: dict[str, Path]
 
     @staticmethod
@@ -168,8 +170,9 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         "permissions": _pick("permissions.toml", policy_dir),
         "audit": _pick("audit.toml", policy_dir),
         "retention": _pick("retention.toml", policy_dir),
+        "letters": _pick("letters.toml", policy_dir),
     }
-    return Policies(
+    policies = Policies(
         organisations=load_file(files["organisations"], OrganisationsFile),
         roles=load_file(files["roles"], RolesFile),
         werkproces=load_file(files["werkproces"], WerkprocesFile),
@@ -178,5 +181,13 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         permissions=load_file(files["permissions"], PermissionsFile),
         audit=load_file(files["audit"], AuditFile),
         retention=load_file(files["retention"], RetentionFile),
+        letters=load_file(files["letters"], LettersFile),
         sources=files,
     )
+    problems = check_letters(
+        policies.letters, files["letters"], policies.organisation_keys, policies.categories
+    )
+    if problems:
+        key, problem = problems[0]
+        raise PolicyError(files["letters"], key, problem)
+    return policies

@@ -1,0 +1,263 @@
+"""The information duty towards one youth (AVG art. 13/14): letters, delivery, deferral.
+
+One aggregate per youth, its id derived from the youth's subject id, so the ledger finds
+it without a read model. Events hold pseudonyms, dates, keys and content hashes only: no
+names, no addresses. A deferral's motivation is sealed under the youth's own data key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from ledger.domain import rules
+from ledger.domain.acting import Acting
+from ledger.durations import Duration
+
+_NAMESPACE = uuid5(NAMESPACE_URL, "https://regie.invalid/letter")
+
+ART14_5B, UAVG41 = "art14-5b", "uavg41"
+GROUNDS = {
+    ART14_5B: "AVG art. 14 lid 5 onder b: informeren zou het doel van de verwerking ernstig "
+    "in gevaar brengen",
+    UAVG41: "UAVG art. 41: noodzakelijk voor onder meer de voorkoming en opsporing van "
+    "strafbare feiten",
+}
+HANDED, SENT = "overhandigd", "verzonden"
+FORMATS = ("pdf", "txt", "md")
+
+
+def letter_id(subject_id: str) -> UUID:
+    """The letter aggregate of a youth: the same id for the same subject, always."""
+    return uuid5(_NAMESPACE, str(UUID(subject_id)))
+
+
+@dataclass
+class LetterState:
+    """What the history of one letter amounts to on a given day."""
+
+    round: int = 0
+    letters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    deferral: dict[str, Any] | None = None
+
+    @property
+    def delivered_all(self) -> bool:
+        return bool(self.letters) and all(x.get("delivered_on") for x in self.letters.values())
+
+
+class Letter(Aggregate):
+    class Opened(Aggregate.Created):
+        subject_id: str
+        by: dict[str, Any]
+
+    @event(Opened)
+    def __init__(self, subject_id: str, by: dict[str, Any]) -> None:
+        self.subject_id = subject_id
+        self.history: list[dict[str, Any]] = []
+
+    @classmethod
+    def create_id(cls, subject_id: str, **_: Any) -> UUID:
+        return letter_id(subject_id)
+
+    # -- the state on a day ---------------------------------------------------------------
+
+    def state(self, as_of: date | None = None) -> LetterState:
+        """Fold the history recorded so far, counting only what is dated on or before
+        ``as_of`` (everything when None)."""
+        day = as_of.isoformat() if as_of is not None else None
+        out = LetterState()
+        for entry in self.history:
+            if day is not None and entry["on"] > day:
+                continue
+            kind = entry["kind"]
+            if kind == "generated":
+                if entry["round"] != out.round:
+                    out.round = entry["round"]
+                    out.letters = {}
+                out.letters[entry["addressee"]] = dict(entry)
+            elif kind == "delivered":
+                letter = out.letters.get(entry["addressee"])
+                if letter is not None:
+                    letter.update(delivered_on=entry["on"], how=entry["how"], by=entry["by"])
+            elif kind == "deferred":
+                out.deferral = dict(entry)
+            elif kind == "resumed":
+                out.deferral = None
+        return out
+
+    @property
+    def rounds(self) -> int:
+        return max((e["round"] for e in self.history if e["kind"] == "generated"), default=0)
+
+    # -- generation -----------------------------------------------------------------------
+
+    class Generated(Aggregate.Event):
+        round: int
+        addressee: str
+        addressee_kind: str
+        format: str
+        content_sha256: str
+        generated_on: str
+        by: dict[str, Any]
+
+        def apply(self, letter: Letter) -> None:
+            letter.history.append(
+                {
+                    "kind": "generated",
+                    "round": self.round,
+                    "addressee": self.addressee,
+                    "addressee_kind": self.addressee_kind,
+                    "format": self.format,
+                    "content_sha256": self.content_sha256,
+                    "on": self.generated_on,
+                    "by": self.by["actor"],
+                }
+            )
+
+    def generate(
+        self, letters: list[tuple[str, str, str, str]], generated_on: str, by: Acting
+    ) -> int:
+        """Record one round: (addressee pseudonym, addressee kind, format, sha256) each."""
+        if self.state().deferral is not None:
+            raise rules.LETTER_DEFERRED.refuse()
+        number = self.rounds + 1
+        for addressee, kind, fmt, digest in letters:
+            self.trigger_event(
+                self.Generated,
+                round=number,
+                addressee=addressee,
+                addressee_kind=kind,
+                format=fmt,
+                content_sha256=digest,
+                generated_on=generated_on,
+                by=by.record(),
+            )
+        return number
+
+    # -- delivery -------------------------------------------------------------------------
+
+    class Delivered(Aggregate.Event):
+        round: int
+        addressee: str
+        delivered_on: str
+        how: str
+        by: dict[str, Any]
+
+        def apply(self, letter: Letter) -> None:
+            letter.history.append(
+                {
+                    "kind": "delivered",
+                    "round": self.round,
+                    "addressee": self.addressee,
+                    "how": self.how,
+                    "on": self.delivered_on,
+                    "by": self.by["actor"],
+                }
+            )
+
+    def deliver(self, addressee: str, delivered_on: str, how: str, by: Acting) -> None:
+        state = self.state()
+        if state.deferral is not None:
+            raise rules.LETTER_DEFERRED.refuse()
+        letter = state.letters.get(addressee)
+        if letter is None:
+            raise rules.LETTER_GENERATE_FIRST.refuse(
+                f"no letter was generated for addressee {addressee}; generate it with "
+                "`regie letters generate`"
+            )
+        if letter.get("delivered_on"):
+            raise rules.LETTER_DELIVERED_ONCE.refuse(
+                f"the letter to {addressee} was already recorded as {letter['how']} "
+                f"on {letter['delivered_on']}"
+            )
+        if delivered_on < letter["on"]:
+            raise rules.LETTER_DELIVERY_DATE.refuse(
+                f"the letter to {addressee} was generated on {letter['on']}"
+            )
+        self.trigger_event(
+            self.Delivered,
+            round=state.round,
+            addressee=addressee,
+            delivered_on=delivered_on,
+            how=how,
+            by=by.record(),
+        )
+
+    # -- deferral -------------------------------------------------------------------------
+
+    class Deferred(Aggregate.Event):
+        ground: str
+        reason: dict[str, str]
+        review_date: str
+        deferred_on: str
+        by: dict[str, Any]
+
+        def apply(self, letter: Letter) -> None:
+            letter.history.append(
+                {
+                    "kind": "deferred",
+                    "ground": self.ground,
+                    "review_date": self.review_date,
+                    "on": self.deferred_on,
+                    "by": self.by["actor"],
+                    "role": self.by["role"],
+                }
+            )
+
+    def defer(
+        self,
+        ground: str,
+        sealed_reason: dict[str, str],
+        review_date: date,
+        deferred_on: str,
+        max_review: Duration,
+        by: Acting,
+    ) -> None:
+        """Defer (or, while deferred, extend) the information duty until a review date."""
+        if self.state().delivered_all:
+            raise rules.LETTER_INFORMED.refuse()
+        decided = date.fromisoformat(deferred_on)
+        latest = max_review.after(decided)
+        if not decided < review_date <= latest:
+            raise rules.LETTER_REVIEW_DATE.refuse(
+                f"the review date must lie after {deferred_on} and no later than "
+                f"{latest.isoformat()}"
+            )
+        self.trigger_event(
+            self.Deferred,
+            ground=ground,
+            reason=sealed_reason,
+            review_date=review_date.isoformat(),
+            deferred_on=deferred_on,
+            by=by.record(),
+        )
+
+    @property
+    def deferrals(self) -> int:
+        return sum(1 for e in self.history if e["kind"] in ("deferred", "resumed"))
+
+    class Resumed(Aggregate.Event):
+        reason: dict[str, str]
+        resumed_on: str
+        by: dict[str, Any]
+
+        def apply(self, letter: Letter) -> None:
+            letter.history.append(
+                {"kind": "resumed", "on": self.resumed_on, "by": self.by["actor"]}
+            )
+
+    def resume(self, sealed_reason: dict[str, str], resumed_on: str, by: Acting) -> None:
+        deferral = self.state().deferral
+        if deferral is None:
+            raise rules.LETTER_NOT_DEFERRED.refuse()
+        if resumed_on < deferral["on"]:
+            raise rules.LETTER_NOT_DEFERRED.refuse(
+                f"the information duty was deferred on {deferral['on']}, not before"
+            )
+        self.trigger_event(
+            self.Resumed, reason=sealed_reason, resumed_on=resumed_on, by=by.record()
+        )
