@@ -215,6 +215,7 @@ def run(ledger: Ledger) -> str:
         c.build(c.NotePoliceReport, case=ref, subject=youths[0], reported_on=day(217)), regisseur
     )
     _sharing(ledger, ref, youths, day, regisseur, uc)
+    _letters(ledger, youths, day, uc)
     advance(215, "ketenoverleg", "Problematische jeugdgroep vastgesteld; integraal beeld nodig.")
     app.set_plan(
         c.build(
@@ -410,6 +411,9 @@ def run(ledger: Ledger) -> str:
     app.complete_action(c.build(c.CompleteAction, case=ref, number=4, completed_on=day(18)), uc)
     app.complete_action(c.build(c.CompleteAction, case=ref, number=5, completed_on=day(14)), uc)
     advance(7, "ketenoverleg", "Doelen grotendeels bereikt; afschalen.")
+    ledger.retention.place_hold(
+        youths[2], "Bezwaarprocedure loopt (demo)", regisseur, ledger.persons.resolve(youths[2])
+    )
     app.close_case(
         c.build(
             c.CloseCase,
@@ -512,3 +516,40 @@ def _sharing(
     )
     # The coordinator looks a member up: an access event is written first.
     ledger.persons.view(youths[0], uc)
+
+
+def _letters(ledger: Ledger, youths: list[str], day: Any, uc: Acting) -> None:
+    """The information duty: one letter handed over at the home visit, one deferred."""
+    from tempfile import TemporaryDirectory
+
+    from ledger.lettercommands import DeferLetters, DeliverLetter, GenerateLetters
+
+    letters = ledger.letters
+    with TemporaryDirectory() as out:  # the demo keeps the record, not the paper
+        written = letters.generate(
+            c.build(GenerateLetters, subject=youths[0], format="txt", letter_date=day(210)),
+            uc,
+            Path(out),
+        )
+    for letter in written:
+        letters.deliver(
+            c.build(
+                DeliverLetter,
+                subject=youths[0],
+                addressee=letter.addressee,
+                how="overhandigd",
+                delivered_on=day(205),
+            ),
+            uc,
+        )
+    letters.defer(
+        c.build(
+            DeferLetters,
+            subject=youths[1],
+            ground="uavg41",
+            reason="Lopend strafrechtelijk onderzoek (demo)",
+            review_date=day(64),  # passed: the privacy officer sees it among the findings
+            deferred_on=day(214),
+        ),
+        uc,
+    )

@@ -132,8 +132,12 @@ def _purpose_of_the_convenant(c: Context) -> bool:
     return c.convenant is None or c.request.purpose in c.convenant.purposes
 
 
+DECISION_STEP = 4
+
+
 def _decision_meeting_group_level(c: Context) -> bool:
-    return not (c.request.meeting and c.request.subjects)
+    """Only the step-4 decision meeting is anonymised; other meetings follow the matrix."""
+    return not (c.request.meeting and c.request.subjects and c.case.step == DECISION_STEP)
 
 
 def _covered_by_the_matrix(c: Context) -> bool:

@@ -50,3 +50,7 @@ def command(ctx: Context, db_path: str | None, as_json: bool) -> None:
     echo(f"  regie {where}case list")
     echo(f"  regie {where}plan show {ref}")
     echo(f"  regie {where}action list {ref}")
+    echo(f"  regie {where}member list {ref} --names      # logged before it is shown")
+    echo(f"  regie {where}letters due --all")
+    echo(f"  regie {where}retention plan --all")
+    echo(f"  REGIE_ACTOR=privacy-demo regie {where}audit findings")

@@ -1,0 +1,821 @@
+"""Property: the sharing policy engine refuses exactly what the rules refuse.
+
+An oracle written here from the rule texts (policies/defaults/sharing.toml and the issue),
+not from the engine's checks, computes the ids of the rules that refuse a share. The engine
+must agree on random convenants, signatures, case states and requests:
+
+* purely (``policies.sharing.evaluate``, no database, many examples), and
+* through the ledger on SQLite and PostgreSQL: every allowed share is in the register of
+  disclosures, every refused one is recorded with exactly the oracle's rule ids, and nothing
+  else changed (the case is untouched; the only new events are share decisions and the
+  access events of the privacy officer's own queries).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+import pytest
+from hypothesis import assume, event, given, settings
+from hypothesis import strategies as st
+
+from ledger import commands as c
+from ledger.bootstrap import Ledger, open_ledger
+from ledger.errors import BadInput
+from ledger.sharing import ShareRefused
+from policies.loader import DEFAULTS, load_policies
+from policies.sharing import CaseFacts, Context, ConvenantFacts, ShareRequest, evaluate
+from tests import builders as b
+from tests.conftest import FixedClock, fresh_database_url
+
+# -- the rules, as the issue states them ----------------------------------------------------
+
+OM = "om"
+CRIMINAL = "strafrechtelijke-informatie"
+# "special categories (criminal, health, BSN, religion)"
+SPECIAL = frozenset({CRIMINAL, "zorg-en-gezondheid", "bsn", "bijzondere-categorieen"})
+DECISION_MEETING_STEP = 4  # "what goes to the step-4 decision meeting is group level"
+
+RULE_FILE = tomllib.loads((DEFAULTS / "sharing.toml").read_text(encoding="utf-8"))
+RULE_TEXTS = {r["id"]: (r["text"], r["source"]) for r in RULE_FILE["rule"]}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a convenant's sharing matrix."""
+
+    article: str
+    provider: str
+    recipients: tuple[str, ...]
+    categories: tuple[str, ...]
+    from_step: int
+    purposes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Convenant:
+    parties: tuple[str, ...]
+    purposes: tuple[str, ...]
+    rows: tuple[Row, ...]
+    valid_from: date
+    valid_until: date | None
+    signed: dict[str, date] = field(default_factory=dict)  # party -> signed on
+
+
+@dataclass(frozen=True)
+class Case:
+    step: int
+    coordinator: bool
+    namenlijst: bool
+
+
+@dataclass(frozen=True)
+class Request:
+    provider: str
+    recipients: tuple[str, ...]
+    subjects: tuple[str, ...]
+    categories: tuple[str, ...]
+    purpose: str
+    on: date
+    under_convenant: bool
+    legal_basis: str | None
+    necessity: str
+    meeting: str | None
+    article: str = "art. 1"
+
+
+def _matrix_allows(
+    convenant: Convenant, request: Request, recipient: str, category: str, step: int
+) -> bool:
+    """DEEL-08's text: from this provider to this recipient, from this step, for this purpose."""
+    for row in convenant.rows:
+        if (
+            row.provider == request.provider
+            and recipient in row.recipients
+            and category in row.categories
+            and step >= row.from_step
+            and request.purpose in row.purposes
+        ):
+            return True
+    return False
+
+
+def refusing_rules(request: Request, case: Case, convenant: Convenant | None) -> set[str]:
+    """The oracle: the ids of every rule the request breaks, from the rule texts.
+
+    ``convenant`` is the version the request cites, or None for an ad-hoc share.
+    """
+    persons = bool(request.subjects)
+    refused: set[str] = set()
+    # DEEL-01: in step 1 only group level, no persons.
+    if persons and case.step == 1:
+        refused.add("DEEL-01")
+    # DEEL-02: persons only from step 2, with a coordinator and an agreed namenlijst.
+    if persons and not (case.step >= 2 and case.coordinator and case.namenlijst):
+        refused.add("DEEL-02")
+    # DEEL-03: no criminal information from the OM in step 2.
+    if case.step == 2 and request.provider == OM and CRIMINAL in request.categories:
+        refused.add("DEEL-03")
+    # DEEL-04: a special category goes only to a recipient the matrix explicitly names for
+    # it; read as: the matrix cell for this very provision (provider, step and purpose
+    # included). Outside a convenant there is no matrix, so never.
+    special = [cat for cat in request.categories if cat in SPECIAL]
+    if special and (
+        convenant is None
+        or not all(
+            _matrix_allows(convenant, request, to, cat, case.step)
+            for to in request.recipients
+            for cat in special
+        )
+    ):
+        refused.add("DEEL-04")
+    if convenant is not None:
+        # DEEL-05: the version is in force on the date and signed (on or before that date)
+        # by the providing party and by every receiving party.
+        in_force = convenant.valid_from <= request.on and (
+            convenant.valid_until is None or request.on <= convenant.valid_until
+        )
+        parties = {request.provider, *request.recipients}
+        signed = all(
+            party in convenant.signed and convenant.signed[party] <= request.on for party in parties
+        )
+        if not (in_force and signed):
+            refused.add("DEEL-05")
+        # DEEL-06: the purpose is one of the convenant's purposes.
+        if request.purpose not in convenant.purposes:
+            refused.add("DEEL-06")
+        # DEEL-08: every category to every recipient is covered by the matrix.
+        if not all(
+            _matrix_allows(convenant, request, to, cat, case.step)
+            for to in request.recipients
+            for cat in request.categories
+        ):
+            refused.add("DEEL-08")
+    # DEEL-07: what goes to the step-4 decision meeting is group level.
+    if request.meeting is not None and persons and case.step == DECISION_MEETING_STEP:
+        refused.add("DEEL-07")
+    # DEEL-09: outside a convenant, a legal basis of its own and the necessity.
+    if convenant is None and not (
+        (request.legal_basis or "").strip() and request.necessity.strip()
+    ):
+        refused.add("DEEL-09")
+    return refused
+
+
+def known_divergence(request: Request, case: Case) -> bool:
+    """Where the engine departs from the rule text. None now: DEEL-07 once applied to
+    meetings at any step (fixed; the regression test below shows it)."""
+    del request, case
+    return False
+
+
+# -- translating the test's model into the engine's and the ledger's terms ---------------
+
+
+def content_of(convenant: Convenant) -> dict[str, Any]:
+    """The content dict as ``load_convenant`` returns it (JSON values)."""
+    return {
+        "name": "Testconvenant",
+        "valid_from": convenant.valid_from.isoformat(),
+        "valid_until": convenant.valid_until.isoformat() if convenant.valid_until else None,
+        "purpose": [{"key": p, "label": f"Doel {p}"} for p in convenant.purposes],
+        "party": [
+            {"organisation": p, "role": "kernpartner", "legal_basis": ["AVG art. 6(1)(e)"]}
+            for p in convenant.parties
+        ],
+        "share": [
+            {
+                "article": row.article,
+                "from": row.provider,
+                "to": list(row.recipients),
+                "categories": list(row.categories),
+                "from_step": row.from_step,
+                "purposes": list(row.purposes),
+            }
+            for row in convenant.rows
+        ],
+    }
+
+
+def toml_of(convenant: Convenant) -> str:
+    """The convenant as the TOML file `regie convenant add --file` takes."""
+
+    def s(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    content = content_of(convenant)
+    lines = [f"name = {s(content['name'])}", f"valid_from = {content['valid_from']}"]
+    if content["valid_until"]:
+        lines.append(f"valid_until = {content['valid_until']}")
+    for p in content["purpose"]:
+        lines += ["", "[[purpose]]", f"key = {s(p['key'])}", f"label = {s(p['label'])}"]
+    for p in content["party"]:
+        lines += [
+            "",
+            "[[party]]",
+            f"organisation = {s(p['organisation'])}",
+            f"role = {s(p['role'])}",
+            f"legal_basis = {s(p['legal_basis'])}",
+        ]
+    for row in content["share"]:
+        lines += ["", "[[share]]"]
+        lines += [f"{k} = {s(row[k])}" for k in ("article", "from", "to", "categories")]
+        lines += [f"from_step = {row['from_step']}", f"purposes = {s(row['purposes'])}"]
+    return "\n".join(lines) + "\n"
+
+
+def engine_context(request: Request, case: Case, convenant: Convenant | None) -> Context:
+    policies = POLICIES
+    return Context(
+        request=ShareRequest(
+            from_org=request.provider,
+            to_orgs=request.recipients,
+            subjects=request.subjects,
+            categories=request.categories,
+            purpose=request.purpose,
+            on=request.on.isoformat(),
+            convenant="jga-test" if convenant is not None else None,
+            convenant_version=1 if convenant is not None else None,
+            article=request.article if convenant is not None else None,
+            legal_basis=request.legal_basis,
+            necessity=request.necessity,
+            meeting=request.meeting,
+        ),
+        case=CaseFacts(step=case.step, coordinator=case.coordinator, namenlijst=case.namenlijst),
+        convenant=(
+            ConvenantFacts(
+                content=content_of(convenant),
+                signed={p: d.isoformat() for p, d in convenant.signed.items()},
+            )
+            if convenant is not None
+            else None
+        ),
+        special_categories=policies.special_categories,
+        om_organisation=policies.sharing.om_organisation,
+        criminal_category=policies.sharing.criminal_category,
+    )
+
+
+POLICIES = load_policies()
+
+# -- strategies -------------------------------------------------------------------------------
+
+ORGS = ("gemeente", "politie", OM, "jongerenwerk", "zvh")
+OUTSIDERS = ("veilig-thuis",)  # a known organisation that is never a party
+CATEGORIES = (
+    "identificatie",
+    "groepspositie",
+    "politie-informatie",
+    "school",
+    *sorted(SPECIAL),
+)
+PURPOSES = ("groepsaanpak", "signalering", "nazorg")
+MEETINGS = ("ketenoverleg", "driehoek")
+SUBJECTS = ("a", "b", "former")
+DAY0 = date(2026, 1, 1)  # well before the tests' fixed clock (2026-11-22)
+
+
+def day(offset: int) -> date:
+    return DAY0 + timedelta(days=offset)
+
+
+def mostly(value: Any, *others: Any) -> st.SearchStrategy[Any]:
+    """Usually ``value`` (hypothesis favours the first choice), else one of ``others``."""
+    return st.sampled_from((value, value, *others))
+
+
+def subsets(items: tuple[str, ...] | list[str]) -> st.SearchStrategy[tuple[str, ...]]:
+    return st.lists(st.sampled_from(items), min_size=1, max_size=len(items), unique=True).map(tuple)
+
+
+def some_of(items: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
+    """Zero or more of ``items``, each at most once."""
+    if not items:
+        return st.just([])
+    return st.lists(st.sampled_from(items), max_size=len(items), unique=True)
+
+
+@st.composite
+def matrix_rows(draw: st.DrawFn, parties: tuple[str, ...], purposes: tuple[str, ...]) -> Row:
+    return Row(
+        article=f"art. {draw(st.integers(1, 12))}",
+        provider=draw(st.sampled_from(parties)),
+        recipients=draw(subsets(parties)),
+        categories=draw(subsets(CATEGORIES)),
+        from_step=draw(st.integers(1, 7)),
+        purposes=draw(subsets(purposes)),
+    )
+
+
+@st.composite
+def convenants(draw: st.DrawFn) -> Convenant:
+    parties = draw(subsets(ORGS).filter(lambda p: len(p) >= 2))
+    purposes = draw(subsets(PURPOSES))
+    rows = tuple(draw(st.lists(matrix_rows(parties, purposes), min_size=1, max_size=5)))
+    valid_from = day(draw(mostly(0, 30, 60)))
+    until = draw(st.none() | st.integers(0, 150))
+    valid_until = None if until is None else valid_from + timedelta(days=until)
+    signed = {
+        party: day(offset)
+        for party in parties
+        if (offset := draw(st.sampled_from((0, 0, 0, 20, None, 80)), label=party)) is not None
+    }
+    return Convenant(parties, purposes, rows, valid_from, valid_until, signed)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> Case:
+    return Case(
+        step=draw(st.integers(1, 7)),
+        coordinator=draw(st.booleans()),
+        namenlijst=draw(st.booleans()),
+    )
+
+
+def first_good_day(convenant: Convenant, parties: set[str]) -> date:
+    """The first day the convenant is in force and signed by all of ``parties`` (if ever)."""
+    signed = [convenant.signed.get(p, day(999)) for p in parties]
+    return max(convenant.valid_from, *signed)
+
+
+@st.composite
+def requests(
+    draw: st.DrawFn, convenant: Convenant, step: int, subjects: tuple[str, ...] = SUBJECTS
+) -> Request:
+    """Mostly shaped after a matrix row that applies at ``step``, on a day the convenant is
+    in force and signed (so that many pass); otherwise anything."""
+    rows = [r for r in convenant.rows if r.from_step <= step] or list(convenant.rows)
+    after_a_row = bool(rows) and draw(mostly(True, False), label="after a matrix row")
+    if after_a_row:
+        row = draw(st.sampled_from(rows))
+        provider, recipients = row.provider, draw(subsets(row.recipients))
+        categories = draw(subsets(row.categories))
+        purpose = draw(st.sampled_from(row.purposes))
+        good_day = first_good_day(convenant, {provider, *recipients})
+        on = draw(st.sampled_from([good_day, good_day + timedelta(days=1), day(0), day(200)]))
+    else:
+        provider = draw(st.sampled_from(ORGS + OUTSIDERS))
+        recipients = draw(subsets(ORGS + OUTSIDERS))
+        categories = draw(subsets(CATEGORIES))
+        purpose = draw(st.sampled_from((*PURPOSES, "iets-anders")))
+        on = day(draw(st.integers(0, 200)))
+    under_convenant = draw(mostly(True, False), label="under the convenant")
+    if under_convenant:
+        legal_basis, necessity = None, "Nodig voor het plan van aanpak"
+    else:
+        legal_basis = draw(mostly("AVG art. 6(1)(d), vitaal belang", None, "", "   "))
+        necessity = draw(mostly("Acute zorg over de thuissituatie", "", "  "))
+    return Request(
+        provider=provider,
+        recipients=tuple(sorted(set(recipients))),
+        subjects=tuple(draw(some_of(subjects))),
+        categories=tuple(sorted(set(categories))),
+        purpose=purpose,
+        on=min(on, day(200)),
+        under_convenant=under_convenant,
+        legal_basis=legal_basis,
+        necessity=necessity,
+        meeting=draw(st.none() | st.sampled_from(MEETINGS)),
+        article=draw(st.sampled_from([r.article for r in convenant.rows] or ["art. 1"])),
+    )
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> tuple[Request, Case, Convenant]:
+    convenant = draw(convenants())
+    case = draw(cases())
+    return draw(requests(convenant, case.step)), case, convenant
+
+
+# -- a) the engine alone -------------------------------------------------------------------
+
+
+def engine_refusals(request: Request, case: Case, convenant: Convenant | None) -> list[str]:
+    verdict = evaluate(POLICIES.sharing, engine_context(request, case, convenant))
+    for refusal in verdict.refusals:
+        assert (refusal.text, refusal.source) == RULE_TEXTS[refusal.rule]
+    return [r.rule for r in verdict.refusals]
+
+
+def test_the_policy_names_the_special_categories_of_the_issue() -> None:
+    assert POLICIES.special_categories == SPECIAL
+    assert POLICIES.sharing.om_organisation == OM
+    assert POLICIES.sharing.criminal_category == CRIMINAL
+    assert sorted(RULE_TEXTS) == [f"DEEL-0{n}" for n in range(1, 10)]
+
+
+def _example(step: int, **changes: Any) -> tuple[Request, Case, Convenant]:
+    """A share politie -> gemeente that every rule allows at step 3, then ``changes``."""
+    convenant = Convenant(
+        parties=("gemeente", "politie", OM),
+        purposes=("groepsaanpak",),
+        rows=(
+            Row("art. 6", "politie", ("gemeente",), ("groepspositie", "bsn"), 2, ("groepsaanpak",)),
+            Row("art. 7", OM, ("gemeente",), (CRIMINAL,), 2, ("groepsaanpak",)),
+        ),
+        valid_from=day(0),
+        valid_until=day(100),
+        signed={"gemeente": day(0), "politie": day(5), OM: day(0)},
+    )
+    request = Request(
+        provider="politie",
+        recipients=("gemeente",),
+        subjects=("a",),
+        categories=("groepspositie",),
+        purpose="groepsaanpak",
+        on=day(5),
+        under_convenant=True,
+        legal_basis=None,
+        necessity="Nodig voor het plan van aanpak",
+        meeting=None,
+    )
+    return replace(request, **changes), Case(step, True, True), convenant
+
+
+PINNED = [
+    (_example(3), set()),
+    (_example(3, on=day(4)), {"DEEL-05"}),  # politie signs on day 5
+    (_example(3, on=day(100)), set()),  # valid_until is inclusive
+    (_example(3, on=day(101)), {"DEEL-05"}),  # expired the day before
+    (_example(3, purpose="nazorg"), {"DEEL-06", "DEEL-08"}),
+    (_example(1), {"DEEL-01", "DEEL-02", "DEEL-08"}),  # persons in step 1; row from step 2
+    (_example(1, subjects=()), {"DEEL-08"}),
+    (_example(2, provider=OM, categories=(CRIMINAL,), subjects=()), {"DEEL-03"}),
+    (_example(3, provider=OM, categories=(CRIMINAL,)), set()),
+    (_example(3, recipients=("gemeente", OM), categories=("bsn",)), {"DEEL-04", "DEEL-08"}),
+    (_example(3, recipients=("gemeente", "zvh")), {"DEEL-05", "DEEL-08"}),  # zvh: no party
+    (_example(4, meeting="driehoek"), {"DEEL-07"}),
+    (_example(4, meeting="driehoek", subjects=()), set()),
+    (_example(3, under_convenant=False, legal_basis="AVG art. 6(1)(d)"), set()),
+    (_example(3, under_convenant=False, legal_basis=" ", necessity="n"), {"DEEL-09"}),
+    (_example(3, under_convenant=False, legal_basis="b", necessity=" "), {"DEEL-09"}),
+    (_example(3, under_convenant=False, legal_basis="b", categories=("bsn",)), {"DEEL-04"}),
+]
+
+
+@pytest.mark.parametrize(("scenario", "expected"), PINNED)
+def test_pinned_examples_of_each_rule(
+    scenario: tuple[Request, Case, Convenant], expected: set[str]
+) -> None:
+    request, case, convenant = scenario
+    cited = convenant if request.under_convenant else None
+    assert refusing_rules(request, case, cited) == expected
+    assert engine_refusals(request, case, cited) == sorted(expected)
+
+
+@settings(max_examples=500, deadline=None)
+@given(scenario=scenarios())
+def test_the_engine_refuses_exactly_what_the_rules_refuse(
+    scenario: tuple[Request, Case, Convenant],
+) -> None:
+    request, case, convenant = scenario
+    assume(not known_divergence(request, case))
+    cited = convenant if request.under_convenant else None
+    expected = refusing_rules(request, case, cited)
+    refused = engine_refusals(request, case, cited)
+    event("allowed" if not expected else f"{len(expected)} rule(s) refuse")
+    for rule in expected:
+        event(f"refused by {rule}")
+    # Every refusing rule reported once, in the order of the rule file.
+    assert refused == sorted(expected), (request, case, cited)
+
+
+def test_persons_may_be_shared_into_a_meeting_outside_step_4() -> None:
+    convenant = Convenant(
+        parties=("gemeente", "politie"),
+        purposes=("groepsaanpak",),
+        rows=(Row("art. 6", "politie", ("gemeente",), ("groepspositie",), 2, ("groepsaanpak",)),),
+        valid_from=day(0),
+        valid_until=None,
+        signed={"gemeente": day(0), "politie": day(0)},
+    )
+    request = Request(
+        provider="politie",
+        recipients=("gemeente",),
+        subjects=("a",),
+        categories=("groepspositie",),
+        purpose="groepsaanpak",
+        on=day(10),
+        under_convenant=True,
+        legal_basis=None,
+        necessity="Nodig voor het beeld",
+        meeting="ketenoverleg",
+    )
+    case = Case(step=3, coordinator=True, namenlijst=True)
+    assert refusing_rules(request, case, convenant) == set()
+    assert engine_refusals(request, case, convenant) == []
+
+
+def test_persons_into_the_step_4_decision_meeting_are_refused_by_deel_07() -> None:
+    convenant = Convenant(
+        parties=("gemeente", "politie"),
+        purposes=("groepsaanpak",),
+        rows=(Row("art. 6", "politie", ("gemeente",), ("groepspositie",), 2, ("groepsaanpak",)),),
+        valid_from=day(0),
+        valid_until=None,
+        signed={"gemeente": day(0), "politie": day(0)},
+    )
+    request = Request(
+        provider="politie",
+        recipients=("gemeente",),
+        subjects=("a",),
+        categories=("groepspositie",),
+        purpose="groepsaanpak",
+        on=day(10),
+        under_convenant=True,
+        legal_basis=None,
+        necessity="Nodig voor het besluit",
+        meeting="driehoek",
+    )
+    case = Case(step=4, coordinator=True, namenlijst=True)
+    assert engine_refusals(request, case, convenant) == ["DEEL-07"]
+    group_level = Request(**{**request.__dict__, "subjects": ()})
+    assert engine_refusals(group_level, case, convenant) == []
+
+
+# -- b) through the ledger, on SQLite and PostgreSQL ---------------------------------------
+
+OFFICER = "privacy-test"
+KEY = "jga-test"
+
+
+@dataclass(frozen=True)
+class Setup:
+    """A case as the test builds it; the oracle reads these facts, not the aggregate."""
+
+    step: int
+    coordinator: bool
+    namenlijst: bool
+
+    @property
+    def person_level(self) -> bool:
+        return self.step >= 2 and self.coordinator
+
+    @property
+    def case(self) -> Case:
+        return Case(self.step, self.coordinator, self.namenlijst)
+
+
+@st.composite
+def setups(draw: st.DrawFn) -> Setup:
+    step = draw(st.integers(1, 7))
+    coordinator = step >= 3 or draw(st.booleans(), label="coordinator")
+    namenlijst = step >= 2 and coordinator and draw(st.booleans(), label="namenlijst")
+    return Setup(step, coordinator, namenlijst)
+
+
+@st.composite
+def ledger_scenarios(draw: st.DrawFn) -> tuple[Setup, Convenant, list[Request]]:
+    setup = draw(setups())
+    convenant = draw(convenants())
+    # Members exist only at person level. Where the engine departs from the rule text (see
+    # known_divergence; the xfail test shows it), the request goes to no meeting instead.
+    pool = SUBJECTS if setup.person_level else ()
+    shares = draw(
+        st.lists(
+            requests(convenant, setup.step, pool).map(
+                lambda r: replace(r, meeting=None) if known_divergence(r, setup.case) else r
+            ),
+            min_size=1,
+            max_size=6,
+        )
+    )
+    if draw(mostly(False, True), label="one about a stranger"):
+        # A subject who is no member of the case: bad input, nothing recorded.
+        stranger = replace(draw(st.sampled_from(shares)), subjects=("stranger",))
+        shares.insert(draw(st.integers(0, len(shares))), stranger)
+    return setup, convenant, shares
+
+
+def build_case(ledger: Ledger, setup: Setup) -> tuple[str, dict[str, str]]:
+    """The case walked to the step, with members a, b and former member 'former'."""
+    app, persons = ledger.app, ledger.persons
+    by = app.acting(b.REGISSEUR, "regisseur")
+    ref = b.open_case(ledger, by)
+    if setup.coordinator and setup.step < 3:
+        app.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
+    b.walk_to_step(ledger, by, ref, setup.step)
+    refs = {}
+    for label in (*SUBJECTS, "stranger"):
+        refs[label] = persons.register(
+            c.build(
+                c.RegisterSubject,
+                kind="jongere",
+                name=f"Testpersoon {label.title()}",
+                date_of_birth=date(2010, 3, 4),
+            ),
+            by,
+        ).short
+    if setup.person_level:
+        for label in SUBJECTS:
+            persons.add_member(
+                c.build(
+                    c.Membership, case=ref, subject=refs[label], core="kern", influence="negatief"
+                ),
+                by,
+            )
+        if setup.namenlijst:
+            persons.agree_namenlijst(
+                c.build(
+                    c.AgreeNamenlijst,
+                    case=ref,
+                    subjects=[refs[s] for s in SUBJECTS],
+                    partners=["gemeente", "politie"],
+                ),
+                by,
+            )
+        persons.end_member(
+            c.build(c.EndMembership, case=ref, subject=refs["former"], reason="verhuisd"), by
+        )
+    return ref, refs
+
+
+def record_convenant(ledger: Ledger, convenant: Convenant, directory: Path) -> None:
+    by = ledger.app.acting(b.REGISSEUR, "regisseur")
+    path = directory / "convenant.toml"
+    path.write_text(toml_of(convenant), encoding="utf-8")
+    ledger.sharing.add_convenant(KEY, path, by)
+    for party, signed_on in convenant.signed.items():
+        ledger.sharing.sign_convenant(
+            c.build(
+                c.SignConvenant,
+                convenant=KEY,
+                party=party,
+                signer="Test Ondertekenaar",
+                signed_on=signed_on,
+            ),
+            by,
+        )
+
+
+def share_command(ref: str, request: Request, refs: dict[str, str]) -> c.RecordShare:
+    values: dict[str, Any] = dict(
+        case=ref,
+        from_org=request.provider,
+        to_orgs=list(request.recipients),
+        subjects=[refs[s] for s in request.subjects],
+        categories=list(request.categories),
+        purpose=request.purpose,
+        necessity=request.necessity,
+        meeting=request.meeting,
+        decided_on=request.on,
+    )
+    if request.under_convenant:
+        values.update(convenant=KEY, article=request.article)
+    else:
+        values.update(legal_basis=request.legal_basis)
+    return c.build(c.RecordShare, **values)
+
+
+def bad_input(request: Request) -> bool:
+    """Shapes the command refuses before any decision: nothing is recorded."""
+    return (
+        "stranger" in request.subjects
+        or not request.necessity.strip()
+        or (not request.under_convenant and not (request.legal_basis or "").strip())
+    )
+
+
+def expected_row(share_id: str, ref: str, step: int, request: Request) -> tuple[Any, ...]:
+    basis = (
+        f"{KEY} v1 {request.article}"
+        if request.under_convenant
+        else f"ad hoc: {(request.legal_basis or '').strip()}"
+    )
+    return (
+        share_id,
+        ref,
+        step,
+        request.on.isoformat(),
+        request.provider,
+        list(request.recipients),
+        len(request.subjects),
+        list(request.categories),
+        request.purpose,
+        request.meeting,
+        basis,
+        not request.under_convenant,
+    )
+
+
+def register_row(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        row["share_id"],
+        row["case"],
+        row["step"],
+        row["decided_on"],
+        row["from"],
+        row["to"],
+        row["subjects"],
+        row["categories"],
+        row["purpose"],
+        row["meeting"],
+        row["basis"],
+        bool(row["ad_hoc"]),
+    )
+
+
+def case_state(ledger: Ledger, ref: str) -> tuple[Any, ...]:
+    case = ledger.app.case(ref)
+    return (
+        case.version,
+        case.step,
+        case.status,
+        case.coordinator,
+        sorted(case.members.items()),
+        sorted(case.former_members),
+        case.namenlijst_version,
+    )
+
+
+def new_topics(ledger: Ledger, after: int) -> Counter[str]:
+    notifications = ledger.app.recorder.select_notifications(after + 1, 100_000)
+    return Counter(n.topic.rsplit(":", 1)[-1] for n in notifications)
+
+
+def seed(ledger: Ledger) -> None:
+    b.seed_actors(ledger)
+    ledger.app.register_actor(
+        c.build(
+            c.RegisterActor,
+            handle=OFFICER,
+            display_name="Test Privacy Officer",
+            organisation="gemeente",
+            roles=["privacy-officer"],
+        ),
+        ledger.app.acting(b.ADMIN),
+    )
+
+
+@settings(max_examples=18, deadline=None)
+@given(scenario=ledger_scenarios())
+def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
+    database_kind: str, scenario: tuple[Setup, Convenant, list[Request]]
+) -> None:
+    setup, convenant, shares = scenario
+    with fresh_database_url(database_kind) as url, TemporaryDirectory() as directory:
+        ledger = open_ledger(url, require_initialised=False, clock=FixedClock())
+        try:
+            ledger.initialise()
+            seed(ledger)
+            ref, refs = build_case(ledger, setup)
+            record_convenant(ledger, convenant, Path(directory))
+            by = ledger.app.acting(b.REGISSEUR, "regisseur")
+            officer = ledger.app.acting(OFFICER, "privacy-officer")
+            before_case = case_state(ledger, ref)
+            before_convenant = ledger.sharing.convenant(KEY).version
+            start = ledger.app.recorder.max_notification_id() or 0
+
+            allowed: dict[str, tuple[Any, ...]] = {}
+            refused: dict[str, list[str]] = {}
+            for request in shares:
+                expected = sorted(
+                    refusing_rules(
+                        request, setup.case, convenant if request.under_convenant else None
+                    )
+                )
+                mark = ledger.app.recorder.max_notification_id()
+                if bad_input(request):
+                    with pytest.raises(BadInput):
+                        ledger.sharing.record_share(share_command(ref, request, refs), by)
+                    assert ledger.app.recorder.max_notification_id() == mark
+                    event("bad input, nothing written")
+                    continue
+                try:
+                    share_id = ledger.sharing.record_share(share_command(ref, request, refs), by)
+                except ShareRefused as exc:
+                    assert expected, f"refused by {exc.rule}, the rules allow it: {request}"
+                    assert exc.rule == ", ".join(expected)
+                    refused[exc.share_id] = expected
+                    event("refused")
+                else:
+                    assert not expected, f"allowed, the rules refuse it by {expected}: {request}"
+                    allowed[share_id] = expected_row(share_id, ref, setup.step, request)
+                    event("allowed")
+
+            register = ledger.privacy.disclosures(officer)
+            assert {r["share_id"]: register_row(r) for r in register} == allowed
+            recorded_refusals = ledger.sharing.shares(outcome="geweigerd")
+            assert {r["share_id"]: r["refused_by"] for r in recorded_refusals} == refused
+            findings = Counter(f["kind"] for f in ledger.privacy.findings(officer))
+            ad_hoc = sum(1 for row in allowed.values() if row[-1])
+            assert findings["ad-hoc-te-beoordelen"] == ad_hoc
+            assert findings["verstrekking-geweigerd"] == len(refused)
+            assert findings["convenant-verlopen"] == findings["convenant-niet-ondertekend"] == 0
+
+            # Nothing else changed: the case and the convenant are as they were, and the only
+            # new events are the decisions and the privacy officer's two logged queries.
+            assert case_state(ledger, ref) == before_case
+            assert ledger.sharing.convenant(KEY).version == before_convenant
+            assert new_topics(ledger, start) == Counter(
+                {"Share.Decided": len(allowed) + len(refused), "Access.Recorded": 2}
+            )
+        finally:
+            ledger.close()
