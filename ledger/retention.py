@@ -56,6 +56,7 @@ class Item:
     due: str | None
     held: bool
     purged: bool
+    cases: tuple[str, ...] = ()
 
     def is_due(self, as_of: str) -> bool:
         return self.due is not None and self.due <= as_of and not self.held and not self.purged
@@ -253,6 +254,7 @@ class Retention:
                         None,
                         is_held,
                         (owner, category) in done,
+                        (case["ref"],),
                     )
                 )
                 continue
@@ -269,6 +271,7 @@ class Retention:
                     due,
                     is_held,
                     (owner, category) in done,
+                    (case["ref"],),
                 )
             )
         return out
@@ -287,6 +290,9 @@ class Retention:
             m["case_id"] in cases and cases[m["case_id"]]["ref"] in held for m in memberships
         )
         out = []
+        refs = tuple(
+            sorted({cases[m["case_id"]]["ref"] for m in memberships if m["case_id"] in cases})
+        )
         for category in json.loads(subject["categories"]):
             due, cls, event, start = self._subject_due(subject, category, memberships, cases)
             out.append(
@@ -301,6 +307,7 @@ class Retention:
                     due,
                     is_held,
                     (subject_id, category) in done,
+                    refs,
                 )
             )
         return out

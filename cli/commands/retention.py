@@ -30,48 +30,52 @@ def command() -> None:
 @pass_ctx
 @handle_errors
 def plan(ctx: Context, as_of: Any, show_all: bool, as_json: bool, as_csv: bool) -> None:
-    """Show what expires when, by class and start event, and what is held.
+    """Show what expires when, grouped by case and class, and what is held.
 
     \b
     Example:
       regie retention plan --as-of 2027-06-01
+      regie retention plan --all --csv > bewaarplan.csv
     """
     ledger = ctx.reader()
     day = (as_of or ledger.app.clock()).isoformat()
     rows = [
         {
+            "case": ", ".join(i.cases) or "-",
+            "class": i.class_id or "-",
             "what": f"{i.owner_kind} {i.label}",
             "category": i.category,
-            "class": i.class_id,
             "start_event": i.start_event,
             "due": i.due,
-            "status": (
-                "vernietigd"
-                if i.purged
-                else "vastgehouden"
-                if i.held
-                else "vervallen"
-                if i.due and i.due <= day
-                else "loopt"
-            ),
+            "status": _status(i, day),
         }
-        for i in sorted(ledger.retention.schedule(), key=lambda i: (i.due or "9999", i.label))
-        if show_all or (i.purged is False and (i.held or (i.due is not None and i.due <= day)))
+        for i in ledger.retention.schedule()
+        if show_all or (not i.purged and (i.held or (i.due is not None and i.due <= day)))
     ]
+    rows.sort(key=lambda r: (r["case"], r["class"], r["due"] or "9999", r["what"]))
     emit_rows(
         rows,
         as_json,
         as_csv,
-        f"Bewaartermijnen per {day}",
+        f"Bewaartermijnen per {day}, per case en klasse",
         [
+            ("case", "case"),
+            ("class", "klasse"),
             ("what", "wat"),
             ("category", "categorie"),
-            ("class", "klasse"),
             ("start_event", "startmoment"),
             ("due", "vervalt op"),
             ("status", "status"),
         ],
     )
+
+
+def _status(item: Any, day: str) -> str:
+    if item.purged:
+        return "vernietigd"
+    if item.held:
+        return "vastgehouden"
+    return "vervallen" if item.due and item.due <= day else "loopt"
 
 
 @command.command("run")
