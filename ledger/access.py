@@ -91,6 +91,10 @@ class AccessLog:
         self.app._save(*self.entries(by, command, action, seen, purpose, outcome, case, reason))
 
 
+CASE_LISTINGS = frozenset({"signal.list", "action.list", "share.list"})
+"""Listings that span every case unless a case is named."""
+
+
 class Gate:
     """Roles and permissions (policy data), checked on every command."""
 
@@ -117,6 +121,14 @@ class Gate:
                 f"role '{by.role}' may not run `{command.replace('.', ' ')}` "
                 f"[rule {rules.PERMISSION.id}]",
             )
+        if case_ref is None and permission.cases == "participant" and command in CASE_LISTINGS:
+            raise self._deny(
+                by,
+                command,
+                None,
+                f"role '{by.role}' works on its own cases: name the case, e.g. "
+                f"`regie {command.replace('.', ' ')} JG-2026-001` [rule {rules.PARTICIPANT.id}]",
+            )
         if case_ref and permission.cases == "participant":
             case = self.app.case(case_ref)
             if by.actor not in case.participants:
@@ -129,16 +141,26 @@ class Gate:
                 )
 
     def personal_data(
-        self, by: Acting, command: str, cases: Iterable[Case], seen: Sequence[Seen]
+        self,
+        by: Acting,
+        command: str,
+        cases: Iterable[Case],
+        seen: Sequence[Seen],
+        owner: str | None = None,
     ) -> None:
-        """May ``by`` see these subjects' data, linked to these cases? Denials are logged."""
+        """May ``by`` see these subjects' data, linked to these cases? Denials are logged.
+
+        Data not (yet) linked to any case is for the actor who registered it (``owner``)
+        and for roles that see all personal data, not for every participant-level role.
+        """
         permission = self._permission(by)
         level = permission.personal_data if permission else "none"
         case_list = list(cases)
         if level == "all":
             return
         if level == "participant" and (
-            not case_list or any(by.actor in case.participants for case in case_list)
+            any(by.actor in case.participants for case in case_list)
+            or (not case_list and owner is not None and by.actor == owner)
         ):
             return
         refs = ", ".join(sorted(c.ref for c in case_list)) or "-"

@@ -126,10 +126,39 @@ class Persons:
         self.app._save(subject)
         return subject
 
+    def _may_handle(
+        self, subject: Subject, by: Acting, command: str, categories: tuple[str, ...]
+    ) -> list[Case]:
+        """Changing a subject's data needs the same standing as seeing it (need-to-know)."""
+        cases = self._cases_of(str(subject.id))
+        self.gate.personal_data(
+            by,
+            command,
+            cases,
+            [Seen(str(subject.id), categories)],
+            owner=self._registered_by(str(subject.id)),
+        )
+        return cases
+
+    def _registered_by(self, subject_id: str) -> str | None:
+        rows = [
+            r[0]
+            for r in self._read(
+                select(t.subjects.c.registered_by).where(t.subjects.c.subject_id == subject_id)
+            )
+        ]
+        return str(rows[0]) if rows else None
+
+    def _read(self, query: Any) -> list[Any]:
+        self.queries.projections.catch_up()
+        with self.queries.store.read() as conn:
+            return list(conn.execute(query))
+
     def record_note(self, cmd: c.RecordNote, by: Acting) -> None:
         self.app._check_key("data category", cmd.category, self.app.policies.categories)
         subject = self.subject(cmd.subject)
         subject._require_not_erased()
+        self._may_handle(subject, by, "subject.note", (cmd.category,))
         sealed = self.sealer.seal(
             str(subject.id), f"note:{len(subject.notes) + 1}", cmd.category, cmd.text
         )
@@ -139,6 +168,21 @@ class Persons:
     def erase(self, cmd: c.EraseSubject, by: Acting) -> str:
         """Record the erasure, then destroy the keys. Re-running completes a broken erase."""
         subject = self.subject(cmd.subject)
+        cases = self._may_handle(subject, by, "subject.erase", self.categories_held(subject))
+        held = [
+            r[0]
+            for r in self._read(
+                select(t.holds.c.label).where(
+                    t.holds.c.lifted_on.is_(None),
+                    t.holds.c.target.in_([str(subject.id), *(case.ref for case in cases)]),
+                )
+            )
+        ]
+        if held:
+            raise rules.SUBJECT_HELD.refuse(
+                f"a legal hold protects {subject.short} ({', '.join(sorted(held))}); "
+                "lift it with `regie retention hold lift` first"
+            )
         if subject.erased:
             destroyed = self.sealer.keystore.shred(str(subject.id))
             if destroyed == 0:
@@ -155,15 +199,23 @@ class Persons:
         return self.sealer.open(str(subject.id), field, sealed)
 
     def _cases_of(self, subject_id: str) -> list[Case]:
-        self.queries.projections.catch_up()
-        with self.queries.store.read() as conn:
-            case_ids = [
+        """The cases a subject belongs to; a legal representative shares their youth's."""
+        youth = [
+            r[0]
+            for r in self._read(
+                select(t.subjects.c.youth_id).where(t.subjects.c.subject_id == subject_id)
+            )
+        ]
+        people = [subject_id, *(y for y in youth if y)]
+        case_ids = sorted(
+            {
                 r[0]
-                for r in conn.execute(
-                    select(t.members.c.case_id).where(t.members.c.subject_id == subject_id)
+                for r in self._read(
+                    select(t.members.c.case_id).where(t.members.c.subject_id.in_(people))
                 )
-            ]
-        return [self.app.case_by_id(case_id) for case_id in sorted(case_ids)]
+            }
+        )
+        return [self.app.case_by_id(case_id) for case_id in case_ids]
 
     @staticmethod
     def categories_held(subject: Subject) -> tuple[str, ...]:
@@ -179,7 +231,7 @@ class Persons:
         subject_id = str(subject.id)
         seen = [Seen(subject_id, self.categories_held(subject))]
         cases = self._cases_of(subject_id)
-        self.gate.personal_data(by, command, cases, seen)
+        self.gate.personal_data(by, command, cases, seen, owner=self._registered_by(subject_id))
         self.log.record(
             by, command, "read", seen, purpose, case=cases[0].ref if len(cases) == 1 else None
         )

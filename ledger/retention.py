@@ -236,7 +236,7 @@ class Retention:
                             )
                         )
             is_held = case["ref"] in held or bool(case_members[owner] & held)
-            if pending or not candidates:
+            if self._decide(candidates, pending) is None:
                 event = (
                     f"wacht op het einde van {case['ref']}"
                     if pending
@@ -258,7 +258,9 @@ class Retention:
                     )
                 )
                 continue
-            due, cls_id, event, start = max(candidates)
+            decided = self._decide(candidates, pending)
+            assert decided is not None
+            due, cls_id, event, start = decided
             out.append(
                 Item(
                     CASE,
@@ -357,12 +359,26 @@ class Retention:
                     start, event, agreed = found
                     chosen = duration(agreed) if agreed else term
                     candidates.append((_add(start, chosen), cls.id, event, start))
+        decided = self._decide(candidates, bool(pending))
+        if decided is not None:
+            return decided
         if pending:
             return None, None, "wacht op " + "; ".join(sorted(pending)), None
-        if not candidates:
-            return None, None, "geen bewaarklasse van toepassing", None
-        due, cls_id, event, start = max(candidates)
-        return due, cls_id, event, start
+        return None, None, "geen bewaarklasse van toepassing", None
+
+    def _decide(
+        self, candidates: list[tuple[str, str, str, str]], pending: bool
+    ) -> tuple[str, str, str, str] | None:
+        """Minimum classes: the latest wins, and only once nothing is pending. Limit classes
+        cap that: the earliest limit whose start event happened ends retention."""
+        modes = {c.id: c.mode for c in self.classes}
+        limits = [x for x in candidates if modes.get(x[1]) == "limit"]
+        minimums = [x for x in candidates if modes.get(x[1]) != "limit"]
+        latest = max(minimums) if minimums and not pending else None
+        cap = min(limits) if limits else None
+        if latest is not None and cap is not None:
+            return min(latest, cap)
+        return latest or cap
 
     def _date_of_birth(self, subject: dict[str, Any]) -> date | None:
         sealed = subject.get("dob_sealed")

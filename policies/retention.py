@@ -46,6 +46,7 @@ class RetentionClass(_Strict):
     max_term: str | None = None
     start_date: date | None = None
     age: int | None = Field(default=None, ge=1, le=120)
+    mode: Literal["minimum", "limit"] = "minimum"
     source: str = Field(min_length=1)
 
     @field_validator("term", "min_term", "max_term")

@@ -262,3 +262,88 @@ def test_reading_requires_a_known_actor(world: dict[str, Any]) -> None:
     result = CliRunner().invoke(regie, ["subject", "show", world["subject"]], env={})
     assert result.exit_code == 1
     assert NAME not in result.output
+
+
+def _register_outsider(url: str) -> None:
+    ledger = open_ledger(url)
+    try:
+        ledger.app.register_actor(
+            c.build(
+                c.RegisterActor,
+                handle="uc-elders",
+                display_name="Test UC Elders",
+                organisation="gemeente",
+                roles=["uitvoeringscoordinator"],
+            ),
+            ledger.app.acting(b.ADMIN),
+        )
+    finally:
+        ledger.close()
+
+
+def test_an_outsider_cannot_note_or_erase_a_members_data(world: dict[str, Any]) -> None:
+    _register_outsider(world["url"])
+    note = cli(
+        "subject",
+        "note",
+        world["subject"],
+        "--category",
+        "school",
+        "--text",
+        "x",
+        actor="uc-elders",
+    )
+    assert note.exit_code == 1
+    erase = cli(
+        "subject", "erase", world["subject"], "--reason", "r", "--basis", "b", actor="uc-elders"
+    )
+    assert erase.exit_code == 1
+    assert NAME in cli("subject", "show", world["subject"]).output  # still there
+
+
+def test_a_representative_is_as_protected_as_their_youth(world: dict[str, Any]) -> None:
+    _register_outsider(world["url"])
+    added = cli(
+        "subject",
+        "add",
+        "--kind",
+        "wettelijk-vertegenwoordiger",
+        "--name",
+        "Test Ouder Testerdonk",
+        "--representative-of",
+        world["subject"],
+        "--json",
+    )
+    assert added.exit_code == 0, added.output
+    parent = json.loads(added.output)["subject"]
+    shown = cli("subject", "show", parent, actor="uc-elders")
+    assert shown.exit_code == 1
+    assert "Testerdonk" not in shown.output
+    assert "Testerdonk" in cli("subject", "show", parent).output  # a participant may
+
+
+def test_erasure_waits_for_a_legal_hold(world: dict[str, Any]) -> None:
+    held = cli(
+        "--as",
+        "privacy-officer",
+        "retention",
+        "hold",
+        "place",
+        world["subject"],
+        "--reason",
+        "bezwaarprocedure",
+        actor="fg-test",
+    )
+    assert held.exit_code == 0, held.output
+    erase = cli(
+        "subject", "erase", world["subject"], "--reason", "verzoek", "--basis", "AVG art. 17"
+    )
+    assert erase.exit_code == 1
+    assert "subject.held" in erase.output
+    assert NAME in cli("subject", "show", world["subject"]).output
+
+
+def test_case_scoped_roles_list_one_case_at_a_time(world: dict[str, Any]) -> None:
+    everything = cli("signal", "list", actor="partner-test")
+    assert everything.exit_code == 1
+    assert "name the case" in everything.output

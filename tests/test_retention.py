@@ -329,3 +329,49 @@ def test_the_plan_explains_every_key(ledger: Ledger, clock: FixedClock) -> None:
     )
     items = [i for i in ledger.retention.schedule() if i.owner_kind == "subject"]
     assert all(i.due is not None and i.class_id and ref in i.start_event for i in items)
+
+
+def test_limit_classes_cut_retention_short(ledger: Ledger, clock: FixedClock) -> None:
+    """Signals of a case that ended at step 1 go after one year (a limit), although the
+    minimum class for signals after an approach says five."""
+    by = b.seed_actors(ledger)
+    ref = b.open_case(ledger, by)
+    ledger.app.record_signal(b.signal(ref), by)
+    ledger.app.end_early(
+        c.build(
+            c.EndEarly,
+            case=ref,
+            outcome="regulier-afgehandeld",
+            body="regulier-overleg",
+            reason="extra toezicht volstaat",
+        ),
+        by,
+    )
+    signals = [i for i in ledger.retention.schedule() if i.category == "signalen"]
+    assert [(i.class_id, i.due) for i in signals] == [
+        ("signalen-zonder-vervolg", (clock() + timedelta(days=365)).isoformat())
+    ]
+
+
+def test_the_age_limit_caps_a_later_case_term(ledger: Ledger, clock: FixedClock) -> None:
+    by = b.seed_actors(ledger)
+    ref = b.open_case(ledger, by)
+    b.walk_to_step(ledger, by, ref, 3)
+    born = date(clock().year - 22, clock().month, 1)  # 23 within a year
+    subject = ledger.persons.register(
+        c.build(c.RegisterSubject, kind="jongere", name="Test Jongere Oud", date_of_birth=born),
+        by,
+    ).short
+    ledger.persons.add_member(
+        c.build(c.Membership, case=ref, subject=subject, core="kern", influence="negatief"), by
+    )
+    ledger.persons.record_note(
+        c.build(c.RecordNote, subject=subject, category="school", text="verzuim"), by
+    )
+    school = [
+        i for i in ledger.retention.schedule() if i.label == subject and i.category == "school"
+    ]
+    # The case is still open (minimum classes pending), yet the age limit applies.
+    assert [(i.class_id, i.due) for i in school] == [
+        ("leeftijd-23", date(born.year + 23, born.month, 1).isoformat())
+    ]

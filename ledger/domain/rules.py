@@ -252,3 +252,8 @@ LETTER_REVIEW_DATE = _r(
     "the review date of a deferral lies after the decision, within max_review_period",
     "AVG art. 14(5)(b); UAVG art. 41; policies/defaults/letters.toml max_review_period",
 )
+SUBJECT_HELD = _r(
+    "subject.held",
+    "a subject under a legal hold cannot be erased while the hold lasts",
+    "AVG art. 17(3)(e); policies/defaults/retention.toml",
+)
