@@ -302,16 +302,22 @@ class Regie(Application[UUID]):
         for action in cmd.actions:
             self._check_action_keys(action.track, action.organisation)
         case = self.case(cmd.case)
+
+        def seal(field: str, text: str) -> str:
+            return self._sealed_record(case.id, field, text)
+
         version = case.set_plan(
-            goals=list(cmd.goals),
-            tracks=[{"kind": t.kind, "description": t.description} for t in cmd.tracks],
+            goals=[seal("goal", g) for g in cmd.goals],
+            tracks=[
+                {"kind": t.kind, "description": seal("track", t.description)} for t in cmd.tracks
+            ],
             actions=[
                 {
                     **({"number": a.number} if a.number is not None else {}),
-                    "description": a.description,
+                    "description": seal("action", a.description),
                     "track": a.track,
                     "organisation": a.organisation,
-                    "person": a.person,
+                    "person": seal("action-person", a.person),
                     "due": a.due.isoformat(),
                 }
                 for a in cmd.actions
@@ -325,7 +331,12 @@ class Regie(Application[UUID]):
         self._check_action_keys(cmd.track, cmd.organisation)
         case = self.case(cmd.case)
         number = case.add_action(
-            cmd.description, cmd.track, cmd.organisation, cmd.person, cmd.due.isoformat(), by
+            self._sealed_record(case.id, "action", cmd.description),
+            cmd.track,
+            cmd.organisation,
+            self._sealed_record(case.id, "action-person", cmd.person),
+            cmd.due.isoformat(),
+            by,
         )
         self._save(case)
         return number

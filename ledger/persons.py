@@ -340,7 +340,12 @@ class Persons:
     def end_member(self, cmd: c.EndMembership, by: Acting) -> None:
         subject_id = self.resolve(cmd.subject)
         case = self.app.case(cmd.case)
-        case.end_member(subject_id, self.app._day(cmd.to_date), cmd.reason, by)
+        case.end_member(
+            subject_id,
+            self.app._day(cmd.to_date),
+            self.app._sealed_record(case.id, "member-end-reason", cmd.reason),
+            by,
+        )
         self.app._save(case)
 
     def members(

@@ -20,6 +20,7 @@ from ledger.application import Regie
 from ledger.convenantfile import load_convenant
 from ledger.domain import rules
 from ledger.domain.acting import Acting
+from ledger.domain.case import case_id
 from ledger.domain.convenant import Convenant, convenant_id
 from ledger.domain.share import PROVIDED, REFUSED, Share
 from ledger.errors import BadInput, NotFound, Refused
@@ -210,7 +211,7 @@ class Sharing:
                 "convenant_version": version,
                 "article": request.article,
                 "legal_basis": request.legal_basis,
-                "necessity": request.necessity,
+                "necessity": self.app._sealed_record(case.id, "necessity", request.necessity),
                 "meeting": request.meeting,
             },
             outcome=PROVIDED if verdict.allowed else REFUSED,
@@ -243,7 +244,9 @@ class Sharing:
 
     def review(self, cmd: c.ReviewShare, by: Acting) -> str:
         share = self._share(cmd.share)
-        share.review(cmd.comment, by)
+        share.review(
+            self.app._sealed_record(case_id(share.case), "review-comment", cmd.comment), by
+        )
         self.app._save(share)
         return str(share.id)
 

@@ -375,3 +375,29 @@ def test_the_age_limit_caps_a_later_case_term(ledger: Ledger, clock: FixedClock)
     assert [(i.class_id, i.due) for i in school] == [
         ("leeftijd-23", date(born.year + 23, born.month, 1).isoformat())
     ]
+
+
+def test_purged_case_texts_leave_the_read_models(ledger: Ledger, clock: FixedClock) -> None:
+    by = b.seed_actors(ledger)
+    ref = b.open_case(ledger, by)
+    ledger.app.record_signal(b.signal(ref, text="Groep bij de Kwispelsteeg"), by)
+    ledger.app.end_early(
+        c.build(
+            c.EndEarly,
+            case=ref,
+            outcome="regulier-afgehandeld",
+            body="regulier-overleg",
+            reason="Toezicht bij Kwispelsteeg",
+        ),
+        by,
+    )
+    assert ledger.queries.signals(ref)[0]["text"] == "Groep bij de Kwispelsteeg"
+    clock.advance(365 * 6)
+    ledger.retention.run(None, by)
+    assert ledger.queries.signals(ref)[0]["text"] == "[gewist]"
+    assert ledger.queries.case_overview(ref)["step_history"][0]["reason"] == "[gewist]"
+    assert "Kwispelsteeg" not in repr(ledger.queries.tables_snapshot())
+    incremental = ledger.queries.tables_snapshot()
+    ledger.projections.rebuild()
+    assert ledger.queries.tables_snapshot() == incremental
+    assert ledger.audit_log.verify().events > 0

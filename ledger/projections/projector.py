@@ -10,7 +10,7 @@ from ledger.crypto.envelope import open_text
 from ledger.crypto.seal import MASKED
 from ledger.domain.access import Access, period_owner
 from ledger.domain.actor import Actor
-from ledger.domain.case import CLOSED, DONE, ENDED, HANDED_OVER, OPEN, WITHDRAWN, Case
+from ledger.domain.case import CLOSED, DONE, ENDED, HANDED_OVER, OPEN, WITHDRAWN, Case, case_id
 from ledger.domain.convenant import Convenant
 from ledger.domain.retention import LegalHold, Purge, RetentionRun
 from ledger.domain.share import Share
@@ -214,10 +214,10 @@ def plan_version_set(ws: Workspace, e: Case.PlanVersionSet) -> None:
                 "handed_over_to": None,
             }
         row.update(
-            description=action["description"],
+            description=_t(ws, e, "action", action["description"]),
             track=action["track"],
             organisation=action["organisation"],
-            person=action["person"],
+            person=_t(ws, e, "action-person", action["person"]),
             due=action["due"],
             plan_version=e.version,
         )
@@ -231,8 +231,10 @@ def plan_version_set(ws: Workspace, e: Case.PlanVersionSet) -> None:
         {
             "case_id": case_key,
             "version": e.version,
-            "goals": _dump(e.goals),
-            "tracks": _dump(e.tracks),
+            "goals": _dump([_t(ws, e, "goal", g) for g in e.goals]),
+            "tracks": _dump(
+                [{**tr, "description": _t(ws, e, "track", tr["description"])} for tr in e.tracks]
+            ),
             "actions": _dump([a["number"] for a in e.actions]),
             "withdrawn": _dump(e.withdrawn),
             **_by(e),
@@ -247,10 +249,10 @@ def action_added(ws: Workspace, e: Case.ActionAdded) -> None:
         {
             "case_id": str(e.originator_id),
             "number": e.number,
-            "description": e.description,
+            "description": _t(ws, e, "action", e.description),
             "track": e.track,
             "organisation": e.organisation,
-            "person": e.person,
+            "person": _t(ws, e, "action-person", e.person),
             "due": e.due,
             "status": OPEN,
             "plan_version": e.plan_version,
@@ -552,7 +554,7 @@ def share_decided(ws: Workspace, e: Share.Decided) -> None:
             "convenant_version": r.get("convenant_version"),
             "article": r.get("article"),
             "legal_basis": r.get("legal_basis"),
-            "necessity": r["necessity"],
+            "necessity": open_text(ws.opener, str(case_id(e.case)), "necessity", r["necessity"]),
             "outcome": e.outcome,
             "refusals": _dump(e.refusals),
             "ad_hoc": e.ad_hoc,
@@ -570,7 +572,8 @@ def share_decided(ws: Workspace, e: Share.Decided) -> None:
 
 def share_reviewed(ws: Workspace, e: Share.Reviewed) -> None:
     row = ws.require(t.shares, str(e.originator_id))
-    row.update(reviewed_at=_at(e), reviewed_by=e.by["actor"], review_comment=e.comment)
+    comment = open_text(ws.opener, str(case_id(row["case_ref"])), "review-comment", e.comment)
+    row.update(reviewed_at=_at(e), reviewed_by=e.by["actor"], review_comment=comment)
     ws.touch(t.shares, row)
 
 
@@ -659,11 +662,13 @@ def purged(ws: Workspace, e: Purge.Purged) -> None:
             ws.touch(t.subjects, row)
     elif e.owner_kind == "case":
         for table, columns in CASE_TEXT_COLUMNS.get(e.category, ()):
+            # Most tables key a case by id; the share register by its reference.
+            column, value = ("case_id", e.owner) if "case_id" in table.c else ("case_ref", e.label)
             _scrub(
                 ws,
                 table,
-                table.c.case_id == e.owner,
-                lambda row: row["case_id"] == e.owner,
+                table.c[column] == value,
+                _row_matches(column, value),
                 {c: MASKED for c in columns},
             )
 
@@ -672,14 +677,20 @@ CASE_TEXT_COLUMNS: dict[str, tuple[tuple[Any, tuple[str, ...]], ...]] = {
     "signalen": ((t.signals, ("location", "text")),),
     "verslaglegging": (
         (t.step_history, ("reason",)),
+        (t.plans, ("goals", "tracks")),
+        (t.shares, ("necessity", "review_comment")),
         (t.decisions, ("items", "motivation")),
         (t.escalations, ("escalated_to", "reason")),
-        (t.actions, ("note", "last_escalated_to")),
+        (t.actions, ("note", "last_escalated_to", "description", "person")),
         (t.cases, ("goals_assessment", "evaluation")),
         (t.participants, ("reason",)),
         (t.groepsscans, ("motivation",)),
     ),
 }
+
+
+def _row_matches(column: str, value: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda row: bool(row[column] == value)
 
 
 def _scrub(
