@@ -108,7 +108,11 @@ def handle_errors(func: F) -> F:
         except click.ClickException:
             raise
         except (KeyboardInterrupt, click.Abort):
-            click.echo("Aborted; nothing was written by the interrupted command.", err=True)
+            click.echo(
+                "Aborted. A single-step command wrote nothing; a run (retention, letters, "
+                "erasure) can be repeated to complete it.",
+                err=True,
+            )
             sys.exit(1)
         except Exception as exc:
             if os.environ.get("REGIE_DEBUG"):

@@ -514,6 +514,13 @@ class Retention:
         purged: list[dict[str, Any]] = []
         for number, item in enumerate(due, start=1):
             assert item.due is not None and item.start_date is not None and item.class_id
+            # A date derived from the date of birth would outlive the destroyed key: the
+            # record of an age limit keeps only the year in which it was reached.
+            start_date, due_date = (
+                (item.start_date[:4] + "-01-01", item.due[:4] + "-01-01")
+                if item.start_event.startswith("leeftijd")
+                else (item.start_date, item.due)
+            )
             purge = Purge(
                 owner=item.owner,
                 owner_kind=item.owner_kind,
@@ -521,8 +528,8 @@ class Retention:
                 category=item.category,
                 class_id=item.class_id,
                 start_event=item.start_event,
-                start_date=item.start_date,
-                due_date=item.due,
+                start_date=start_date,
+                due_date=due_date,
                 executed_on=executed_on,
                 run_id=str(run.id),
                 by=by.record(),

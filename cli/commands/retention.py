@@ -46,7 +46,8 @@ def plan(ctx: Context, as_of: Any, show_all: bool, as_json: bool, as_csv: bool) 
             "what": f"{i.owner_kind} {i.label}",
             "category": i.category,
             "start_event": i.start_event,
-            "due": i.due,
+            # An age limit's date would reveal the date of birth: show its year only.
+            "due": i.due[:4] if i.due and i.start_event.startswith("leeftijd") else i.due,
             "status": _status(i, day),
         }
         for i in ledger.retention.schedule()
