@@ -319,13 +319,18 @@ def verify(ctx: Context, as_json: bool) -> None:
 @command.command("prove")
 @click.argument("event", type=click.IntRange(min=1))
 @click.option(
+    "--with-event",
+    is_flag=True,
+    help="Include the stored (sealed) event bytes, so the leaf hash can be recomputed.",
+)
+@click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the proof to this file instead of standard output.",
 )
 @pass_ctx
 @handle_errors
-def prove(ctx: Context, event: int, out: Path | None) -> None:
+def prove(ctx: Context, event: int, with_event: bool, out: Path | None) -> None:
     """Emit an RFC 9162 inclusion proof (JSON) for the event at position EVENT.
 
     The proof carries the signed checkpoint, so it can be checked without the database.
@@ -337,7 +342,7 @@ def prove(ctx: Context, event: int, out: Path | None) -> None:
     (The output is always JSON; --json is accepted for uniformity.)
     """
     ledger = ctx.reader()
-    _emit(ledger.audit_log.prove(event), out)
+    _emit(ledger.audit_log.prove(event, with_event), out)
 
 
 @command.command("consistency")

@@ -7,6 +7,7 @@ transaction, one signed checkpoint for the new tree size is stored with its fron
 
 from __future__ import annotations
 
+import hashlib
 import json
 import struct
 from collections.abc import Callable, Sequence
@@ -17,12 +18,32 @@ from uuid import UUID
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, select
 
-from ledger.audit.checkpoint import Checkpoint
-from ledger.audit.merkle import CompactRange, leaf_hash
+from ledger.audit.checkpoint import Checkpoint, body, public_key_id
+from ledger.audit.merkle import CompactRange
 from ledger.errors import RegieError
+from ledger.store.engine import driver_execute
 from ledger.store.schema import checkpoints, log
 
-_HEADER = struct.Struct(">Q16sQH")
+LEAF_HEADER = struct.Struct(">Q16sQH")
+"""The fixed part of a leaf's data: position, aggregate id, version, topic length."""
+
+# The append hook runs inside every write transaction, so its statements are built once.
+# On SQLite they run as plain SQL on the transaction's DB-API cursor (driver_execute):
+# building, cache-keying and parameter processing of Core statements cost ~0.8 ms of a
+# durable single-event commit (tests/benchmarks). PostgreSQL runs the same statements
+# through Core, prebuilt. Both read and write exactly the same columns and rows.
+_c = checkpoints.c
+_LATEST = select(_c.tree_size, _c.root_hash, _c.frontier).order_by(_c.tree_size.desc()).limit(1)
+_INSERT_LEAVES = log.insert()
+_INSERT_CHECKPOINT = checkpoints.insert()
+_SQLITE_LATEST = (
+    f"SELECT tree_size, root_hash, frontier FROM {checkpoints.name} ORDER BY tree_size DESC LIMIT 1"
+)
+_SQLITE_INSERT_LEAVES = f"INSERT INTO {log.name} (position, leaf_hash) VALUES (?, ?)"
+_SQLITE_INSERT_CHECKPOINT = (
+    f"INSERT INTO {checkpoints.name} "
+    "(tree_size, root_hash, timestamp, key_id, signature, frontier) VALUES (?, ?, ?, ?, ?, ?)"
+)
 
 
 class LogInconsistent(RegieError):
@@ -36,10 +57,33 @@ def leaf_data(
     topic_bytes = topic.encode()
     oid = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
     return (
-        _HEADER.pack(position, oid.bytes, originator_version, len(topic_bytes))
+        LEAF_HEADER.pack(position, oid.bytes, originator_version, len(topic_bytes))
         + topic_bytes
         + state
     )
+
+
+def leaf_hashes(positions: Sequence[int], stored: Sequence[Any]) -> list[bytes]:
+    """``leaf_hash(leaf_data(...))`` of each stored event at its position, in one loop.
+
+    The same bytes hashed the same way; each topic is encoded once per call (a batch of
+    access events shares one), which matters at a million events.
+    """
+    sha256, pack = hashlib.sha256, LEAF_HEADER.pack
+    topics: dict[str, tuple[bytes, int]] = {}
+    out = []
+    for position, e in zip(positions, stored, strict=True):
+        topic = e.topic
+        encoded = topics.get(topic)
+        if encoded is None:
+            topic_bytes = topic.encode()
+            encoded = topics[topic] = (topic_bytes, len(topic_bytes))
+        oid = e.originator_id
+        if not isinstance(oid, UUID):
+            oid = UUID(str(oid))
+        header = pack(position, oid.bytes, e.originator_version, encoded[1])
+        out.append(sha256(b"\x00" + header + encoded[0] + e.state).digest())
+    return out
 
 
 def checkpoint_row(conn: Connection, tree_size: int | None = None) -> Any:
@@ -71,8 +115,11 @@ class TamperEvidentLog:
         self._signing_key_loader = signing_key
         self._origin_loader = origin
         self._key: Ed25519PrivateKey | None = None
+        self._key_id: str | None = None
         self._origin: str | None = None
+        # A cache only: the frontier this process last stored, and its root.
         self._frontier: CompactRange | None = None
+        self._frontier_root: bytes | None = None
 
     @property
     def key(self) -> Ed25519PrivateKey:
@@ -81,33 +128,51 @@ class TamperEvidentLog:
         return self._key
 
     @property
+    def key_id(self) -> str:
+        if self._key_id is None:
+            self._key_id = public_key_id(self.key.public_key())
+        return self._key_id
+
+    @property
     def origin(self) -> str:
         if self._origin is None:
             self._origin = self._origin_loader()
         return self._origin
 
+    def _latest(self, conn: Connection) -> tuple[int, bytes, str] | None:
+        """Size, root and frontier of the newest stored checkpoint, if any."""
+        if conn.dialect.name == "sqlite":
+            row = driver_execute(conn, _SQLITE_LATEST)
+        else:
+            row = conn.execute(_LATEST).first()
+        if row is None:
+            return None
+        return int(row[0]), bytes(row[1]), row[2]
+
     def _frontier_at(self, conn: Connection, size: int) -> CompactRange:
         """The frontier after ``size`` leaves, checked against the newest signed root."""
-        row = checkpoint_row(conn)
-        if row is None:
+        latest = self._latest(conn)
+        if latest is None:
             frontier = CompactRange()
         else:
-            stored_root = bytes(row.root_hash)
+            tree_size, stored_root, stored_frontier = latest
             cached = self._frontier
+            # The cached frontier is never changed after it is cached (appends extend a
+            # copy), so its root computed when it was stored is its root now.
             if (
                 cached is not None
-                and cached.size == int(row.tree_size)
-                and cached.root() == stored_root
+                and cached.size == tree_size
+                and self._frontier_root == stored_root
             ):
                 frontier = cached.copy()
             else:
                 try:
-                    frontier = CompactRange.from_hex(int(row.tree_size), json.loads(row.frontier))
+                    frontier = CompactRange.from_hex(tree_size, json.loads(stored_frontier))
                 except ValueError:
                     frontier = CompactRange()  # unreadable: fails the root check below
                 if frontier.root() != stored_root:
                     raise LogInconsistent(
-                        f"the stored frontier of checkpoint {row.tree_size} does not match "
+                        f"the stored frontier of checkpoint {tree_size} does not match "
                         "its root; run `regie audit verify`"
                     )
         if frontier.size != size:
@@ -122,27 +187,41 @@ class TamperEvidentLog:
             return
         key = self.key
         frontier = self._frontier_at(conn, positions[0] - 1)
-        hashes = [
-            leaf_hash(leaf_data(p, e.originator_id, e.originator_version, e.topic, e.state))
-            for p, e in zip(positions, stored, strict=True)
-        ]
-        conn.execute(
-            log.insert(),
-            [{"position": p, "leaf_hash": h} for p, h in zip(positions, hashes, strict=True)],
-        )
-        frontier.extend(hashes)
-        checkpoint = Checkpoint.sign(
-            key, self.origin, frontier.size, frontier.root(), datetime.now(UTC).isoformat()
-        )
-        conn.execute(
-            checkpoints.insert().values(
-                tree_size=checkpoint.tree_size,
-                root_hash=checkpoint.root_hash,
-                timestamp=checkpoint.timestamp,
-                key_id=checkpoint.key_id,
-                signature=checkpoint.signature,
-                frontier=json.dumps(frontier.to_hex()),
+        hashes = leaf_hashes(positions, stored)
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            driver_execute(
+                conn, _SQLITE_INSERT_LEAVES, list(zip(positions, hashes, strict=True)), many=True
             )
-        )
+        else:
+            conn.execute(
+                _INSERT_LEAVES,
+                [{"position": p, "leaf_hash": h} for p, h in zip(positions, hashes, strict=True)],
+            )
+        frontier.extend(hashes)
+        size, root = frontier.size, frontier.root()
+        timestamp = datetime.now(UTC).isoformat()
+        # What Checkpoint.sign signs, with the key id computed once per process.
+        signature = key.sign(body(self.origin, size, root, timestamp))
+        stored_frontier = json.dumps(frontier.to_hex())
+        if sqlite:
+            driver_execute(
+                conn,
+                _SQLITE_INSERT_CHECKPOINT,
+                (size, root, timestamp, self.key_id, signature, stored_frontier),
+            )
+        else:
+            conn.execute(
+                _INSERT_CHECKPOINT,
+                {
+                    "tree_size": size,
+                    "root_hash": root,
+                    "timestamp": timestamp,
+                    "key_id": self.key_id,
+                    "signature": signature,
+                    "frontier": stored_frontier,
+                },
+            )
         # A cache only: the next append compares it with the newest stored checkpoint.
         self._frontier = frontier
+        self._frontier_root = root

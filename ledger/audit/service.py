@@ -37,9 +37,9 @@ class LogAudit:
         with self.store.read() as conn:
             return v.verify(conn, self.origin(), self.public_key(), progress)
 
-    def prove(self, position: int) -> dict[str, Any]:
+    def prove(self, position: int, with_event: bool = False) -> dict[str, Any]:
         with self.store.read() as conn:
-            return v.inclusion(conn, self.origin(), position)
+            return v.inclusion(conn, self.origin(), position, with_event)
 
     def consistency(self, old_size: int, new_size: int) -> dict[str, Any]:
         with self.store.read() as conn:

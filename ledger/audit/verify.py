@@ -13,9 +13,12 @@ position (or checkpoint):
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import re
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -24,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, func, select
 
 from ledger.audit.checkpoint import Checkpoint, CheckpointError
-from ledger.audit.log import leaf_data, row_to_checkpoint
+from ledger.audit.log import LEAF_HEADER, leaf_data, row_to_checkpoint
 from ledger.audit.merkle import (
     CompactRange,
     MerkleTree,
@@ -34,6 +37,7 @@ from ledger.audit.merkle import (
     verify_inclusion,
 )
 from ledger.errors import BadInput, NotFound, RegieError
+from ledger.store.engine import driver_rows
 from ledger.store.schema import checkpoints, events, log
 
 Progress = Callable[[int, int], None]
@@ -57,25 +61,44 @@ class VerifyReport:
     root_hash: str
 
 
-def _rows(conn: Connection, query: Any) -> Iterator[Any]:
+_EVENTS_IN_ORDER = select(events).order_by(events.c.notification_id)
+_LEAVES_IN_ORDER = select(log).order_by(log.c.position)
+
+_canonical_uuid = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+).fullmatch
+"""Matches exactly the strings ``s`` for which ``str(UUID(s)) == s``."""
+
+
+def _rows(conn: Connection, query: Any) -> Generator[Any, None, None]:
     """Stream a large ordered query in batches (server-side cursor where supported)."""
     result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(query)
     yield from result
 
 
-def _leaf_of(row: Any) -> bytes:
+def _ordered_rows(conn: Connection, query: Any) -> Generator[Any, None, None]:
+    """The rows of a whole history table in order.
+
+    On SQLite the same SQL runs on the DB-API cursor and yields plain tuples: the values
+    Core would return there too (SQLite's own types, no result processing), without
+    building a Row per event. Elsewhere through Core, streamed.
+    """
+    if conn.dialect.name == "sqlite":
+        return driver_rows(conn, str(query.compile(dialect=conn.dialect)), BATCH)
+    return _rows(conn, query)
+
+
+def _leaf_of(
+    notification_id: Any, originator_id: Any, originator_version: Any, topic: Any, state: Any
+) -> bytes:
     """The leaf hash of an event row; a row that cannot be encoded is itself tampering."""
     try:
-        canonical = str(UUID(row.originator_id))
-        if row.originator_id != canonical:
+        canonical = str(UUID(originator_id))
+        if originator_id != canonical:
             raise ValueError("aggregate id not in canonical form")
-        data = leaf_data(
-            row.notification_id, canonical, row.originator_version, row.topic, bytes(row.state)
-        )
+        data = leaf_data(notification_id, canonical, originator_version, topic, bytes(state))
     except (ValueError, TypeError, AttributeError, struct.error) as exc:
-        raise VerificationFailed(
-            row.notification_id, f"the event row is malformed ({exc})"
-        ) from None
+        raise VerificationFailed(notification_id, f"the event row is malformed ({exc})") from None
     return leaf_hash(data)
 
 
@@ -94,60 +117,99 @@ def verify(
             raise VerificationFailed(None, f"checkpoint {head.tree_size}: {exc}") from None
     pending = iter(heads)
     next_head = next(pending, None)
+    next_size = None if next_head is None else next_head.tree_size
     frontier = CompactRange()
+    append = frontier.append
     previous_size = 0
-    event_rows = _rows(conn, select(events).order_by(events.c.notification_id))
-    leaf_rows = _rows(conn, select(log).order_by(log.c.position))
-    position = 0
-    for event_row in event_rows:
-        position += 1
-        # Step 1: numbering.
-        if event_row.notification_id != position:
-            raise VerificationFailed(position, "the event at this position is missing or moved")
-        leaf_row = next(leaf_rows, None)
-        if leaf_row is None or leaf_row.position != position:
-            raise VerificationFailed(position, "the log leaf for this event is missing or moved")
-        # Step 2: leaf equals event.
-        computed = _leaf_of(event_row)
-        if computed != bytes(leaf_row.leaf_hash):
+    event_rows = _ordered_rows(conn, _EVENTS_IN_ORDER)
+    leaf_rows = _ordered_rows(conn, _LEAVES_IN_ORDER)
+    # Closed however verification ends, while the connection is still open.
+    with closing(event_rows), closing(leaf_rows):
+        # The loop below runs once per event, so it is written for speed: a row whose leaf
+        # hash the fast path cannot compute (anything but a canonical id string, a str topic
+        # and bytes state) is handed to _leaf_of, which computes exactly what it always did
+        # or names the malformed row.
+        sha256, pack, fromhex = hashlib.sha256, LEAF_HEADER.pack, bytes.fromhex
+        canonical_uuid = _canonical_uuid
+        topics: dict[Any, tuple[bytes, int]] = {}
+        position = 0
+        for notification_id, originator_id, originator_version, topic, state in event_rows:
+            position += 1
+            # Step 1: numbering.
+            if notification_id != position:
+                raise VerificationFailed(position, "the event at this position is missing or moved")
+            leaf_row = next(leaf_rows, None)
+            if leaf_row is None or leaf_row[0] != position:
+                raise VerificationFailed(
+                    position, "the log leaf for this event is missing or moved"
+                )
+            # Step 2: leaf equals event.
+            try:
+                if type(originator_id) is not str or canonical_uuid(originator_id) is None:
+                    raise ValueError
+                if type(state) is not bytes:
+                    raise TypeError
+                encoded = topics.get(topic)
+                if encoded is None:
+                    topic_bytes = topic.encode()
+                    encoded = topics[topic] = (topic_bytes, len(topic_bytes))
+                computed = sha256(
+                    b"\x00"
+                    + pack(
+                        notification_id,
+                        fromhex(originator_id.replace("-", "")),
+                        originator_version,
+                        encoded[1],
+                    )
+                    + encoded[0]
+                    + state
+                ).digest()
+            except Exception:
+                computed = _leaf_of(
+                    notification_id, originator_id, originator_version, topic, state
+                )
+            stored_leaf = leaf_row[1]
+            if computed != (stored_leaf if type(stored_leaf) is bytes else bytes(stored_leaf)):
+                raise VerificationFailed(
+                    position, "the event does not match its log leaf (event or leaf altered)"
+                )
+            append(computed)
+            # Step 4: roots.
+            while next_size == position:
+                assert next_head is not None
+                if frontier.root() != next_head.root_hash:
+                    raise VerificationFailed(
+                        previous_size + 1,
+                        f"checkpoint {next_head.tree_size} does not match the recomputed tree "
+                        f"(a change between positions {previous_size + 1} and {position})",
+                    )
+                if _stored_frontier(frontiers[position]) != frontier.to_hex():
+                    raise VerificationFailed(
+                        None,
+                        f"checkpoint {position}: its stored frontier differs from the recomputed "
+                        "tree (the next append would fail)",
+                    )
+                previous_size = position
+                next_head = next(pending, None)
+                next_size = None if next_head is None else next_head.tree_size
+            if progress is not None and position % BATCH == 0:
+                progress(position, total)
+        extra_leaf = next(leaf_rows, None)
+        if extra_leaf is not None:
+            raise VerificationFailed(int(extra_leaf[0]), "a log leaf without an event")
+        # Step 5: coverage.
+        if next_head is not None:
             raise VerificationFailed(
-                position, "the event does not match its log leaf (event or leaf altered)"
+                position + 1,
+                f"checkpoint {next_head.tree_size} claims more events than the {position} stored",
             )
-        frontier.append(computed)
-        # Step 4: roots.
-        while next_head is not None and next_head.tree_size == position:
-            if frontier.root() != next_head.root_hash:
-                raise VerificationFailed(
-                    previous_size + 1,
-                    f"checkpoint {next_head.tree_size} does not match the recomputed tree "
-                    f"(a change between positions {previous_size + 1} and {position})",
-                )
-            if _stored_frontier(frontiers[position]) != frontier.to_hex():
-                raise VerificationFailed(
-                    None,
-                    f"checkpoint {position}: its stored frontier differs from the recomputed "
-                    "tree (the next append would fail)",
-                )
-            previous_size = position
-            next_head = next(pending, None)
-        if progress is not None and position % BATCH == 0:
+        if heads and heads[-1].tree_size != position:
+            raise VerificationFailed(heads[-1].tree_size + 1, "events after the newest checkpoint")
+        if position and not heads:
+            raise VerificationFailed(1, "events without any signed checkpoint")
+        if progress is not None:
             progress(position, total)
-    extra_leaf = next(leaf_rows, None)
-    if extra_leaf is not None:
-        raise VerificationFailed(int(extra_leaf.position), "a log leaf without an event")
-    # Step 5: coverage.
-    if next_head is not None:
-        raise VerificationFailed(
-            position + 1,
-            f"checkpoint {next_head.tree_size} claims more events than the {position} stored",
-        )
-    if heads and heads[-1].tree_size != position:
-        raise VerificationFailed(heads[-1].tree_size + 1, "events after the newest checkpoint")
-    if position and not heads:
-        raise VerificationFailed(1, "events without any signed checkpoint")
-    if progress is not None:
-        progress(position, total)
-    return VerifyReport(position, len(heads), frontier.root().hex())
+        return VerifyReport(position, len(heads), frontier.root().hex())
 
 
 def _stored_frontier(text: str) -> Any:
@@ -195,7 +257,11 @@ def list_checkpoints(conn: Connection, origin: str) -> list[Checkpoint]:
     ]
 
 
-def inclusion(conn: Connection, origin: str, position: int) -> dict[str, Any]:
+def inclusion(
+    conn: Connection, origin: str, position: int, with_event: bool = False
+) -> dict[str, Any]:
+    """An RFC 9162 inclusion proof; the stored event bytes only when asked (they can hold
+    group-level text), so that a proof can be handed out without handing out the event."""
     head = latest_checkpoint(conn, origin)
     if not 1 <= position <= head.tree_size:
         raise NotFound(f"there is no event {position}; the log holds 1..{head.tree_size}")
@@ -211,13 +277,12 @@ def inclusion(conn: Connection, origin: str, position: int) -> dict[str, Any]:
         event_row.topic,
         bytes(event_row.state),
     )
-    return {
+    proof: dict[str, Any] = {
         "type": "inclusion",
         "rfc": "RFC 9162 section 2.1.3",
         "leaf_index": position - 1,
         "tree_size": head.tree_size,
         "leaf_hash": hashes[position - 1].hex(),
-        "leaf_data": base64.b64encode(data).decode(),
         "audit_path": [h.hex() for h in tree.inclusion_proof(position - 1)],
         "root_hash": head.root_hash.hex(),
         "checkpoint": head.to_json(),
@@ -227,6 +292,9 @@ def inclusion(conn: Connection, origin: str, position: int) -> dict[str, Any]:
             "originator_version": event_row.originator_version,
         },
     }
+    if with_event:
+        proof["leaf_data"] = base64.b64encode(data).decode()
+    return proof
 
 
 def consistency(conn: Connection, origin: str, old_size: int, new_size: int) -> dict[str, Any]:

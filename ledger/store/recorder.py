@@ -167,10 +167,12 @@ class SqlRecorder(ApplicationRecorder):
         # running the frozen dataclass __init__ cost ~5 µs of ~9 µs per event. So parse
         # each aggregate's id once per batch (UUIDs are immutable, sharing them is safe)
         # and fill the instance's __dict__ directly, as eventsourcing's Mapper does for
-        # domain events; the Notification is equal to one built by __init__.
+        # domain events; the Notification is equal to one built by __init__. The batch is
+        # fetched in one DB-API fetchall (.all()), not row by row as iterating the result
+        # does: ~1 µs per event less, same rows, same error handling.
         ids: dict[str, UUID] = {}
         notifications = []
-        for row in conn.execute(query):
+        for row in conn.execute(query).all():
             originator_id = ids.get(row[1])
             if originator_id is None:
                 originator_id = ids[row[1]] = UUID(row[1])

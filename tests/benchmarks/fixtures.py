@@ -15,9 +15,11 @@ from uuid import uuid4
 from eventsourcing.application import Application
 
 from ledger import commands as c
+from ledger.access import Seen
 from ledger.bootstrap import Ledger, open_ledger
 from ledger.domain.acting import Acting
 from ledger.domain.case import PRIORITISED, Case
+from ledger.purposes import DEFAULT_PURPOSE
 
 YEAR = 2025
 DAY = "2025-03-14"
@@ -271,3 +273,89 @@ def fill_log(lg: Ledger, by: Acting, coord: Acting, n_events: int, group: int = 
         lg.app.save(*batch)
         written += pending
     return written
+
+
+# -- the access log ------------------------------------------------------------------------
+
+ACCESS_COMMANDS = (
+    ("case.show", "read"),
+    ("subject.view", "read"),
+    ("member.list", "read"),
+    ("namenlijst.show", "read"),
+    ("share.add", "export"),
+    ("subject.list", "search"),
+)
+"""Commands whose access events make up the log, with their action."""
+ACCESS_CATEGORIES = (
+    ("identificatie",),
+    ("identificatie", "groepspositie"),
+    ("identificatie", "politie-informatie", "school"),
+)
+
+
+def register_privacy_officer(lg: Ledger, admin_handle: str = "beheer") -> Acting:
+    app = lg.app
+    app.register_actor(
+        c.RegisterActor(
+            handle="fg-privacy",
+            display_name="Functionaris gegevensbescherming",
+            organisation="gemeente",
+            roles=["privacy-officer"],
+        ),
+        app.acting(admin_handle, "administrator"),
+    )
+    return app.acting("fg-privacy")
+
+
+def register_subjects(lg: Ledger, by: Acting, n: int) -> list[str]:
+    """``n`` youths registered through the API (sealed name and date of birth, one data
+    key each); returns their ids."""
+    ids = []
+    for i in range(n):
+        cmd = c.build(
+            c.RegisterSubject,
+            kind="jongere",
+            name=f"Jongere {i:05d} Benchmark",
+            date_of_birth=date(2009, 1 + i % 12, 1 + i % 28),
+        )
+        ids.append(str(lg.persons.register(cmd, by).id))
+    return ids
+
+
+def fill_access_log(
+    lg: Ledger,
+    actors: list[Acting],
+    subject_ids: list[str],
+    n_events: int,
+    batch: int = 2000,
+    seed: int = 20250314,
+) -> dict[str, float]:
+    """Append ``n_events`` access events, ``batch`` per commit, as the application makes
+    them: :meth:`ledger.access.AccessLog.entries` (one sealed subject reference per event,
+    under that month's access-log key) for commands showing one to five subjects, saved
+    with ``app.save(*aggregates)``. Returns seconds spent building and saving."""
+    rng = random.Random(seed)
+    entries = lg.access_log.entries
+    save = lg.app.save
+    months = [date(YEAR, month, 1 + month) for month in range(1, 13)]
+    build = store = 0.0
+    written = 0
+    pending: list[Any] = []
+    while written < n_events:
+        started = time.perf_counter()
+        while len(pending) < batch and written + len(pending) < n_events:
+            left = n_events - written - len(pending)
+            k = min(rng.choice((1, 1, 1, 2, 3, 5)), left)
+            command, action = rng.choice(ACCESS_COMMANDS)
+            categories = rng.choice(ACCESS_CATEGORIES)
+            seen = [Seen(rng.choice(subject_ids), categories) for _ in range(k)]
+            pending += entries(
+                rng.choice(actors), command, action, seen, DEFAULT_PURPOSE, on=rng.choice(months)
+            )
+        built = time.perf_counter()
+        save(*pending)
+        store += time.perf_counter() - built
+        build += built - started
+        written += len(pending)
+        pending = []
+    return {"build_s": build, "save_s": store, "events": written}

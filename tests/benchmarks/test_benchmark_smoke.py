@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from . import __main__ as cli
-from .measure import Measurement, grouped_append, projection_rebuild, single_append, startup
+from .measure import (
+    Measurement,
+    access_ledger,
+    grouped_append,
+    projection_rebuild,
+    single_append,
+    startup,
+)
 
 
 def _positive(m: Measurement) -> None:
@@ -41,13 +48,41 @@ def test_startup_reports_the_cli_or_not_available() -> None:
     assert m.ours is None or m.ours > 0
 
 
+def test_access_ledger(tmp_path: Path) -> None:
+    results = access_ledger(
+        tmp_path, 600, subjects=50, real_subjects=5, calls=3, batch=200, single_commits=5
+    )
+    by_key = {m.key: m for m in results}
+    assert set(by_key) == {
+        "access_generation",
+        "access_catch_up",
+        "who_saw_median",
+        "who_saw_p95",
+        "verify",
+    }
+    for m in results:
+        assert m.ours is not None and m.ours > 0
+        assert m.plain is None and m.ratio is None
+    assert by_key["access_generation"].details["events"] == 600
+    assert by_key["access_catch_up"].details["events"] >= 600
+    # Every answer holds at least the access event the who-saw call itself recorded.
+    assert all(rows >= 1 for rows in by_key["who_saw_median"].details["rows"])
+    assert by_key["verify"].details["events"] > 600
+    assert by_key["who_saw_median"].passed is not None
+    assert by_key["access_generation"].passed is None
+
+
 def test_json_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def tiny(events: int, db_dir: Path, startup_runs: int = 10) -> list[Measurement]:
+    def tiny(
+        events: int, db_dir: Path, startup_runs: int = 10, access_events: int = 0
+    ) -> list[Measurement]:
         return [grouped_append(db_dir, events, rounds=1)]
 
     monkeypatch.setattr(cli, "run_all", tiny)
-    assert cli.main(["--events", "100", "--db-dir", str(tmp_path), "--json"]) == 0
+    argv = ["--events", "100", "--access-events", "100", "--db-dir", str(tmp_path), "--json"]
+    assert cli.main(argv) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["results"][0]["ours"] > 0
+    assert report["access_events"] == 100
