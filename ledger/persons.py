@@ -60,7 +60,10 @@ class Persons:
             text = text[2:]
         text = text.replace("-", "")
         if len(text) < 6 or any(ch not in "0123456789abcdef" for ch in text):
-            raise BadInput(f"'{ref}' is not a subject pseudonym such as P-3f9a2c1d0b")
+            # Never echo the input: someone may have typed a name here.
+            raise BadInput(
+                "the subject must be a pseudonym such as P-3f9a2c1d0b (see `regie subject list`)"
+            )
         self.queries.projections.catch_up()
         with self.queries.store.read() as conn:
             rows = conn.execute(

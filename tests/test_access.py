@@ -347,3 +347,9 @@ def test_case_scoped_roles_list_one_case_at_a_time(world: dict[str, Any]) -> Non
     everything = cli("signal", "list", actor="partner-test")
     assert everything.exit_code == 1
     assert "name the case" in everything.output
+
+
+def test_a_name_typed_where_a_pseudonym_belongs_is_not_echoed(world: dict[str, Any]) -> None:
+    result = cli("subject", "show", "Pluvio Testerdonk")
+    assert result.exit_code == 2
+    assert "Testerdonk" not in result.output
