@@ -707,7 +707,7 @@ def test_due_overdue_generated_and_delivered(
         ),
     )
     stranger = b.UC  # not a subject at all
-    with pytest.raises(BadInput, match="not a subject pseudonym"):
+    with pytest.raises(BadInput, match="must be a pseudonym"):
         deliver(
             c.build(DeliverLetter, subject=world.youth, addressee=stranger, how="verzonden"),
             world.by,
