@@ -7,7 +7,6 @@ every rule that refused it and the command exits 1 with those reasons in plain w
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -294,8 +293,3 @@ def share_row(r: dict[str, Any]) -> dict[str, Any]:
         "role": r["role"],
         "organisation": r["org"],
     }
-
-
-def today_iso(clock: Any) -> str:
-    value: date = clock()
-    return value.isoformat()

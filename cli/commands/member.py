@@ -60,22 +60,7 @@ def add(
     Example:
       regie member add JG-2026-001 P-3f9a2c1d0b --core kern --influence negatief --kopstuk
     """
-    from ledger import commands as c
-
-    cmd = c.build(
-        c.Membership,
-        case=case_ref,
-        subject=subject,
-        core=core,
-        influence=influence,
-        kopstuk=kopstuk,
-        from_date=from_date,
-    )
-    ctx.ledger().persons.add_member(cmd, ctx.acting())
-    if as_json:
-        emit_json({"case": cmd.case, "subject": subject, "core": core, "influence": influence})
-    else:
-        echo(f"{subject} is a member of {cmd.case} ({core}, {influence}).")
+    _membership(ctx, "add", case_ref, subject, core, influence, kopstuk, from_date, as_json)
 
 
 @command.command("change")
@@ -101,6 +86,21 @@ def change(
     Example:
       regie member change JG-2026-001 P-3f9a2c1d0b --core aanhang --influence meeloper
     """
+    _membership(ctx, "change", case_ref, subject, core, influence, kopstuk, from_date, as_json)
+
+
+def _membership(
+    ctx: Context,
+    verb: str,
+    case_ref: str,
+    subject: str,
+    core: str,
+    influence: str,
+    kopstuk: bool,
+    from_date: Any,
+    as_json: bool,
+) -> None:
+    """Add a member, or record a member's new position: the same input, one call apart."""
     from ledger import commands as c
 
     cmd = c.build(
@@ -112,9 +112,12 @@ def change(
         kopstuk=kopstuk,
         from_date=from_date,
     )
-    ctx.ledger().persons.change_member(cmd, ctx.acting())
+    persons = ctx.ledger().persons
+    (persons.add_member if verb == "add" else persons.change_member)(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "subject": subject, "core": core, "influence": influence})
+    elif verb == "add":
+        echo(f"{subject} is a member of {cmd.case} ({core}, {influence}).")
     else:
         echo(f"Position of {subject} in {cmd.case} is now {core}, {influence}.")
 

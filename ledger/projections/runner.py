@@ -105,7 +105,7 @@ class Projections:
 
     def _rebuild(self, progress: Progress | None) -> int:
         with self.store.write(lock=False) as conn:
-            latest = int(conn.execute(select(self.recorder_max())).scalar() or 0)
+            latest = self.recorder.last_position(conn)
             t.read_models.drop_all(conn)
             t.read_models.create_all(conn)
             ws = Workspace(fresh=True)
@@ -118,11 +118,3 @@ class Projections:
             ws.flush(conn)
             self._save_position(conn, position, existed=False)
         return position
-
-    @staticmethod
-    def recorder_max() -> Any:
-        from sqlalchemy import func
-
-        from ledger.store.schema import events
-
-        return func.max(events.c.notification_id)

@@ -191,6 +191,11 @@ class SqlRecorder(ApplicationRecorder):
             notifications.append(notification)
         return notifications
 
+    @staticmethod
+    def last_position(conn: Connection) -> int:
+        """The newest position, read inside a transaction the caller already holds."""
+        return int(conn.execute(_MAX).scalar() or 0)
+
     def max_notification_id(self) -> int | None:
         with self.store.read() as conn:
             value = conn.execute(_MAX).scalar()
