@@ -1,0 +1,114 @@
+"""The golden ledger: written once by release 0.1.0 (see tests/fixtures/golden/make.sh).
+
+Every future version must replay it, rebuild the same read models and verify it: events
+are history, their topics and payloads never change, only upcasters may read them anew.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+GOLDEN = Path(__file__).parent / "fixtures" / "golden"
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS_IN_GOLDEN = 72
+
+
+@pytest.fixture
+def golden(tmp_path: Path) -> Path:
+    """A private copy: opening a ledger may write (projections, migrations)."""
+    shutil.copy(GOLDEN / "ledger.sqlite", tmp_path / "ledger.sqlite")
+    shutil.copytree(GOLDEN / "ledger.sqlite.keys", tmp_path / "ledger.sqlite.keys")
+    (tmp_path / "ledger.sqlite.keys").chmod(0o700)
+    for key in (tmp_path / "ledger.sqlite.keys").iterdir():
+        key.chmod(0o600 if key.suffix != ".pub" else 0o644)
+    return tmp_path / "ledger.sqlite"
+
+
+def _read_models(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        names = [n for n in inspect(engine).get_table_names() if n.startswith("rm_")]
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        with engine.connect() as conn:
+            for name in names:
+                columns = [c["name"] for c in inspect(engine).get_columns(name)]
+                rows = conn.execute(text(f'SELECT * FROM "{name}"')).all()
+                out[name] = sorted(
+                    (tuple(sorted(zip(columns, map(str, row), strict=True))) for row in rows),
+                )
+        return out
+    finally:
+        engine.dispose()
+
+
+def _regie(
+    golden: Path, *args: str, actor: str = "privacy-demo"
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PATH": str(Path(sys.executable).parent),
+        "REGIE_CONFIG": str(golden.parent / "absent.toml"),
+        "REGIE_DATA_DIR": str(golden.parent / "data"),
+        "REGIE_ACTOR": actor,
+        "HOME": str(golden.parent),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", "--db", str(golden), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def test_the_golden_ledger_verifies(golden: Path) -> None:
+    from ledger.bootstrap import open_ledger
+
+    ledger = open_ledger(f"sqlite:///{golden}")
+    try:
+        report = ledger.audit_log.verify()
+    finally:
+        ledger.close()
+    assert report.events == EVENTS_IN_GOLDEN
+
+
+def test_a_rebuild_of_the_golden_ledger_gives_the_read_models_it_was_written_with(
+    golden: Path,
+) -> None:
+    """Columns a later version adds are compared where both sides have them: the rows and
+    every value written by 0.1.0 must come back unchanged."""
+    from ledger.bootstrap import open_ledger
+
+    before = _read_models(golden)
+    ledger = open_ledger(f"sqlite:///{golden}")
+    try:
+        ledger.projections.rebuild()
+    finally:
+        ledger.close()
+    after = _read_models(golden)
+    for table, rows in before.items():
+        assert table in after, f"read model {table} disappeared"
+        old_columns = {c for c, _ in rows[0]} if rows else set()
+        shared = [
+            tuple(pair for pair in row if pair[0] in old_columns) for row in after[table]
+        ]
+        assert sorted(shared) == rows, f"read model {table} differs after the rebuild"
+
+
+def test_the_golden_ledger_reads_through_the_cli(golden: Path) -> None:
+    verify = _regie(golden, "audit", "verify")
+    assert verify.returncode == 0, verify.stderr
+    assert f"OK: {EVENTS_IN_GOLDEN} events" in verify.stdout
+    shown = _regie(golden, "case", "show", "JG-2026-001", actor="regisseur-demo")
+    assert shown.returncode == 0, shown.stderr
+    assert "Stationsplein" in shown.stdout or "JG-2026-001" in shown.stdout
+    erased = _regie(golden, "subject", "list", "--json", actor="regisseur-demo")
+    assert erased.returncode == 0, erased.stderr
+    assert '"erased": true' in erased.stdout
