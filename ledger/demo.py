@@ -6,6 +6,8 @@ scenario is always in the past. Later capabilities extend this scenario.
 
 from __future__ import annotations
 
+import re
+import tempfile
 from contextlib import suppress
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +22,10 @@ from ledger.sharing import ShareRefused
 EXAMPLE_CONVENANT = Path(__file__).parent / "examples" / "convenant.toml"
 
 DEMO_ACTOR = "regisseur-demo"
+
+
+def _example_text() -> str:
+    return EXAMPLE_CONVENANT.read_text(encoding="utf-8")
 
 ACTORS = [
     ("beheer-demo", "Demo Beheerder", "gemeente", ["administrator"]),
@@ -448,7 +454,17 @@ def _sharing(
 ) -> None:
     """A convenant signed by its parties; shares under it, one refused, one ad hoc."""
     sharing = ledger.sharing
-    sharing.add_convenant("jga-voorbeeldstad", EXAMPLE_CONVENANT, regisseur)
+    with tempfile.TemporaryDirectory(prefix="regie-demo-") as scratch:
+        # The scenario is dated relative to today, so its convenant must be too.
+        text = re.sub(
+            r"(?m)^valid_from = .*$", f"valid_from = {day(400).isoformat()}", _example_text()
+        )
+        text = re.sub(
+            r"(?m)^valid_until = .*$", f"valid_until = {day(-3 * 365).isoformat()}", text
+        )
+        convenant_file = Path(scratch) / "convenant.toml"
+        convenant_file.write_text(text, encoding="utf-8")
+        sharing.add_convenant("jga-voorbeeldstad", convenant_file, regisseur)
     for party, signer, ago in [
         ("gemeente", "Demo Burgemeester", 300),
         ("politie", "Demo Teamchef", 298),

@@ -124,7 +124,12 @@ class Persons:
             if value is not None
         }
         subject = Subject(
-            subject_id=subject_id, kind=cmd.kind, youth=youth, fields=fields, by=by.record()
+            subject_id=subject_id,
+            kind=cmd.kind,
+            youth=youth,
+            fields=fields,
+            registered_on=self.app._day(None),
+            by=by.record(),
         )
         self.app._save(subject)
         return subject

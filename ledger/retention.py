@@ -181,7 +181,7 @@ class Retention:
             r["case_id"]: r["last"]
             for r in self._rows(
                 select(
-                    t.signals.c.case_id, func.max(t.signals.c.recorded_at).label("last")
+                    t.signals.c.case_id, func.max(t.signals.c.observed_on).label("last")
                 ).group_by(t.signals.c.case_id)
             )
         }
@@ -325,7 +325,7 @@ class Retention:
         candidates: list[tuple[str, str, str, str]] = []
         pending: list[str] = []
         linked = [(m, cases[m["case_id"]]) for m in memberships if m["case_id"] in cases]
-        registered = subject["registered_at"][:10]
+        registered = subject["registered_on"]
         for cls in self.classes:
             if cls.covers != "subject-data" or category not in cls.categories:
                 continue

@@ -1,8 +1,9 @@
 """The one test command: ``python -m tests [PYTEST ARGS...]``.
 
 Runs, in order: the PostgreSQL binaries check (installing them with apt-get as root when
-missing), ``ruff check``, ``mypy`` and ``pytest tests/`` on SQLite and a real PostgreSQL
-server. Every step runs even if an earlier one failed, so that one CI run shows every
+missing), ``ruff check``, ``mypy``, ``pytest tests/`` on SQLite and a real PostgreSQL
+server, and the SQLite suite again under shifted system dates (``tests/shifted_dates.py``,
+libfaketime). Every step runs even if an earlier one failed, so that one CI run shows every
 problem; the exit status is non-zero if any step failed. Extra arguments go to pytest.
 """
 
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from tests import pg_server
+from tests import pg_server, shifted_dates
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTEST_NO_TESTS = 5
@@ -57,13 +58,14 @@ def main(pytest_args: list[str]) -> int:
             "pytest (SQLite and PostgreSQL)",
             partial(run, [python, "-m", "pytest", "tests", *pytest_args]),
         ),
+        ("pytest under shifted system dates (SQLite)", partial(shifted_dates.main, [])),
     ]
     results: list[tuple[str, int, float]] = []
     for title, step in steps:
         header(title)
         began = time.monotonic()
         code = step()
-        if title.startswith("pytest") and code == PYTEST_NO_TESTS:
+        if title.startswith("pytest (") and code == PYTEST_NO_TESTS:
             print("error: pytest collected no tests", file=sys.stderr, flush=True)
         results.append((title, code, time.monotonic() - began))
 

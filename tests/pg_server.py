@@ -24,7 +24,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -32,6 +31,8 @@ from pathlib import Path
 
 import psycopg
 from sqlalchemy.engine import make_url
+
+from tests import system_packages
 
 URL_ENV = "REGIE_TEST_PG_URL"
 SUPERUSER = "postgres"
@@ -77,29 +78,13 @@ def ensure_binaries(*, quiet: bool = False) -> Path:
     bindir = find_bindir()
     if bindir is not None:
         return bindir
-    apt_get = shutil.which("apt-get")
-    if not (_is_root() and apt_get):
+    try:
+        system_packages.apt_install("postgresql", why="for the tests", quiet=quiet)
+    except system_packages.Missing as exc:
         raise PostgresUnavailable(
-            "PostgreSQL server binaries (initdb, postgres) not found on PATH or under "
-            "/usr/lib/postgresql/*/bin: install the 'postgresql' package "
-            "(apt-get install postgresql / dnf install postgresql-server / "
-            f"brew install postgresql) or set {URL_ENV} to an existing server"
-        )
-    print("installing PostgreSQL for the tests: apt-get install postgresql", file=sys.stderr)
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    output = subprocess.DEVNULL if quiet else None
-    for command in (
-        [apt_get, "-q", "update"],
-        [apt_get, "-q", "install", "-y", "--no-install-recommends", "postgresql"],
-    ):
-        done = subprocess.run(
-            command, env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=output
-        )
-        if done.returncode != 0:
-            raise PostgresUnavailable(
-                f"`{shlex.join(command)}` failed with exit code {done.returncode}; "
-                "install the 'postgresql' package by hand"
-            )
+            f"{exc} (PostgreSQL server binaries, initdb and postgres, were not found on PATH "
+            f"or under /usr/lib/postgresql/*/bin), or set {URL_ENV} to an existing server"
+        ) from None
     bindir = find_bindir()
     if bindir is None:
         raise PostgresUnavailable(

@@ -401,3 +401,21 @@ def test_purged_case_texts_leave_the_read_models(ledger: Ledger, clock: FixedClo
     ledger.projections.rebuild()
     assert ledger.queries.tables_snapshot() == incremental
     assert ledger.audit_log.verify().events > 0
+
+
+def test_a_subject_outside_any_case_counts_from_its_domain_registration_date(
+    ledger: Ledger, clock: FixedClock
+) -> None:
+    """The start is the date the ledger's clock gave at registration, never the stored
+    event's wall-clock timestamp (issue: the suite broke when the real date moved on)."""
+    by = b.seed_actors(ledger)
+    subject = ledger.persons.register(
+        c.build(c.RegisterSubject, kind="jongere", name="Test Losse", date_of_birth="2011-02-03"),
+        by,
+    )
+    items = [
+        i
+        for i in ledger.retention.schedule()
+        if i.owner == str(subject.id) and i.category == "identificatie"
+    ]
+    assert items and all(i.start_date == clock().isoformat() for i in items), items

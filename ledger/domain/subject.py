@@ -23,11 +23,23 @@ PERSONAL_FIELDS = ("name", "date_of_birth", "address", "bsn")
 
 class Subject(Aggregate):
     class Registered(Aggregate.Created):
+        """Version 2 carries ``registered_on``, the domain date of registration (from the
+        ledger's clock), so that retention never counts from the library's wall-clock
+        timestamp."""
+
+        class_version = 2
+
         subject_id: str
         kind: str
         youth: str | None
         fields: dict[str, dict[str, str]]
+        registered_on: str
         by: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 had no domain date: the UTC date it was stored is the best there is."""
+            state["registered_on"] = state["timestamp"].date().isoformat()
 
     @event(Registered)
     def __init__(
@@ -36,9 +48,11 @@ class Subject(Aggregate):
         kind: str,
         youth: str | None,
         fields: dict[str, dict[str, str]],
+        registered_on: str,
         by: dict[str, Any],
     ) -> None:
         self.kind = kind
+        self.registered_on = registered_on
         self.youth = youth
         self.fields = dict(fields)
         self.notes: list[dict[str, Any]] = []

@@ -324,6 +324,7 @@ def subject_registered(ws: Workspace, e: Subject.Registered) -> None:
             "kind": e.kind,
             "youth_id": e.youth,
             "registered_at": _at(e),
+            "registered_on": e.registered_on,
             "registered_by": e.by["actor"],
             "note_count": 0,
             "categories": _dump(sorted({f["cat"] for f in e.fields.values()})),

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.persistence import Mapper
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, inspect, select
 
 from ledger.projections import tables as t
 from ledger.projections.projector import HANDLERS
@@ -16,6 +16,7 @@ from ledger.store import Store
 from ledger.store.recorder import SqlRecorder
 
 NAME = "read-models"
+SHAPE_ROW = "read-models-shape"
 BATCH = 5000
 
 Progress = Callable[[int, int], None]
@@ -34,6 +35,7 @@ class Projections:
         self.recorder = recorder
         self.mapper = mapper
         self.opener = opener
+        self._shape_checked = False
 
     def _position(self, conn: Connection, *, lock: bool) -> int:
         query = select(t.tracking.c.position).where(t.tracking.c.name == NAME)
@@ -66,8 +68,24 @@ class Projections:
                 handler(ws, domain_event)
         return notifications[-1].id if notifications else after
 
+    def current_shape(self) -> bool:
+        """True when the stored read models have the shape this version writes."""
+        with self.store.read() as conn:
+            if not inspect(conn).has_table(t.tracking.name):
+                return False
+            stored = conn.execute(
+                select(t.tracking.c.position).where(t.tracking.c.name == SHAPE_ROW)
+            ).scalar()
+        return stored == t.SHAPE
+
     def catch_up(self, progress: Progress | None = None) -> int:
-        """Bring the read models up to the newest event; returns how many were applied."""
+        """Bring the read models up to the newest event; returns how many were applied.
+
+        Read models of another shape (written by another version) are rebuilt first."""
+        if not self._shape_checked:
+            if not self.current_shape():
+                return self.rebuild(progress)
+            self._shape_checked = True
         latest = self.recorder.max_notification_id() or 0
         applied = 0
         while True:
@@ -117,4 +135,6 @@ class Projections:
                     progress(position, latest)
             ws.flush(conn)
             self._save_position(conn, position, existed=False)
+            conn.execute(t.tracking.insert().values(name=SHAPE_ROW, position=t.SHAPE))
+        self._shape_checked = True
         return position

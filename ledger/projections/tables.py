@@ -16,6 +16,11 @@ def _by() -> list[Column[str]]:
     ]
 
 
+SHAPE = 2
+"""The shape of the read models: raise it with every change of a table or of what a handler
+writes. A ledger whose read models have another shape rebuilds them before the next read
+(they are derived data; the events are the record)."""
+
 tracking = Table(
     "rm_tracking",
     read_models,
@@ -166,6 +171,7 @@ subjects = Table(
     Column("kind", String(32), nullable=False),
     Column("youth_id", String(36)),
     Column("registered_at", String(40), nullable=False),
+    Column("registered_on", String(10), nullable=False),
     Column("registered_by", String(64), nullable=False),
     Column("note_count", Integer, nullable=False),
     Column("categories", Text, nullable=False),
