@@ -10,7 +10,7 @@ from cli.common import table
 def case_overview(o: dict[str, Any]) -> None:
     from rich.console import Console
 
-    from ledger.render import step_label
+    from ledger.cases.labels import step_label
 
     console = Console()
     status = o["status"]

@@ -14,7 +14,7 @@ from uuid import uuid4
 
 from sqlalchemy import select
 
-from ledger.access import AccessLog, Gate
+from ledger.access.gate import AccessLog, Gate
 from ledger.application import Regie
 from ledger.audit import triggers
 from ledger.audit.log import TamperEvidentLog
@@ -26,14 +26,14 @@ from ledger.crypto.keystore import KeyStore, sqlite_keystore_engine
 from ledger.crypto.seal import Sealer
 from ledger.domain.acting import Acting
 from ledger.errors import NotInitialised, Unauthorised
-from ledger.letters import Letters
-from ledger.persons import Persons
-from ledger.privacy import PrivacyAudit
+from ledger.letters.service import Letters
+from ledger.persons.service import Persons
+from ledger.privacy.service import PrivacyAudit
+from ledger.projections.queries import Queries
 from ledger.projections.runner import Projections
 from ledger.projections.tables import read_models
-from ledger.queries import Queries
-from ledger.retention import Retention
-from ledger.sharing import Sharing
+from ledger.retention.service import Retention
+from ledger.sharing.service import Sharing
 from ledger.store import Store
 from ledger.store.schema import meta
 from policies.loader import Policies, load_policies

@@ -49,6 +49,13 @@ def config_path() -> Path:
     return Path(user_config_dir("regie", appauthor=False)) / "config.toml"
 
 
+def safe_url(url: str) -> str:
+    """A database URL with any password masked, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def default_database_url() -> str:
     return sqlite_url(data_dir() / "regie.sqlite")
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from cli.main import regie
 from ledger import commands as c
-from ledger.access import AccessLog
+from ledger.access.gate import AccessLog
 from ledger.bootstrap import open_ledger
 from tests import builders as b
 from tests.conftest import FixedClock

@@ -26,14 +26,14 @@ from sqlalchemy import select
 
 from cli.main import regie
 from ledger import commands as c
-from ledger.access import AccessLog
+from ledger.access.gate import AccessLog
 from ledger.bootstrap import Ledger, open_ledger
-from ledger.demo import EXAMPLE_CONVENANT
+from ledger.demo.scenario import EXAMPLE_CONVENANT
 from ledger.domain.acting import Acting
 from ledger.errors import BadInput, Refused, Unauthorised
-from ledger.lettercommands import DeferLetters, DeliverLetter, GenerateLetters, ResumeLetters
-from ledger.letters import age_on
-from ledger.lettertriggers import letter_of
+from ledger.letters.commands import DeferLetters, DeliverLetter, GenerateLetters, ResumeLetters
+from ledger.letters.service import age_on
+from ledger.letters.triggers import letter_of
 from ledger.projections import tables as t
 from ledger.store.schema import events
 from policies.loader import PolicyError, load_policies

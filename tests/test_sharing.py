@@ -18,10 +18,10 @@ from click.testing import CliRunner, Result
 from cli.main import regie
 from ledger import commands as c
 from ledger.bootstrap import Ledger
-from ledger.convenantfile import load_convenant
 from ledger.domain.acting import Acting
 from ledger.errors import BadInput, NotFound, Refused
-from ledger.sharing import ShareRefused
+from ledger.sharing.convenantfile import load_convenant
+from ledger.sharing.service import ShareRefused
 from policies.loader import load_policies
 from tests import builders as b
 from tests.conftest import FixedClock

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from ledger import commands as c
 from ledger.bootstrap import Ledger, open_ledger
 from ledger.errors import BadInput
-from ledger.sharing import ShareRefused
+from ledger.sharing.service import ShareRefused
 from policies.loader import DEFAULTS, load_policies
 from policies.sharing import CaseFacts, Context, ConvenantFacts, ShareRequest, evaluate
 from tests import builders as b

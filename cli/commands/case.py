@@ -18,7 +18,7 @@ from cli.common import (
     pass_ctx,
     table,
 )
-from ledger.purposes import DEFAULT_PURPOSE
+from ledger.access.purposes import DEFAULT_PURPOSE
 
 
 @click.group("case")

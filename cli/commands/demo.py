@@ -28,8 +28,8 @@ def command(ctx: Context, db_path: str | None, as_json: bool) -> None:
       regie demo
       regie demo --db /tmp/demo.sqlite
     """
-    from ledger import demo
-    from ledger.render import safe_url
+    from ledger.config import safe_url
+    from ledger.demo import scenario as demo
 
     if db_path:
         ctx.db_option = db_path

@@ -17,7 +17,7 @@ def command(ctx: Context, as_json: bool) -> None:
       regie init
       REGIE_DATABASE_URL=postgresql+psycopg://regie@db/regie regie init
     """
-    from ledger.render import safe_url
+    from ledger.config import safe_url
 
     ledger = ctx.ledger(require_initialised=False)
     created = ledger.initialise()

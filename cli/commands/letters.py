@@ -15,7 +15,7 @@ from cli.common import (
     pass_ctx,
     table,
 )
-from ledger.purposes import DEFAULT_PURPOSE
+from ledger.access.purposes import DEFAULT_PURPOSE
 
 
 @click.group("letters")
@@ -101,7 +101,7 @@ def generate(
       regie letters generate P-3f9a2c1d0b --format md --on 2026-11-20
     """
     from ledger import commands as c
-    from ledger.lettercommands import GenerateLetters
+    from ledger.letters.commands import GenerateLetters
 
     cmd = c.build(GenerateLetters, subject=subject, format=fmt, letter_date=letter_date)
     ledger = ctx.reader()
@@ -130,7 +130,7 @@ def generate(
 
 def _deliver(ctx: Context, subject: str, addressee: str, on: Any, how: str, as_json: bool) -> None:
     from ledger import commands as c
-    from ledger.lettercommands import DeliverLetter
+    from ledger.letters.commands import DeliverLetter
 
     cmd = c.build(DeliverLetter, subject=subject, addressee=addressee, how=how, delivered_on=on)
     pseudonym = ctx.ledger().letters.deliver(cmd, ctx.acting())
@@ -213,7 +213,7 @@ def defer(
         --review-date 2027-02-01
     """
     from ledger import commands as c
-    from ledger.lettercommands import DeferLetters
+    from ledger.letters.commands import DeferLetters
 
     cmd = c.build(
         DeferLetters,
@@ -245,7 +245,7 @@ def resume(ctx: Context, subject: str, reason: str, on: Any, as_json: bool) -> N
       regie letters resume P-3f9a2c1d0b --reason 'Onderzoek afgerond'
     """
     from ledger import commands as c
-    from ledger.lettercommands import ResumeLetters
+    from ledger.letters.commands import ResumeLetters
 
     cmd = c.build(ResumeLetters, subject=subject, reason=reason, resumed_on=on)
     ctx.ledger().letters.resume(cmd, ctx.acting())

@@ -47,7 +47,7 @@ def set_(ctx: Context, case_ref: str, path: Path, as_json: bool) -> None:
       person = "Jongerenwerker Centrum"
       due = 2027-01-15
     """
-    from ledger.planfile import load_plan
+    from ledger.cases.planfile import load_plan
 
     cmd = load_plan(path, case_ref)
     version = ctx.ledger().app.set_plan(cmd, ctx.acting())

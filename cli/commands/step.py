@@ -155,7 +155,7 @@ def end(
 
 
 def _done(ref: str, step: int, as_json: bool) -> None:
-    from ledger.render import step_label
+    from ledger.cases.labels import step_label
 
     if as_json:
         emit_json({"case": ref, "step": step})

@@ -15,11 +15,11 @@ from uuid import uuid4
 from eventsourcing.application import Application
 
 from ledger import commands as c
-from ledger.access import Seen
+from ledger.access.gate import Seen
+from ledger.access.purposes import DEFAULT_PURPOSE
 from ledger.bootstrap import Ledger, open_ledger
 from ledger.domain.acting import Acting
 from ledger.domain.case import PRIORITISED, Case
-from ledger.purposes import DEFAULT_PURPOSE
 
 YEAR = 2025
 DAY = "2025-03-14"

@@ -19,11 +19,11 @@ from ledger.domain.case import Case
 from ledger.domain.share import PROVIDED
 from ledger.domain.subject import Subject
 from ledger.durations import Duration
-from ledger.persons import Persons
-from ledger.privacy import subject_registration_org
+from ledger.persons.service import Persons
+from ledger.privacy.service import subject_registration_org
 from ledger.projections import tables as t
-from ledger.queries import Queries
-from ledger.sharing import Sharing
+from ledger.projections.queries import Queries
+from ledger.sharing.service import Sharing
 from policies.retention import RetentionClass
 
 MEMBERSHIP_CATEGORY = "groepspositie"

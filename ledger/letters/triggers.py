@@ -20,7 +20,7 @@ from ledger.domain.letter import Letter, letter_id
 from ledger.domain.share import PROVIDED
 from ledger.domain.subject import YOUTH
 from ledger.projections import tables as t
-from ledger.queries import Queries
+from ledger.projections.queries import Queries
 
 NAMENLIJST, SHARE = "namenlijst", "verstrekking"
 

@@ -30,7 +30,7 @@ from ledger.domain.retention import LegalHold, Purge, RetentionRun
 from ledger.durations import Duration
 from ledger.errors import NotFound
 from ledger.projections import tables as t
-from ledger.queries import Queries
+from ledger.projections.queries import Queries
 from policies.retention import RetentionClass, duration
 
 SUBJECT, ACCESS_LOG, CASE = "subject", "toegangslog", "case"

@@ -16,16 +16,16 @@ from sqlalchemy import select
 
 from ledger import commands as c
 from ledger.application import Regie
-from ledger.convenantfile import load_convenant
 from ledger.domain import rules
 from ledger.domain.acting import Acting
 from ledger.domain.case import case_id
 from ledger.domain.convenant import Convenant, convenant_id
 from ledger.domain.share import PROVIDED, REFUSED, Share
 from ledger.errors import BadInput, NotFound, Refused
-from ledger.persons import Persons
+from ledger.persons.service import Persons
 from ledger.projections import tables as t
-from ledger.queries import Queries
+from ledger.projections.queries import Queries
+from ledger.sharing.convenantfile import load_convenant
 from policies.sharing import CaseFacts, Context, ConvenantFacts, ShareRequest, Verdict, evaluate
 
 

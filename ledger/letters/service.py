@@ -17,7 +17,8 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from ledger.access import AccessLog, Gate, Seen
+from ledger.access.gate import AccessLog, Gate, Seen
+from ledger.access.purposes import DEFAULT_PURPOSE
 from ledger.application import Regie
 from ledger.config import DEFAULT_FG_CONTACT
 from ledger.crypto.seal import MASKED
@@ -28,15 +29,14 @@ from ledger.domain.case import Case
 from ledger.domain.letter import HANDED, SENT, Letter, LetterState
 from ledger.domain.subject import IDENTIFICATION, REPRESENTATIVE, YOUTH, Subject, short_id
 from ledger.errors import BadInput, Unauthorised
-from ledger.lettercommands import DeferLetters, DeliverLetter, GenerateLetters, ResumeLetters
-from ledger.lettercontent import LetterContent
-from ledger.letterrender import Person, render_text, to_bytes
-from ledger.lettertriggers import Trigger, letter_of, triggers
-from ledger.persons import Persons
+from ledger.letters.commands import DeferLetters, DeliverLetter, GenerateLetters, ResumeLetters
+from ledger.letters.content import LetterContent
+from ledger.letters.render import Person, render_text, to_bytes
+from ledger.letters.triggers import Trigger, letter_of, triggers
+from ledger.persons.service import Persons
 from ledger.projections import tables as t
-from ledger.purposes import DEFAULT_PURPOSE
-from ledger.queries import Queries
-from ledger.sharing import Sharing
+from ledger.projections.queries import Queries
+from ledger.sharing.service import Sharing
 from policies.letters import AddresseeKind, LettersFile
 
 Row = dict[str, Any]

@@ -16,7 +16,7 @@ from typing import Any
 
 from ledger.documents import to_pdf
 from ledger.errors import BadInput
-from ledger.lettercontent import LetterFacts
+from ledger.letters.content import LetterFacts
 from policies.letters import AddresseeKind, LettersFile, template_dirs
 
 MONTHS = [

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ledger.access.purposes import DEFAULT_PURPOSE
 from ledger.application import Regie
 from ledger.crypto.seal import Sealer
 from ledger.domain import rules
@@ -18,7 +19,6 @@ from ledger.domain.access import ACCESS_CATEGORY, DENIED, GRANTED, Access, perio
 from ledger.domain.acting import Acting
 from ledger.domain.case import Case
 from ledger.errors import Unauthorised
-from ledger.purposes import DEFAULT_PURPOSE
 from policies.permissions import RolePermission
 
 

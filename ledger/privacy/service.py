@@ -14,15 +14,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 
-from ledger.access import AccessLog, Gate, Seen
+from ledger.access.gate import AccessLog, Gate, Seen
+from ledger.access.purposes import AUDIT_PURPOSE
 from ledger.application import Regie
 from ledger.domain.acting import Acting
 from ledger.domain.share import PROVIDED, REFUSED
-from ledger.persons import Persons
+from ledger.persons.service import Persons
 from ledger.projections import tables as t
-from ledger.purposes import AUDIT_PURPOSE
-from ledger.queries import Queries
-from ledger.sharing import Sharing, share_row
+from ledger.projections.queries import Queries
+from ledger.sharing.service import Sharing, share_row
 from policies.sharing import ConvenantFacts
 
 Row = dict[str, Any]
@@ -238,7 +238,7 @@ class PrivacyAudit:
         out += self._bulk_reads()
         out += self._outside_office_hours()
         from ledger.domain.subject import short_id
-        from ledger.lettertriggers import deferrals_to_review
+        from ledger.letters.triggers import deferrals_to_review
 
         out += [
             _finding(
@@ -387,7 +387,7 @@ class PrivacyAudit:
             .join(t.share_subjects, t.share_subjects.c.share_id == t.shares.c.share_id)
             .where(t.share_subjects.c.subject_id == subject_id, t.shares.c.outcome == PROVIDED)
         )
-        from ledger.lettertriggers import active_deferral
+        from ledger.letters.triggers import active_deferral
 
         # While the information duty is deferred, what was shared stays confidential.
         confidential = active_deferral(self.app, subject_id, self.app.clock()) is not None

@@ -17,9 +17,9 @@ from ledger import commands as c
 from ledger.bootstrap import Ledger
 from ledger.domain.acting import Acting
 from ledger.errors import Refused
-from ledger.sharing import ShareRefused
+from ledger.sharing.service import ShareRefused
 
-EXAMPLE_CONVENANT = Path(__file__).parent / "examples" / "convenant.toml"
+EXAMPLE_CONVENANT = Path(__file__).parent.parent / "examples" / "convenant.toml"
 
 DEMO_ACTOR = "regisseur-demo"
 
@@ -538,7 +538,7 @@ def _letters(ledger: Ledger, youths: list[str], day: Any, uc: Acting) -> None:
     """The information duty: one letter handed over at the home visit, one deferred."""
     from tempfile import TemporaryDirectory
 
-    from ledger.lettercommands import DeferLetters, DeliverLetter, GenerateLetters
+    from ledger.letters.commands import DeferLetters, DeliverLetter, GenerateLetters
 
     letters = ledger.letters
     with TemporaryDirectory() as out:  # the demo keeps the record, not the paper

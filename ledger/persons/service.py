@@ -15,7 +15,8 @@ from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import or_, select
 
 from ledger import commands as c
-from ledger.access import AccessLog, Gate, Seen
+from ledger.access.gate import AccessLog, Gate, Seen
+from ledger.access.purposes import DEFAULT_PURPOSE
 from ledger.application import Regie
 from ledger.crypto.seal import MASKED, Sealer
 from ledger.domain import rules
@@ -24,8 +25,7 @@ from ledger.domain.case import Case
 from ledger.domain.subject import IDENTIFICATION, REPRESENTATIVE, YOUTH, Subject, short_id
 from ledger.errors import BadInput, NotFound
 from ledger.projections import tables as t
-from ledger.purposes import DEFAULT_PURPOSE
-from ledger.queries import Queries
+from ledger.projections.queries import Queries
 
 BSN = "bsn"
 CASE_DATA = "politie-informatie"

@@ -1,0 +1,9 @@
+"""Labels of the 7 steps, for renderers that show a case."""
+
+from __future__ import annotations
+
+from ledger.domain.case import STEP_NAMES
+
+
+def step_label(step: int) -> str:
+    return f"{step}. {STEP_NAMES.get(step, '?')}"

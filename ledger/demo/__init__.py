@@ -1,0 +1,1 @@
+"""A synthetic scenario that exercises every capability: `regie demo`."""

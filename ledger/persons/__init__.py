@@ -1,0 +1,1 @@
+"""Data subjects: register, view, note, erase; memberships, namenlijst and groepsscan."""

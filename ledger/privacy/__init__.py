@@ -1,0 +1,1 @@
+"""The privacy officer's audit: who saw what, disclosures, findings, the subject report."""

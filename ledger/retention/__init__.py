@@ -1,0 +1,1 @@
+"""Bewaartermijnen: the schedule per key, legal holds and provable purge runs."""

@@ -1,0 +1,1 @@
+"""Convenants and sharing decisions (verstrekkingen) judged by the sharing policy."""
