@@ -62,27 +62,17 @@ class Context:
             )
         return self._ledger
 
-    def reader(self) -> Ledger:
-        """The ledger for a read command: reading also needs a known, active actor."""
-        ledger = self.ledger()
-        self.acting()
-        return ledger
-
     def acting(self) -> Acting:
-        """Who acts, checked against the roles policy for this very command and case.
+        """Who acts: the configured actor in the configured role, known and active.
 
-        The command name is the CLI path ("case.open"); the case is the command's
-        ``case_ref`` argument. A denial is recorded before the command exits 1.
+        Only identity is settled here; whether this actor may run the command, on this
+        case, is for the application (the gate in every service method) to decide.
         """
         if self._acting is None:
             settings = self.settings
-            ledger = self.ledger()
-            acting = ledger.identify(settings.actor, self.role_option or settings.role)
-            current = click.get_current_context()
-            command = ".".join(current.command_path.split()[1:])
-            case_ref = current.params.get("case_ref")
-            ledger.gate.authorise(acting, command, str(case_ref).upper() if case_ref else None)
-            self._acting = acting
+            self._acting = self.ledger().identify(
+                settings.actor, self.role_option or settings.role
+            )
         return self._acting
 
     def close(self) -> None:

@@ -15,10 +15,12 @@ from uuid import uuid4
 from sqlalchemy import select
 
 from ledger.access.gate import AccessLog, Gate
+from ledger.actors.service import Actors
 from ledger.application import Regie
 from ledger.audit import triggers
 from ledger.audit.log import TamperEvidentLog
 from ledger.audit.service import LogAudit
+from ledger.cases.service import Cases
 from ledger.config import default_key_dir
 from ledger.crypto.envelope import CaseTexts
 from ledger.crypto.keyfiles import KeyFiles, key_id
@@ -27,6 +29,7 @@ from ledger.crypto.seal import Sealer
 from ledger.domain.acting import Acting
 from ledger.errors import NotInitialised, Unauthorised
 from ledger.letters.service import Letters
+from ledger.operations.service import Operations
 from ledger.persons.service import Persons
 from ledger.privacy.service import PrivacyAudit
 from ledger.projections.queries import Queries
@@ -52,13 +55,7 @@ class Ledger:
         self.keys = keys
         self.log = TamperEvidentLog(keys.signing_key, self.origin)
         store.append_hooks.append(self.log)
-        holder: dict[str, Queries] = {}
-        self.app = Regie(
-            store,
-            policies,
-            lambda year: holder["q"].cases_opened_in(year),
-            clock,
-        )
+        self.app = Regie(store, policies, clock)
         self.projections = Projections(
             store,
             self.app.sql_recorder,
@@ -66,18 +63,22 @@ class Ledger:
             lambda owner, field, sealed: self.sealer.open(owner, field, sealed),
         )
         self.queries = Queries(store, self.projections, clock)
-        holder["q"] = self.queries
         self.access_log = AccessLog(self.app, lambda: self.sealer)
         self.gate = Gate(self.app, self.access_log)
+        self.actors = Actors(self.app, self.gate, self.queries)
         self.persons = Persons(
             self.app, self.queries, lambda: self.sealer, self.gate, self.access_log
         )
         self.audit_log = LogAudit(store, keys, self.origin)
+        self.cases = Cases(self.app, self.gate, self.queries, self.persons)
+        self.operations = Operations(
+            self.gate, self.audit_log, self.projections, self.rotate_master_key
+        )
         self.sharing = Sharing(self.app, self.queries, self.persons)
         self.retention = Retention(
-            self.app, self.queries, lambda: self.keystore, lambda: self.sealer
+            self.app, self.queries, lambda: self.keystore, lambda: self.sealer, self.gate
         )
-        self.app.agreed_term_check = self.retention.check_agreed_term
+        self.cases.agreed_term_check = self.retention.check_agreed_term
         self.app.texts = CaseTexts(lambda: self.sealer)
         self.privacy = PrivacyAudit(
             self.app, self.queries, self.persons, self.sharing, self.gate, self.access_log

@@ -12,12 +12,15 @@ from ledger.domain.acting import Acting
 ADMIN = "beheer-test"
 REGISSEUR = "regisseur-test"
 UC = "uc-test"
+PRIVACY = "fg-builders"
+PRIVACY_2 = "fg-builders-2"
 
 
 def seed_actors(ledger: Ledger) -> Acting:
-    """An administrator, a regisseur and an uitvoeringscoördinator; returns the regisseur."""
+    """An administrator, a regisseur, an uitvoeringscoördinator and two privacy officers
+    (four-eyes needs two); returns the regisseur."""
     app = ledger.app
-    app.register_actor(
+    ledger.actors.register_actor(
         c.build(
             c.RegisterActor,
             handle=ADMIN,
@@ -28,7 +31,7 @@ def seed_actors(ledger: Ledger) -> Acting:
         None,
     )
     admin = app.acting(ADMIN)
-    app.register_actor(
+    ledger.actors.register_actor(
         c.build(
             c.RegisterActor,
             handle=REGISSEUR,
@@ -38,7 +41,7 @@ def seed_actors(ledger: Ledger) -> Acting:
         ),
         admin,
     )
-    app.register_actor(
+    ledger.actors.register_actor(
         c.build(
             c.RegisterActor,
             handle=UC,
@@ -48,12 +51,27 @@ def seed_actors(ledger: Ledger) -> Acting:
         ),
         admin,
     )
+    for handle in (PRIVACY, PRIVACY_2):
+        ledger.actors.register_actor(
+            c.build(
+                c.RegisterActor,
+                handle=handle,
+                display_name="Test Privacy Officer",
+                organisation="gemeente",
+                roles=["privacy-officer"],
+            ),
+            admin,
+        )
     return app.acting(REGISSEUR, "regisseur")
+
+
+def privacy_officer(ledger: Ledger, second: bool = False) -> Acting:
+    return ledger.app.acting(PRIVACY_2 if second else PRIVACY)
 
 
 def open_case(ledger: Ledger, by: Acting, name: str = "Groep Testplein") -> str:
     cmd = c.build(c.OpenCase, working_name=name, municipality="Teststad", area="Noord")
-    return ledger.app.open_case(cmd, by).ref
+    return ledger.cases.open_case(cmd, by).ref
 
 
 def signal(ref: str, **overrides: Any) -> c.RecordSignal:
@@ -133,20 +151,19 @@ def close(
 
 
 def walk_to_step(ledger: Ledger, by: Acting, ref: str, step: int) -> None:
-    app = ledger.app
     if step >= 2:
-        app.record_signal(signal(ref), by)
-        app.advance(advance(ref), by)
+        ledger.cases.record_signal(signal(ref), by)
+        ledger.cases.advance(advance(ref), by)
     if step >= 3:
-        app.designate_coordinator(c.build(c.Designate, case=ref, coordinator=UC), by)
-        app.advance(advance(ref), by)
+        ledger.cases.designate_coordinator(c.build(c.Designate, case=ref, coordinator=UC), by)
+        ledger.cases.advance(advance(ref), by)
     if step >= 4:
-        app.advance(advance(ref), by)
+        ledger.cases.advance(advance(ref), by)
     if step >= 5:
-        app.record_decision(decision(ref), by)
-        app.advance(advance(ref), by)
+        ledger.cases.record_decision(decision(ref), by)
+        ledger.cases.advance(advance(ref), by)
     if step >= 6:
-        app.set_plan(plan(ref, actions=2), by)
-        app.advance(advance(ref), by)
+        ledger.cases.set_plan(plan(ref, actions=2), by)
+        ledger.cases.advance(advance(ref), by)
     if step >= 7:
-        app.advance(advance(ref), by)
+        ledger.cases.advance(advance(ref), by)

@@ -32,7 +32,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     try:
         ledger.initialise()
         by = b.seed_actors(ledger)
-        ledger.app.register_actor(
+        ledger.actors.register_actor(
             c.build(
                 c.RegisterActor,
                 handle="partner-test",
@@ -42,7 +42,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
             ),
             ledger.app.acting(b.ADMIN),
         )
-        ledger.app.register_actor(
+        ledger.actors.register_actor(
             c.build(
                 c.RegisterActor,
                 handle="fg-test",
@@ -267,7 +267,7 @@ def test_reading_requires_a_known_actor(world: dict[str, Any]) -> None:
 def _register_outsider(url: str) -> None:
     ledger = open_ledger(url)
     try:
-        ledger.app.register_actor(
+        ledger.actors.register_actor(
             c.build(
                 c.RegisterActor,
                 handle="uc-elders",

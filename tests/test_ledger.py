@@ -19,7 +19,7 @@ def event_count(ledger: Ledger) -> int:
 def test_every_event_records_actor_role_organisation_and_time(ledger: Ledger) -> None:
     by = b.seed_actors(ledger)
     ref = b.open_case(ledger, by)
-    ledger.app.record_signal(b.signal(ref), by)
+    ledger.cases.record_signal(b.signal(ref), by)
     notifications = ledger.app.recorder.select_notifications(1, 100)
     assert notifications
     for notification in notifications:
@@ -31,7 +31,6 @@ def test_every_event_records_actor_role_organisation_and_time(ledger: Ledger) ->
 
 
 def test_the_first_actor_bootstraps_and_must_be_an_administrator(ledger: Ledger) -> None:
-    app = ledger.app
     cmd = c.build(
         c.RegisterActor,
         handle="eerste",
@@ -40,11 +39,11 @@ def test_the_first_actor_bootstraps_and_must_be_an_administrator(ledger: Ledger)
         roles=["regisseur"],
     )
     with pytest.raises(Refused):
-        app.register_actor(cmd, None)
+        ledger.actors.register_actor(cmd, None)
     assert event_count(ledger) == 0
     b.seed_actors(ledger)
     with pytest.raises(Unauthorised):
-        app.register_actor(cmd, None)
+        ledger.actors.register_actor(cmd, None)
 
 
 def test_unknown_deactivated_and_wrong_role_actors_are_refused(ledger: Ledger) -> None:
@@ -56,14 +55,14 @@ def test_unknown_deactivated_and_wrong_role_actors_are_refused(ledger: Ledger) -
         app.acting(None)
     with pytest.raises(Unauthorised, match="does not hold role"):
         app.acting(b.UC, "regisseur")
-    app.deactivate_actor(
+    ledger.actors.deactivate_actor(
         c.build(c.DeactivateActor, handle=b.UC, reason="uit dienst"), app.acting(b.ADMIN)
     )
     with pytest.raises(Unauthorised, match="deactivated"):
         app.acting(b.UC)
     ref = b.open_case(ledger, by)
     with pytest.raises(Refused, match=r"case\.coordinator-role"):
-        app.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
+        ledger.cases.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
     assert [a["active"] for a in ledger.queries.actors() if a["handle"] == b.UC] == [False]
 
 
@@ -72,7 +71,7 @@ def test_case_references_are_sequential_per_year(ledger: Ledger) -> None:
     refs = [b.open_case(ledger, by, f"Groep {n}") for n in range(3)]
     year = ledger.app.clock().year
     assert refs == [f"JG-{year}-001", f"JG-{year}-002", f"JG-{year}-003"]
-    old = ledger.app.open_case(
+    old = ledger.cases.open_case(
         c.build(
             c.OpenCase,
             working_name="Groep Oud",
@@ -89,16 +88,15 @@ def test_refused_and_bad_commands_write_nothing(ledger: Ledger) -> None:
     by = b.seed_actors(ledger)
     ref = b.open_case(ledger, by)
     before = event_count(ledger)
-    app = ledger.app
     attempts = [
-        lambda: app.advance(b.advance(ref), by),  # no signal yet
-        lambda: app.record_signal(b.signal(ref, kind="onbekend"), by),
-        lambda: app.record_signal(b.signal(ref, source_org="nasa"), by),
-        lambda: app.record_signal(b.signal("JG-2026-999"), by),
-        lambda: app.record_decision(b.decision(ref), by),
-        lambda: app.close_case(b.close(ref), by),
-        lambda: app.close_case(b.close(ref, bewaartermijn="twee jaar"), by),
-        lambda: app.record_signal(b.signal(ref, observed_on=date(2999, 1, 1)), by),
+        lambda: ledger.cases.advance(b.advance(ref), by),  # no signal yet
+        lambda: ledger.cases.record_signal(b.signal(ref, kind="onbekend"), by),
+        lambda: ledger.cases.record_signal(b.signal(ref, source_org="nasa"), by),
+        lambda: ledger.cases.record_signal(b.signal("JG-2026-999"), by),
+        lambda: ledger.cases.record_decision(b.decision(ref), by),
+        lambda: ledger.cases.close_case(b.close(ref), by),
+        lambda: ledger.cases.close_case(b.close(ref, bewaartermijn="twee jaar"), by),
+        lambda: ledger.cases.record_signal(b.signal(ref, observed_on=date(2999, 1, 1)), by),
     ]
     for attempt in attempts:
         with pytest.raises((Refused, BadInput, NotFound)):
@@ -110,18 +108,17 @@ def test_a_full_walk_shows_in_the_overview(ledger: Ledger) -> None:
     by = b.seed_actors(ledger)
     ref = b.open_case(ledger, by)
     b.walk_to_step(ledger, by, ref, 6)
-    app = ledger.app
-    app.escalate_action(
+    ledger.cases.escalate_action(
         c.build(
             c.EscalateAction, case=ref, number=1, escalated_to="Teamchef", reason="niet gedaan"
         ),
         by,
     )
-    app.complete_action(c.build(c.CompleteAction, case=ref, number=1), by)
-    app.step_back(
+    ledger.cases.complete_action(c.build(c.CompleteAction, case=ref, number=1), by)
+    ledger.cases.step_back(
         c.build(c.StepBack, case=ref, to_step=5, body="ketenoverleg", reason="bijstellen"), by
     )
-    app.add_action(
+    ledger.cases.add_action(
         c.build(
             c.AddAction,
             case=ref,
@@ -140,9 +137,9 @@ def test_a_full_walk_shows_in_the_overview(ledger: Ledger) -> None:
     assert [a["id"] for a in overview["overdue_actions"]] == ["A3"]
     assert overview["escalations"][0]["escalated_to"] == "Teamchef"
     assert overview["decisions"][0]["outcome"] == "geprioriteerd"
-    app.advance(b.advance(ref), by)
-    app.advance(b.advance(ref), by)
-    app.close_case(
+    ledger.cases.advance(b.advance(ref), by)
+    ledger.cases.advance(b.advance(ref), by)
+    ledger.cases.close_case(
         b.close(
             ref,
             handover={
@@ -165,8 +162,7 @@ def test_plan_versions_are_kept(ledger: Ledger) -> None:
     by = b.seed_actors(ledger)
     ref = b.open_case(ledger, by)
     b.walk_to_step(ledger, by, ref, 5)
-    app = ledger.app
-    assert app.set_plan(b.plan(ref, actions=2), by) == 1
+    assert ledger.cases.set_plan(b.plan(ref, actions=2), by) == 1
     revised = c.build(
         c.SetPlan,
         case=ref,
@@ -183,7 +179,7 @@ def test_plan_versions_are_kept(ledger: Ledger) -> None:
             }
         ],
     )
-    assert app.set_plan(revised, by) == 2
+    assert ledger.cases.set_plan(revised, by) == 2
     shown = ledger.queries.plan(ref)
     assert shown["version"] == 2
     assert shown["goals"] == ["Nieuw doel"]

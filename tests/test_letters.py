@@ -168,15 +168,14 @@ def _label(kind: str, key: str) -> str:
 
 
 def _advance_to_close(ledger: Ledger, by: Acting, ref: str, term: str) -> None:
-    app = ledger.app
-    app.advance(b.advance(ref), by)
-    app.record_decision(b.decision(ref), by)
-    app.advance(b.advance(ref), by)
-    app.set_plan(b.plan(ref, actions=2), by)
-    app.advance(b.advance(ref), by)
-    app.advance(b.advance(ref), by)
+    ledger.cases.advance(b.advance(ref), by)
+    ledger.cases.record_decision(b.decision(ref), by)
+    ledger.cases.advance(b.advance(ref), by)
+    ledger.cases.set_plan(b.plan(ref, actions=2), by)
+    ledger.cases.advance(b.advance(ref), by)
+    ledger.cases.advance(b.advance(ref), by)
     handover = {n: {"organisation": "jongerenwerk", "note": "regulier"} for n in (1, 2)}
-    app.close_case(b.close(ref, handover=handover, bewaartermijn=term), by)
+    ledger.cases.close_case(b.close(ref, handover=handover, bewaartermijn=term), by)
 
 
 def _convenant(ledger: Ledger, by: Acting) -> None:
@@ -630,7 +629,7 @@ def test_a_non_participant_cannot_generate_and_the_denial_is_logged(
 ) -> None:
     world = build_world(ledger, clock, born(17))
     admin = ledger.app.acting(b.ADMIN)
-    ledger.app.register_actor(
+    ledger.actors.register_actor(
         c.build(
             c.RegisterActor,
             handle="uc-ander",
@@ -680,7 +679,7 @@ def test_due_overdue_generated_and_delivered(
         next(m.addressee for m in made if m.kind == kind)
         for kind in ("jongere", "wettelijk-vertegenwoordiger")
     )
-    deliver = ledger.letters.deliver
+    deliver = ledger.letters.hand_over
     deliver(
         c.build(DeliverLetter, subject=world.youth, addressee=youth, how="overhandigd"), world.by
     )
@@ -728,7 +727,7 @@ def test_handed_over_to_every_addressee(ledger: Ledger, clock: FixedClock, tmp_p
     world = build_world(ledger, clock, born(17))
     clock.set(date(2026, 9, 10))
     (letter,) = generate(ledger, world, tmp_path)
-    ledger.letters.deliver(
+    ledger.letters.hand_over(
         c.build(DeliverLetter, subject=world.youth, addressee=letter.addressee, how="overhandigd"),
         world.by,
     )
@@ -855,7 +854,7 @@ def test_deferral_rules(ledger: Ledger, clock: FixedClock, tmp_path: Path) -> No
     assert row is not None and row["status"] == "deferred until 2027-03-01"
     ledger.letters.resume(c.build(ResumeLetters, subject=world.youth, reason="klaar"), world.by)
     (letter,) = generate(ledger, world, tmp_path)
-    ledger.letters.deliver(
+    ledger.letters.hand_over(
         c.build(DeliverLetter, subject=world.youth, addressee=letter.addressee, how="verzonden"),
         world.by,
     )
@@ -863,7 +862,7 @@ def test_deferral_rules(ledger: Ledger, clock: FixedClock, tmp_path: Path) -> No
 
 
 def _privacy_officer(ledger: Ledger) -> Acting:
-    ledger.app.register_actor(
+    ledger.actors.register_actor(
         c.build(
             c.RegisterActor,
             handle="fg-test",

@@ -53,7 +53,7 @@ def case_at_step(ledger: Ledger, by: Acting, step: int) -> str:
 def full_person_scenario(ledger: Ledger) -> tuple[str, str, Acting]:
     by = b.seed_actors(ledger)
     ref = case_at_step(ledger, by, 2)
-    ledger.app.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
+    ledger.cases.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
     subject = register(ledger, by, bsn=BSN)
     persons = ledger.persons
     persons.record_note(c.build(c.RecordNote, subject=subject, category="school", text=NOTE), by)
@@ -252,13 +252,13 @@ def test_persons_only_from_step_2_with_a_coordinator(ledger: Ledger) -> None:
     before = ledger.app.recorder.max_notification_id()
     with pytest.raises(Refused, match=r"member\.not-in-step-1"):
         ledger.persons.add_member(member, by)
-    ledger.app.record_signal(b.signal(ref), by)
-    ledger.app.advance(b.advance(ref), by)
+    ledger.cases.record_signal(b.signal(ref), by)
+    ledger.cases.advance(b.advance(ref), by)
     before = ledger.app.recorder.max_notification_id()
     with pytest.raises(Refused, match=r"member\.needs-coordinator"):
         ledger.persons.add_member(member, by)
     assert ledger.app.recorder.max_notification_id() == before
-    ledger.app.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
+    ledger.cases.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
     ledger.persons.add_member(member, by)
     with pytest.raises(Refused, match=r"member\.known"):
         ledger.persons.add_member(member, by)
@@ -267,7 +267,7 @@ def test_persons_only_from_step_2_with_a_coordinator(ledger: Ledger) -> None:
 def test_groepsscan_follows_the_namenlijst(ledger: Ledger) -> None:
     by = b.seed_actors(ledger)
     ref = case_at_step(ledger, by, 2)
-    ledger.app.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
+    ledger.cases.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
     request = c.build(c.RequestGroepsscan, case=ref, requested_by="burgemeester", motivation="m")
     with pytest.raises(Refused, match=r"groepsscan\.after-namenlijst"):
         ledger.persons.request_groepsscan(request, by)

@@ -40,25 +40,25 @@ def run(ledger: Ledger, refs: list[str], index: int, op: str, arg: Any) -> None:
     by = app.acting(b.REGISSEUR, "regisseur")
     ref = refs[index]
     if op == "signal":
-        app.record_signal(b.signal(ref, kind=arg), by)
+        ledger.cases.record_signal(b.signal(ref, kind=arg), by)
     elif op == "designate":
-        app.designate_coordinator(c.build(c.Designate, case=ref, coordinator=arg), by)
+        ledger.cases.designate_coordinator(c.build(c.Designate, case=ref, coordinator=arg), by)
     elif op == "advance":
-        app.advance(b.advance(ref, merge=arg), by)
+        ledger.cases.advance(b.advance(ref, merge=arg), by)
     elif op == "back":
-        app.step_back(
+        ledger.cases.step_back(
             c.build(c.StepBack, case=ref, to_step=arg, body="ketenoverleg", reason="r"), by
         )
     elif op == "end":
-        app.end_early(
+        ledger.cases.end_early(
             c.build(c.EndEarly, case=ref, outcome=arg, body="ketenoverleg", reason="r"), by
         )
     elif op == "decide":
-        app.record_decision(b.decision(ref, outcome=arg), by)
+        ledger.cases.record_decision(b.decision(ref, outcome=arg), by)
     elif op == "plan":
-        app.set_plan(b.plan(ref, actions=arg), by)
+        ledger.cases.set_plan(b.plan(ref, actions=arg), by)
     elif op == "add_action":
-        app.add_action(
+        ledger.cases.add_action(
             c.build(
                 c.AddAction,
                 case=ref,
@@ -71,15 +71,15 @@ def run(ledger: Ledger, refs: list[str], index: int, op: str, arg: Any) -> None:
             by,
         )
     elif op == "complete":
-        app.complete_action(c.build(c.CompleteAction, case=ref, number=arg), by)
+        ledger.cases.complete_action(c.build(c.CompleteAction, case=ref, number=arg), by)
     elif op == "escalate":
-        app.escalate_action(
+        ledger.cases.escalate_action(
             c.build(c.EscalateAction, case=ref, number=arg, escalated_to="Teamchef", reason="r"), by
         )
     elif op == "close":
         open_actions = app.case(ref).open_actions
         handover = {n: {"organisation": "jongerenwerk", "note": ""} for n in open_actions}
-        app.close_case(b.close(ref, handover=handover, bewaartermijn=arg), by)
+        ledger.cases.close_case(b.close(ref, handover=handover, bewaartermijn=arg), by)
     elif op == "read":
         ledger.queries.cases()
 

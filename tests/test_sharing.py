@@ -223,22 +223,22 @@ def test_amending_makes_version_2_and_keeps_version_1_with_its_signatures(
     assert ledger.sharing.amend_convenant(KEY, write(tmp_path, amended, "v2.toml"), by) == 2
     assert sign(ledger, by, "politie") == 2  # the newest version by default
 
-    first = ledger.sharing.convenant_view(KEY, 1)
+    first = ledger.sharing.convenant_view(KEY, by, 1)
     assert first["name"] == "Testconvenant jeugdgroepen"
     assert (first["version"], first["versions"]) == (1, 2)
     assert first["signatures"] == {
         "gemeente": {"signer": "Ondertekenaar gemeente", "signed_on": "2026-01-10"}
     }
-    newest = ledger.sharing.convenant_view(KEY)
+    newest = ledger.sharing.convenant_view(KEY, by)
     assert newest["name"] == "Testconvenant, herzien"
     assert (newest["version"], set(newest["signatures"])) == (2, {"politie"})
     # The old version can still be signed; the listing shows the newest version.
     assert sign(ledger, by, "om", version=1) == 1
-    assert set(ledger.sharing.convenant_view(KEY, 1)["signatures"]) == {"gemeente", "om"}
-    [listed] = ledger.sharing.convenants()
+    assert set(ledger.sharing.convenant_view(KEY, by, 1)["signatures"]) == {"gemeente", "om"}
+    [listed] = ledger.sharing.convenants(by)
     assert (listed["convenant"], listed["version"], listed["signed_by"]) == (KEY, 2, ["politie"])
     with pytest.raises(Refused, match=r"convenant\.version"):
-        ledger.sharing.convenant_view(KEY, 3)
+        ledger.sharing.convenant_view(KEY, by, 3)
     with pytest.raises(Refused, match=r"convenant\.unique"):
         ledger.sharing.add_convenant(KEY, write(tmp_path, CONVENANT), by)
 
@@ -274,7 +274,7 @@ def person_level_case(ledger: Ledger, tmp_path: Path) -> tuple[str, str, Acting,
     """A case at step 3 with a coordinator, one member on an agreed namenlijst, and the
     test convenant signed by all its parties; returns (ref, member, regisseur, officer)."""
     by = b.seed_actors(ledger)
-    ledger.app.register_actor(
+    ledger.actors.register_actor(
         c.build(
             c.RegisterActor,
             handle=OFFICER,
@@ -376,7 +376,7 @@ def test_a_refused_share_is_recorded_with_every_rule_and_says_why(
     assert "Het doel moet een van de doelen van het convenant zijn" in refused.message
     assert "\n" not in refused.message
     assert events_since(ledger, before) == Counter({"Share.Decided": 1})
-    [row] = ledger.sharing.shares(outcome="geweigerd")
+    [row] = ledger.sharing.share_rows(outcome="geweigerd")
     assert row["share_id"] == refused.share_id
     assert row["refused_by"] == ["DEEL-04", "DEEL-06", "DEEL-08"]
     assert row["subjects"] == 1
@@ -399,8 +399,8 @@ def test_criminal_information_from_the_om_waits_for_step_3(ledger: Ledger, tmp_p
         ledger.sharing.record_share(from_om, by)
     # The matrix also allows it only from step 3, so DEEL-04 and DEEL-08 refuse too.
     assert raised.value.rule == "DEEL-03, DEEL-04, DEEL-08"
-    ledger.app.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
-    ledger.app.advance(b.advance(ref), by)
+    ledger.cases.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
+    ledger.cases.advance(b.advance(ref), by)
     ledger.sharing.record_share(from_om, by)
 
 
@@ -409,7 +409,7 @@ def test_an_ad_hoc_share_is_flagged_until_the_privacy_officer_reviews_it(
 ) -> None:
     ref, member, by, officer = person_level_case(ledger, tmp_path)
     share_id = ledger.sharing.record_share(ad_hoc(ref, subjects=[member]), by)
-    [row] = ledger.sharing.shares(ref)
+    [row] = ledger.sharing.share_rows(ref)
     assert (row["outcome"], row["ad_hoc"], row["reviewed"]) == ("verstrekt", True, False)
     assert row["basis"] == "ad hoc: AVG art. 6(1)(d), vitaal belang"
     assert [r["share_id"] for r in ledger.privacy.disclosures(officer)] == [share_id]
@@ -423,7 +423,7 @@ def test_an_ad_hoc_share_is_flagged_until_the_privacy_officer_reviews_it(
     review = c.build(c.ReviewShare, share=share_id[:8], comment="Grondslag en noodzaak voldoende")
     assert ledger.sharing.review(review, officer) == share_id
     assert flagged() == []
-    [row] = ledger.sharing.shares(ref)
+    [row] = ledger.sharing.share_rows(ref)
     assert (row["reviewed"], row["review_comment"]) == (True, "Grondslag en noodzaak voldoende")
 
     before = mark(ledger)
@@ -469,7 +469,7 @@ def test_a_share_about_a_non_member_is_bad_input_and_writes_nothing(
     with pytest.raises(NotFound):
         ledger.sharing.record_share(share(ref, convenant="geen-convenant"), by)
     assert mark(ledger) == before
-    assert ledger.sharing.shares() == []
+    assert ledger.sharing.share_rows() == []
 
 
 @pytest.mark.parametrize(
@@ -505,7 +505,7 @@ def test_a_share_under_an_expired_or_unsigned_convenant_is_refused_by_deel_05(
     with pytest.raises(ShareRefused) as raised:
         ledger.sharing.record_share(command, by)
     assert raised.value.rule == "DEEL-05"
-    [row] = ledger.sharing.shares(outcome="geweigerd")
+    [row] = ledger.sharing.share_rows(outcome="geweigerd")
     assert row["refused_by"] == ["DEEL-05"]
 
 

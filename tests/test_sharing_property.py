@@ -600,7 +600,7 @@ def build_case(ledger: Ledger, setup: Setup) -> tuple[str, dict[str, str]]:
     by = app.acting(b.REGISSEUR, "regisseur")
     ref = b.open_case(ledger, by)
     if setup.coordinator and setup.step < 3:
-        app.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
+        ledger.cases.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
     b.walk_to_step(ledger, by, ref, setup.step)
     refs = {}
     for label in (*SUBJECTS, "stranger"):
@@ -742,7 +742,7 @@ def new_topics(ledger: Ledger, after: int) -> Counter[str]:
 
 def seed(ledger: Ledger) -> None:
     b.seed_actors(ledger)
-    ledger.app.register_actor(
+    ledger.actors.register_actor(
         c.build(
             c.RegisterActor,
             handle=OFFICER,
@@ -802,7 +802,7 @@ def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
 
             register = ledger.privacy.disclosures(officer)
             assert {r["share_id"]: register_row(r) for r in register} == allowed
-            recorded_refusals = ledger.sharing.shares(outcome="geweigerd")
+            recorded_refusals = ledger.sharing.share_rows(outcome="geweigerd")
             assert {r["share_id"]: r["refused_by"] for r in recorded_refusals} == refused
             findings = Counter(f["kind"] for f in ledger.privacy.findings(officer))
             ad_hoc = sum(1 for row in allowed.values() if row[-1])

@@ -41,7 +41,7 @@ from tests.conftest import FixedClock, fresh_database_url
 EVENTS, LOG, CHECKPOINTS = "regie_events", "regie_log", "regie_checkpoints"
 PRIMARY_KEY = {EVENTS: "notification_id", LOG: "position", CHECKPOINTS: "tree_size"}
 REFUSED = "history is append-only"
-LAST = "notification_id = 8"  # the last event of small_history
+LAST = "notification_id = 10"  # the last event of small_history
 
 
 # -- ledgers --------------------------------------------------------------------------
@@ -75,7 +75,7 @@ def erase_subject(ledger: Ledger, by: Acting, pseudonym: str) -> None:
 
 
 def small_history(ledger: Ledger) -> str:
-    """Eight events in eight transactions: three actors, a case walked to step 3."""
+    """Ten events in ten transactions: five actors, a case walked to step 3."""
     by = b.seed_actors(ledger)
     ref = b.open_case(ledger, by)
     b.walk_to_step(ledger, by, ref, 3)
@@ -136,11 +136,11 @@ def build(ledger: Ledger, shape: Shape) -> None:
             organisation="gemeente",
             roles=["regisseur"],
         )
-        app.register_actor(cmd, admin)
+        ledger.actors.register_actor(cmd, admin)
     for number, (signals, step) in enumerate(shape.cases):
         ref = b.open_case(ledger, by, f"Groep {number}")
         for _ in range(signals):
-            app.record_signal(b.signal(ref), by)
+            ledger.cases.record_signal(b.signal(ref), by)
         b.walk_to_step(ledger, by, ref, step)
     if shape.subject != "none":
         pseudonym = register_subject(ledger, by)
@@ -496,7 +496,7 @@ def test_verify_detects_an_originator_id_rewritten_in_another_spelling(
     ledger: Ledger,
 ) -> None:
     ref = small_history(ledger)
-    assert ledger.app.recorder.max_notification_id() == 8
+    assert ledger.app.recorder.max_notification_id() == 10  # five actors, five case events
     with attacker(ledger) as conn:
         conn.execute(text(f"UPDATE {EVENTS} SET originator_id = upper(originator_id) WHERE {LAST}"))
     # The rewrite matters: replayed afresh, the case lost its last step advance.
@@ -504,7 +504,7 @@ def test_verify_detects_an_originator_id_rewritten_in_another_spelling(
         assert fresh.app.case(ref).step == 2
     with pytest.raises(VerificationFailed) as failure:
         ledger.audit_log.verify()
-    assert failure.value.position == 8
+    assert failure.value.position == 10
 
 
 @pytest.mark.parametrize(

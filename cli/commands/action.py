@@ -51,7 +51,7 @@ def add(
         person=person,
         due=due,
     )
-    number = ctx.ledger().app.add_action(cmd, ctx.acting())
+    number = ctx.ledger().cases.add_action(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "action": f"A{number}"})
     else:
@@ -84,7 +84,7 @@ def done(
         completed_on=completed_on,
         note=note,
     )
-    ctx.ledger().app.complete_action(cmd, ctx.acting())
+    ctx.ledger().cases.complete_action(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "action": f"A{cmd.number}", "status": "afgerond"})
     else:
@@ -131,7 +131,7 @@ def escalate(
         reason=reason,
         escalated_on=escalated_on,
     )
-    ctx.ledger().app.escalate_action(cmd, ctx.acting())
+    ctx.ledger().cases.escalate_action(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "action": f"A{cmd.number}", "escalated_to": cmd.escalated_to})
     else:
@@ -158,7 +158,7 @@ def list_(
     Example:
       regie action list --overdue
     """
-    rows = ctx.reader().queries.actions(case_ref.upper() if case_ref else None, status, overdue)
+    rows = ctx.ledger().cases.actions(ctx.acting(), case_ref, status, overdue)
     if as_json:
         emit_json(rows)
     else:

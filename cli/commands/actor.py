@@ -48,7 +48,7 @@ def add(
         db_user=db_user,
     )
     by = None if not ledger.app.has_actors() else ctx.acting()
-    actor = ledger.app.register_actor(cmd, by, ledger.database_user())
+    actor = ledger.actors.register_actor(cmd, by, ledger.database_user())
     if as_json:
         emit_json({"actor": actor.handle, "organisation": actor.organisation, "roles": actor.roles})
     else:
@@ -66,7 +66,7 @@ def list_(ctx: Context, as_json: bool) -> None:
     Example:
       regie actor list --json
     """
-    rows = ctx.reader().queries.actors()
+    rows = ctx.ledger().actors.actors(ctx.acting())
     if as_json:
         emit_json(rows)
         return
@@ -102,7 +102,7 @@ def deactivate(ctx: Context, actor_id: str, reason: str, as_json: bool) -> None:
     from ledger import commands as c
 
     cmd = c.build(c.DeactivateActor, handle=actor_id, reason=reason)
-    ctx.ledger().app.deactivate_actor(cmd, ctx.acting())
+    ctx.ledger().actors.deactivate_actor(cmd, ctx.acting())
     if as_json:
         emit_json({"actor": cmd.handle, "active": False})
     else:

@@ -46,7 +46,7 @@ def who_saw(
     Example:
       regie audit who-saw P-3f9a2c1d0b --from 2026-01-01 --csv > toegang.csv
     """
-    ledger = ctx.reader()
+    ledger = ctx.ledger()
     rows = ledger.privacy.who_saw(subject, ctx.acting(), since, until)
     emit_rows(
         rows,
@@ -83,7 +83,7 @@ def actor(ctx: Context, actor_id: str, since: Any, until: Any, as_json: bool, as
     Example:
       regie audit actor r.devries --from 2026-11-01
     """
-    ledger = ctx.reader()
+    ledger = ctx.ledger()
     rows = ledger.privacy.actor(actor_id.lower(), ctx.acting(), since, until)
     emit_rows(
         rows,
@@ -127,7 +127,7 @@ def disclosures(
     Example:
       regie audit disclosures --to jongerenwerk --from 2026-01-01 --csv
     """
-    ledger = ctx.reader()
+    ledger = ctx.ledger()
     rows = ledger.privacy.disclosures(ctx.acting(), to_org, convenant, since, until)
     emit_rows(
         rows,
@@ -164,7 +164,7 @@ def findings(ctx: Context, as_json: bool, as_csv: bool) -> None:
     Example:
       regie audit findings --json
     """
-    ledger = ctx.reader()
+    ledger = ctx.ledger()
     rows = ledger.privacy.findings(ctx.acting())
     emit_rows(
         rows,
@@ -212,7 +212,7 @@ def subject_report(
 
     if fmt == "pdf" and out is None:
         raise BadInput("a PDF needs --out FILE")
-    ledger = ctx.reader()
+    ledger = ctx.ledger()
     report = ledger.privacy.subject_report(subject, ctx.acting())
     if as_json:
         emit_json(report)
@@ -254,9 +254,9 @@ def checkpoint(ctx: Context, export_path: Path | None, list_all: bool, as_json: 
       regie audit checkpoint --export checkpoint-2026-11-22.json
       regie audit checkpoint --list
     """
-    ledger = ctx.reader()
+    ledger = ctx.ledger()
     if list_all:
-        heads = ledger.audit_log.checkpoints()
+        heads = ledger.operations.checkpoints(ctx.acting())
         if as_json:
             emit_json([h.to_json() for h in heads])
         else:
@@ -266,7 +266,7 @@ def checkpoint(ctx: Context, export_path: Path | None, list_all: bool, as_json: 
                 ((h.tree_size, h.root_hash.hex(), h.timestamp) for h in heads),
             )
         return
-    head = ledger.audit_log.checkpoint()
+    head = ledger.operations.checkpoint(ctx.acting())
     if export_path is not None:
         export_path.write_text(json.dumps(head, indent=2) + "\n", encoding="utf-8")
     if as_json:
@@ -294,10 +294,11 @@ def verify(ctx: Context, as_json: bool) -> None:
     """
     from rich.progress import Progress
 
-    ledger = ctx.reader()
+    ledger = ctx.ledger()
     with Progress(transient=True, disable=as_json) as progress:
         task = progress.add_task("Verifying the log", total=None)
-        report = ledger.audit_log.verify(
+        report = ledger.operations.verify(
+            ctx.acting(),
             lambda done, total: progress.update(task, completed=done, total=total)
         )
     if as_json:
@@ -341,8 +342,8 @@ def prove(ctx: Context, event: int, with_event: bool, out: Path | None) -> None:
       regie audit check-proof proof-42.json --public-key signing.pub
     (The output is always JSON; --json is accepted for uniformity.)
     """
-    ledger = ctx.reader()
-    _emit(ledger.audit_log.prove(event, with_event), out)
+    ledger = ctx.ledger()
+    _emit(ledger.operations.prove(event, ctx.acting(), with_event), out)
 
 
 @command.command("consistency")
@@ -363,8 +364,8 @@ def consistency(ctx: Context, old: int, new: int, out: Path | None) -> None:
       regie audit consistency 120 245 --out consistency.json
     (The output is always JSON; --json is accepted for uniformity.)
     """
-    ledger = ctx.reader()
-    _emit(ledger.audit_log.consistency(old, new), out)
+    ledger = ctx.ledger()
+    _emit(ledger.operations.consistency(old, new, ctx.acting()), out)
 
 
 @command.command("check-proof")

@@ -57,7 +57,7 @@ def open_(
         area=area,
         opened_on=opened_on,
     )
-    case = ctx.ledger().app.open_case(cmd, ctx.acting())
+    case = ctx.ledger().cases.open_case(cmd, ctx.acting())
     if as_json:
         emit_json({"case": case.ref, "step": case.step})
     else:
@@ -80,7 +80,7 @@ def list_(ctx: Context, status: str | None, as_json: bool) -> None:
     Example:
       regie case list --status lopend
     """
-    rows = ctx.reader().queries.cases(status)
+    rows = ctx.ledger().cases.cases(ctx.acting(), status)
     if as_json:
         emit_json(rows)
         return
@@ -117,16 +117,9 @@ def show(ctx: Context, case_ref: str, members: bool, as_json: bool) -> None:
       regie case show JG-2026-001
       regie case show JG-2026-001 --members
     """
-    ledger = ctx.reader()
-    overview = ledger.queries.case_overview(case_ref.upper())
-    if members:
-        overview["members"] = ledger.persons.members(
-            case_ref.upper(),
-            True,
-            ctx.acting(),
-            ctx.purpose(DEFAULT_PURPOSE),
-            command="case.show",
-        )
+    overview = ctx.ledger().cases.overview(
+        case_ref, ctx.acting(), members, ctx.purpose(DEFAULT_PURPOSE)
+    )
     if as_json:
         emit_json(overview)
     else:
@@ -150,7 +143,7 @@ def designate(ctx: Context, case_ref: str, actor_id: str, decided_on: Any, as_js
     from ledger import commands as c
 
     cmd = c.build(c.Designate, case=case_ref, coordinator=actor_id, decided_on=decided_on)
-    ctx.ledger().app.designate_coordinator(cmd, ctx.acting())
+    ctx.ledger().cases.designate_coordinator(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "coordinator": cmd.coordinator})
     else:
@@ -258,7 +251,7 @@ def close(
         evaluation=evaluation,
         closed_on=closed_on,
     )
-    ctx.ledger().app.close_case(cmd, ctx.acting())
+    ctx.ledger().cases.close_case(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "status": "afgesloten", "bewaartermijn": bewaartermijn})
     else:
@@ -276,8 +269,8 @@ def _participation(
     from ledger import commands as c
 
     cmd = c.build(c.Participation, case=case_ref, actor=actor_id, reason=reason)
-    app = ctx.ledger().app
-    (app.add_participant if add else app.remove_participant)(cmd, ctx.acting())
+    cases = ctx.ledger().cases
+    (cases.add_participant if add else cases.remove_participant)(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "actor": cmd.actor, "participant": add})
     else:

@@ -125,7 +125,7 @@ def show(ctx: Context, key: str, version: int | None, as_json: bool) -> None:
     Example:
       regie convenant show jga-voorbeeldstad --version 1
     """
-    view = ctx.reader().sharing.convenant_view(key, version)
+    view = ctx.ledger().sharing.convenant_view(key, ctx.acting(), version)
     if as_json:
         emit_json(view)
         return
@@ -181,7 +181,7 @@ def list_(ctx: Context, as_json: bool) -> None:
     Example:
       regie convenant list
     """
-    rows = ctx.reader().sharing.convenants()
+    rows = ctx.ledger().sharing.convenants(ctx.acting())
     if as_json:
         emit_json(rows)
         return

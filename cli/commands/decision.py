@@ -91,7 +91,7 @@ def record(
         body=body,
         decided_on=decided_on,
     )
-    number = ctx.ledger().app.record_decision(cmd, ctx.acting())
+    number = ctx.ledger().cases.record_decision(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "decision": number, "outcome": cmd.outcome})
     else:

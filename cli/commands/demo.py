@@ -36,7 +36,7 @@ def command(ctx: Context, db_path: str | None, as_json: bool) -> None:
         ctx._settings = None
     ledger = ctx.ledger(require_initialised=False)
     ref = demo.run(ledger)
-    overview = ledger.queries.case_overview(ref)
+    overview = ledger.cases.overview(ref, ledger.app.acting(demo.DEMO_ACTOR))
     url = ctx.settings.database_url
     if as_json:
         emit_json({"database": safe_url(url), "case": ref, "overview": overview})

@@ -228,7 +228,7 @@ def show(ctx: Context, case_ref: str, as_json: bool) -> None:
     Example:
       regie groepsscan show JG-2026-001
     """
-    ledger = ctx.reader()
+    ledger = ctx.ledger()
     rows = ledger.persons.groepsscans(case_ref.upper(), ctx.acting(), ctx.purpose(DEFAULT_PURPOSE))
     if as_json:
         emit_json(rows)

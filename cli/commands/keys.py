@@ -25,8 +25,7 @@ def rotate(ctx: Context, as_json: bool) -> None:
     Example:
       regie keys rotate
     """
-    ledger = ctx.reader()
-    result = ledger.rotate_master_key()
+    result = ctx.ledger().operations.rotate_master_key(ctx.acting())
     if as_json:
         emit_json(result)
     else:

@@ -43,7 +43,7 @@ def due(ctx: Context, as_of: Any, everything: bool, as_json: bool) -> None:
       regie letters due
       regie letters due --as-of 2026-12-31 --all --json
     """
-    ledger = ctx.reader()
+    ledger = ctx.ledger()
     rows = ledger.letters.due(ctx.acting(), as_of, everything, ctx.purpose(DEFAULT_PURPOSE))
     if as_json:
         emit_json(rows)
@@ -104,7 +104,7 @@ def generate(
     from ledger.letters.commands import GenerateLetters
 
     cmd = c.build(GenerateLetters, subject=subject, format=fmt, letter_date=letter_date)
-    ledger = ctx.reader()
+    ledger = ctx.ledger()
     made = ledger.letters.generate(
         cmd,
         ctx.acting(),
@@ -133,7 +133,8 @@ def _deliver(ctx: Context, subject: str, addressee: str, on: Any, how: str, as_j
     from ledger.letters.commands import DeliverLetter
 
     cmd = c.build(DeliverLetter, subject=subject, addressee=addressee, how=how, delivered_on=on)
-    pseudonym = ctx.ledger().letters.deliver(cmd, ctx.acting())
+    letters = ctx.ledger().letters
+    pseudonym = (letters.hand_over if how == "overhandigd" else letters.send)(cmd, ctx.acting())
     day = (on or ctx.ledger().app.clock()).isoformat()
     if as_json:
         emit_json({"subject": subject, "addressee": pseudonym, "how": how, "on": day})

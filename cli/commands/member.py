@@ -162,7 +162,7 @@ def list_(ctx: Context, case_ref: str, names: bool, as_json: bool) -> None:
     Example:
       regie member list JG-2026-001 --names
     """
-    ledger = ctx.reader()
+    ledger = ctx.ledger()
     rows = ledger.persons.members(
         case_ref.upper(), names, ctx.acting(), ctx.purpose(DEFAULT_PURPOSE)
     )

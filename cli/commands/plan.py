@@ -50,7 +50,7 @@ def set_(ctx: Context, case_ref: str, path: Path, as_json: bool) -> None:
     from ledger.cases.planfile import load_plan
 
     cmd = load_plan(path, case_ref)
-    version = ctx.ledger().app.set_plan(cmd, ctx.acting())
+    version = ctx.ledger().cases.set_plan(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "version": version})
     else:
@@ -69,7 +69,7 @@ def show(ctx: Context, case_ref: str, as_json: bool) -> None:
     Example:
       regie plan show JG-2026-001 --json
     """
-    plan = ctx.reader().queries.plan(case_ref.upper())
+    plan = ctx.ledger().cases.plan(case_ref, ctx.acting())
     if as_json:
         emit_json(plan)
         return

@@ -25,11 +25,12 @@ def rebuild(ctx: Context, as_json: bool) -> None:
     """
     from rich.progress import Progress
 
-    ledger = ctx.reader()
+    ledger = ctx.ledger()
     total = ledger.app.recorder.max_notification_id() or 0
     with Progress(transient=True, disable=as_json) as progress:
         task = progress.add_task("Replaying events", total=max(total, 1))
-        position = ledger.projections.rebuild(
+        position = ledger.operations.rebuild(
+            ctx.acting(),
             lambda done, _total: progress.update(task, completed=done)
         )
     if as_json:

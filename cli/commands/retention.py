@@ -37,7 +37,7 @@ def plan(ctx: Context, as_of: Any, show_all: bool, as_json: bool, as_csv: bool) 
       regie retention plan --as-of 2027-06-01
       regie retention plan --all --csv > bewaarplan.csv
     """
-    ledger = ctx.reader()
+    ledger = ctx.ledger()
     day = (as_of or ledger.app.clock()).isoformat()
     rows = [
         {
@@ -50,7 +50,7 @@ def plan(ctx: Context, as_of: Any, show_all: bool, as_json: bool, as_csv: bool) 
             "due": i.due[:4] if i.due and i.start_event.startswith("leeftijd") else i.due,
             "status": _status(i, day),
         }
-        for i in ledger.retention.schedule()
+        for i in ledger.retention.plan(ctx.acting())
         if show_all or (not i.purged and (i.held or (i.due is not None and i.due <= day)))
     ]
     rows.sort(key=lambda r: (r["case"], r["class"], r["due"] or "9999", r["what"]))
@@ -175,7 +175,7 @@ def report(ctx: Context, since: Any, until: Any, as_json: bool, as_csv: bool) ->
     Example:
       regie retention report --from 2027-01-01 --csv > vernietiging-2027.csv
     """
-    rows = ctx.reader().retention.report(since, until)
+    rows = ctx.ledger().retention.report(ctx.acting(), since, until)
     emit_rows(
         rows,
         as_json,
@@ -259,7 +259,7 @@ def holds(ctx: Context, show_all: bool, as_json: bool, as_csv: bool) -> None:
     Example:
       regie retention holds --all
     """
-    rows = ctx.reader().retention.holds(active_only=not show_all)
+    rows = ctx.ledger().retention.holds(ctx.acting(), active_only=not show_all)
     emit_rows(
         rows,
         as_json,

@@ -128,7 +128,7 @@ def list_(ctx: Context, case_ref: str | None, outcome: str | None, as_json: bool
     Example:
       regie share list JG-2026-001 --outcome geweigerd
     """
-    rows = ctx.reader().sharing.shares(case_ref, outcome)
+    rows = ctx.ledger().sharing.shares(ctx.acting(), case_ref, outcome)
     if as_json:
         emit_json(rows)
         return

@@ -63,7 +63,7 @@ def add(
         source_role=source_role,
         text=text,
     )
-    number = ctx.ledger().app.record_signal(cmd, ctx.acting())
+    number = ctx.ledger().cases.record_signal(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "signal": number})
     else:
@@ -82,7 +82,7 @@ def list_(ctx: Context, case_ref: str | None, as_json: bool) -> None:
     Example:
       regie signal list JG-2026-001
     """
-    rows = ctx.reader().queries.signals(case_ref.upper() if case_ref else None)
+    rows = ctx.ledger().cases.signals(ctx.acting(), case_ref)
     if as_json:
         emit_json(rows)
         return

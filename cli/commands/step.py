@@ -59,7 +59,7 @@ def advance(
         decided_on=decided_on,
         merge_4_5=merge_4_5,
     )
-    step = ctx.ledger().app.advance(cmd, ctx.acting())
+    step = ctx.ledger().cases.advance(cmd, ctx.acting())
     _done(cmd.case, step, as_json)
 
 
@@ -103,7 +103,7 @@ def back(
         reason=reason,
         decided_on=decided_on,
     )
-    step = ctx.ledger().app.step_back(cmd, ctx.acting())
+    step = ctx.ledger().cases.step_back(cmd, ctx.acting())
     _done(cmd.case, step, as_json)
 
 
@@ -147,7 +147,7 @@ def end(
         reason=reason,
         decided_on=decided_on,
     )
-    ctx.ledger().app.end_early(cmd, ctx.acting())
+    ctx.ledger().cases.end_early(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "status": "beeindigd", "outcome": cmd.outcome})
     else:

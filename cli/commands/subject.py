@@ -117,7 +117,7 @@ def show(ctx: Context, subject: str, as_json: bool) -> None:
     Example:
       regie subject show P-3f9a2c1d0b
     """
-    ledger = ctx.reader()
+    ledger = ctx.ledger()
     view = ledger.persons.view(subject, ctx.acting(), ctx.purpose(DEFAULT_PURPOSE))
     if as_json:
         emit_json(view)
@@ -157,8 +157,7 @@ def list_(ctx: Context, as_json: bool) -> None:
     Example:
       regie subject list --json
     """
-    ledger = ctx.reader()
-    rows = ledger.persons.listing()
+    rows = ctx.ledger().persons.listing(ctx.acting())
     if as_json:
         emit_json(rows)
         return

@@ -7,9 +7,12 @@ append succeeded is anything shown.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Protocol, TypeVar
 
 from ledger.access.purposes import DEFAULT_PURPOSE
 from ledger.application import Regie
@@ -88,7 +91,50 @@ class AccessLog:
         reason: str = "",
     ) -> None:
         """Append before showing; an exception here means: show nothing."""
-        self.app._save(*self.entries(by, command, action, seen, purpose, outcome, case, reason))
+        self.app.commit(*self.entries(by, command, action, seen, purpose, outcome, case, reason))
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+GATED: dict[str, list[str]] = {}
+"""Every gated service method by the command it answers to ("case.open": ["Cases.open_case"]):
+what the tests walk to prove that no entry point skips the gate."""
+
+
+class Gated(Protocol):
+    gate: Gate
+
+
+def gated(command: str, *, case: str | None = None) -> Callable[[F], F]:
+    """Authorise the acting identity for ``command`` (its name in the permissions policy)
+    before the method runs, whoever calls it: the CLI, the server, a script or a test.
+
+    The method takes the identity as ``by``. The case it concerns is the ``case`` of its
+    command object (``cmd``) or the parameter named by ``case``; a denial is recorded in the
+    access log before :class:`Unauthorised` is raised, so nothing else happens.
+    """
+
+    def decorate(method: F) -> F:
+        signature = inspect.signature(method)
+        GATED.setdefault(command, []).append(method.__qualname__)
+
+        @functools.wraps(method)
+        def checked(self: Gated, *args: Any, **kwargs: Any) -> Any:
+            bound = signature.bind(self, *args, **kwargs)
+            by = bound.arguments.get("by")
+            if not isinstance(by, Acting):
+                raise Unauthorised(f"`{command.replace('.', ' ')}` needs an acting identity")
+            self.gate.authorise(by, command, _case_of(bound.arguments, case))
+            return method(self, *args, **kwargs)
+
+        return checked  # type: ignore[return-value]
+
+    return decorate
+
+
+def _case_of(arguments: dict[str, Any], name: str | None) -> str | None:
+    value = arguments.get(name) if name else getattr(arguments.get("cmd"), "case", None)
+    return str(value).upper() if value else None
 
 
 CASE_LISTINGS = frozenset({"signal.list", "action.list", "share.list"})

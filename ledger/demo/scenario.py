@@ -50,6 +50,7 @@ def run(ledger: Ledger) -> str:
     ensure_empty(ledger)
     ledger.initialise()
     app = ledger.app
+    cases = ledger.cases
     today = ledger.app.clock()
 
     def day(offset: int) -> date:
@@ -57,7 +58,7 @@ def run(ledger: Ledger) -> str:
 
     admin = None
     for handle, name, org, roles in ACTORS:
-        actor = app.register_actor(
+        actor = ledger.actors.register_actor(
             c.build(
                 c.RegisterActor, handle=handle, display_name=name, organisation=org, roles=roles
             ),
@@ -69,7 +70,7 @@ def run(ledger: Ledger) -> str:
     agent = app.acting("wijkagent-demo")
     jw = app.acting("jongerenwerk-demo")
 
-    ref = app.open_case(
+    ref = cases.open_case(
         c.build(
             c.OpenCase,
             working_name="Groep Stationsplein",
@@ -79,6 +80,14 @@ def run(ledger: Ledger) -> str:
         ),
         regisseur,
     ).ref
+    # The wijkagent and the jongerenwerker report signals, so take part from the start.
+    for handle, reason in [
+        ("wijkagent-demo", "Wijkagent Centrum"),
+        ("jongerenwerk-demo", "Jongerenwerk Centrum"),
+    ]:
+        cases.add_participant(
+            c.build(c.Participation, case=ref, actor=handle, reason=reason), regisseur
+        )
     signals = [
         (
             agent,
@@ -110,7 +119,7 @@ def run(ledger: Ledger) -> str:
         ),
     ]
     for by, ago, kind, location, org, role, text in signals:
-        app.record_signal(
+        cases.record_signal(
             c.build(
                 c.RecordSignal,
                 case=ref,
@@ -125,7 +134,7 @@ def run(ledger: Ledger) -> str:
         )
 
     def advance(ago: int, body: str, reason: str, merge: bool = False) -> None:
-        app.advance(
+        cases.advance(
             c.build(
                 c.Advance, case=ref, body=body, reason=reason, decided_on=day(ago), merge_4_5=merge
             ),
@@ -133,7 +142,7 @@ def run(ledger: Ledger) -> str:
         )
 
     advance(230, "regulier-overleg", "Signalen van drie partners wijzen op dezelfde groep.")
-    app.designate_coordinator(
+    cases.designate_coordinator(
         c.build(c.Designate, case=ref, coordinator="uc-demo", decided_on=day(229)), regisseur
     )
     persons = ledger.persons
@@ -223,7 +232,7 @@ def run(ledger: Ledger) -> str:
     _sharing(ledger, ref, youths, day, regisseur, uc)
     _letters(ledger, youths, day, uc)
     advance(215, "ketenoverleg", "Problematische jeugdgroep vastgesteld; integraal beeld nodig.")
-    app.set_plan(
+    cases.set_plan(
         c.build(
             c.SetPlan,
             case=ref,
@@ -234,7 +243,7 @@ def run(ledger: Ledger) -> str:
         uc,
     )
     advance(205, "ketenoverleg", "Integraal beeld en conceptplan gereed.")
-    app.record_decision(
+    cases.record_decision(
         c.build(
             c.RecordDecision,
             case=ref,
@@ -270,7 +279,7 @@ def run(ledger: Ledger) -> str:
         ),
         ("Verzuimgesprekken met de scholen", "persoon-gezin", "gemeente", "Leerplicht", 140),
     ]
-    app.set_plan(
+    cases.set_plan(
         c.build(
             c.SetPlan,
             case=ref,
@@ -297,7 +306,7 @@ def run(ledger: Ledger) -> str:
         uc,
     )
     advance(190, "ketenoverleg", "Plan van aanpak vastgesteld.")
-    app.complete_action(
+    cases.complete_action(
         c.build(
             c.CompleteAction,
             case=ref,
@@ -307,7 +316,7 @@ def run(ledger: Ledger) -> str:
         ),
         uc,
     )
-    app.escalate_action(
+    cases.escalate_action(
         c.build(
             c.EscalateAction,
             case=ref,
@@ -318,7 +327,7 @@ def run(ledger: Ledger) -> str:
         ),
         uc,
     )
-    app.record_signal(
+    cases.record_signal(
         c.build(
             c.RecordSignal,
             case=ref,
@@ -331,7 +340,7 @@ def run(ledger: Ledger) -> str:
         ),
         regisseur,
     )
-    app.step_back(
+    cases.step_back(
         c.build(
             c.StepBack,
             case=ref,
@@ -342,7 +351,7 @@ def run(ledger: Ledger) -> str:
         ),
         regisseur,
     )
-    app.set_plan(
+    cases.set_plan(
         c.build(
             c.SetPlan,
             case=ref,
@@ -413,14 +422,14 @@ def run(ledger: Ledger) -> str:
         ),
         uc,
     )
-    app.complete_action(c.build(c.CompleteAction, case=ref, number=1, completed_on=day(12)), uc)
-    app.complete_action(c.build(c.CompleteAction, case=ref, number=4, completed_on=day(18)), uc)
-    app.complete_action(c.build(c.CompleteAction, case=ref, number=5, completed_on=day(14)), uc)
+    cases.complete_action(c.build(c.CompleteAction, case=ref, number=1, completed_on=day(12)), uc)
+    cases.complete_action(c.build(c.CompleteAction, case=ref, number=4, completed_on=day(18)), uc)
+    cases.complete_action(c.build(c.CompleteAction, case=ref, number=5, completed_on=day(14)), uc)
     advance(7, "ketenoverleg", "Doelen grotendeels bereikt; afschalen.")
     ledger.retention.place_hold(
         youths[2], "Bezwaarprocedure loopt (demo)", regisseur, ledger.persons.resolve(youths[2])
     )
-    app.close_case(
+    cases.close_case(
         c.build(
             c.CloseCase,
             case=ref,
@@ -481,10 +490,6 @@ def _sharing(
             ),
             regisseur,
         )
-    ledger.app.add_participant(
-        c.build(c.Participation, case=ref, actor="wijkagent-demo", reason="Wijkagent Centrum"),
-        regisseur,
-    )
     share = dict(case=ref, convenant="jga-voorbeeldstad", purpose="groepsaanpak")
     sharing.record_share(
         c.build(
@@ -548,7 +553,7 @@ def _letters(ledger: Ledger, youths: list[str], day: Any, uc: Acting) -> None:
             Path(out),
         )
     for letter in written:
-        letters.deliver(
+        letters.hand_over(
             c.build(
                 DeliverLetter,
                 subject=youths[0],

@@ -88,7 +88,7 @@ class Subject(Aggregate):
             )
 
     def record_note(self, category: str, note: dict[str, str], by: Acting) -> None:
-        self._require_not_erased()
+        self.require_not_erased()
         self.trigger_event(self.NoteRecorded, category=category, note=note, by=by.record())
 
     class Erased(Aggregate.Event):
@@ -105,7 +105,7 @@ class Subject(Aggregate):
             else:
                 subject.erased_categories.update(self.categories)
 
-    def _require_not_erased(self) -> None:
+    def require_not_erased(self) -> None:
         if self.erased:
             raise rules.SUBJECT_ERASED.refuse(
                 f"subject {self.short} was erased; register the person again as a new subject"
@@ -114,7 +114,7 @@ class Subject(Aggregate):
     def erase(
         self, reason: str, basis: str, by: Acting, categories: list[str] | None = None
     ) -> None:
-        self._require_not_erased()
+        self.require_not_erased()
         self.trigger_event(
             self.Erased, categories=categories, reason=reason, basis=basis, by=by.record()
         )

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from ledger.access.gate import AccessLog, Gate, Seen
+from ledger.access.gate import AccessLog, Gate, Seen, gated
 from ledger.access.purposes import DEFAULT_PURPOSE
 from ledger.application import Regie
 from ledger.config import DEFAULT_FG_CONTACT
@@ -127,7 +127,7 @@ class Letters:
         sealed = subject.fields.get(name)
         if sealed is None:
             return None
-        value = self.persons._open(subject, name, sealed)
+        value = self.persons.open_field(subject, name, sealed)
         return None if value == MASKED else value
 
     def addressees(self, youth: Subject, on: date) -> list[Addressee]:
@@ -168,6 +168,7 @@ class Letters:
 
     # -- due ------------------------------------------------------------------------------
 
+    @gated("letters.due")
     def due(
         self,
         by: Acting,
@@ -187,7 +188,7 @@ class Letters:
             if trigger.on > day:
                 continue
             if scoped:
-                cases = self.persons._cases_of(subject_id)
+                cases = self.persons.cases_of(subject_id)
                 for case in cases:
                     participants.setdefault(case.ref, case.participants)
                 if not any(by.actor in participants[c.ref] for c in cases):
@@ -255,6 +256,7 @@ class Letters:
 
     # -- generate -------------------------------------------------------------------------
 
+    @gated("letters.generate")
     def generate(
         self,
         cmd: GenerateLetters,
@@ -267,13 +269,13 @@ class Letters:
         """Render one letter per addressee into ``out_dir`` and record each with its hash."""
         youth = self._youth(cmd.subject)
         youth_id = str(youth.id)
-        day = self.app._day(cmd.letter_date)
+        day = self.app.day(cmd.letter_date)
         on = date.fromisoformat(day)
         self._trigger(youth, on)
         letter = letter_of(self.app, youth_id)
         if letter is not None and letter.state().deferral is not None:
             raise rules.LETTER_DEFERRED.refuse()
-        cases = self.persons._cases_of(youth_id)
+        cases = self.persons.cases_of(youth_id)
         candidates = [Seen(youth_id, (IDENTIFICATION,))] + [
             Seen(r, (IDENTIFICATION,)) for r in self._representatives(youth_id)
         ]
@@ -314,7 +316,7 @@ class Letters:
         )
         self._write(made)
         try:
-            self.app._save(letter)
+            self.app.commit(letter)
         except BaseException:
             for _, path, _, _ in made:
                 path.unlink(missing_ok=True)
@@ -347,47 +349,59 @@ class Letters:
 
     # -- delivery -------------------------------------------------------------------------
 
-    def deliver(self, cmd: DeliverLetter, by: Acting) -> str:
+    @gated("letters.sent")
+    def send(self, cmd: DeliverLetter, by: Acting) -> str:
+        """Record that a letter was posted."""
+        return self._deliver(cmd, by)
+
+    @gated("letters.handed")
+    def hand_over(self, cmd: DeliverLetter, by: Acting) -> str:
+        """Record that a letter was handed over in person."""
+        return self._deliver(cmd, by)
+
+    def _deliver(self, cmd: DeliverLetter, by: Acting) -> str:
         """Record that the letter to one addressee was handed over or sent; returns its
         pseudonym."""
         youth = self._youth(cmd.subject)
         addressee = short_id(self.persons.resolve(cmd.addressee))
         command = "letters.handed" if cmd.how == HANDED else "letters.sent"
-        self._participant(by, command, self.persons._cases_of(str(youth.id)))
+        self._participant(by, command, self.persons.cases_of(str(youth.id)))
         letter = letter_of(self.app, str(youth.id))
         if letter is None:
             raise rules.LETTER_GENERATE_FIRST.refuse()
-        letter.deliver(addressee, self.app._day(cmd.delivered_on), cmd.how, by)
-        self.app._save(letter)
+        letter.deliver(addressee, self.app.day(cmd.delivered_on), cmd.how, by)
+        self.app.commit(letter)
         return addressee
 
     # -- deferral -------------------------------------------------------------------------
 
+    @gated("letters.defer")
     def defer(self, cmd: DeferLetters, by: Acting) -> str:
         """Defer the information duty on a legal ground until a review date."""
         youth = self._youth(cmd.subject)
         youth_id = str(youth.id)
-        day = self.app._day(cmd.deferred_on)
+        day = self.app.day(cmd.deferred_on)
         self._trigger(youth, date.fromisoformat(day))
-        self._participant(by, "letters.defer", self.persons._cases_of(youth_id))
+        self._participant(by, "letters.defer", self.persons.cases_of(youth_id))
         letter = letter_of(self.app, youth_id) or Letter(subject_id=youth_id, by=by.record())
         sealed = self.persons.sealer.seal(
             youth_id, f"letter:{letter.deferrals + 1}", self.policy.deferral_category, cmd.reason
         )
         letter.defer(cmd.ground, sealed, cmd.review_date, day, self.policy.review_duration, by)
-        self.app._save(letter)
+        self.app.commit(letter)
         return cmd.review_date.isoformat()
 
+    @gated("letters.resume")
     def resume(self, cmd: ResumeLetters, by: Acting) -> None:
         """Lift the deferral: the letter is due again (its deadline has usually passed)."""
         youth = self._youth(cmd.subject)
         youth_id = str(youth.id)
-        self._participant(by, "letters.resume", self.persons._cases_of(youth_id))
+        self._participant(by, "letters.resume", self.persons.cases_of(youth_id))
         letter = letter_of(self.app, youth_id)
         if letter is None:
             raise rules.LETTER_NOT_DEFERRED.refuse()
         sealed = self.persons.sealer.seal(
             youth_id, f"letter:{letter.deferrals + 1}", self.policy.deferral_category, cmd.reason
         )
-        letter.resume(sealed, self.app._day(cmd.resumed_on), by)
-        self.app._save(letter)
+        letter.resume(sealed, self.app.day(cmd.resumed_on), by)
+        self.app.commit(letter)

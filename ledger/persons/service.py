@@ -15,7 +15,7 @@ from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import or_, select
 
 from ledger import commands as c
-from ledger.access.gate import AccessLog, Gate, Seen
+from ledger.access.gate import AccessLog, Gate, Seen, gated
 from ledger.access.purposes import DEFAULT_PURPOSE
 from ledger.application import Regie
 from ledger.crypto.seal import MASKED, Sealer
@@ -92,6 +92,7 @@ class Persons:
 
     # -- subjects ---------------------------------------------------------------------
 
+    @gated("subject.add")
     def register(self, cmd: c.RegisterSubject, by: Acting) -> Subject:
         if cmd.bsn is not None and not c.valid_bsn(cmd.bsn):
             raise BadInput("the BSN must be nine digits that pass the elfproef")
@@ -128,17 +129,17 @@ class Persons:
             kind=cmd.kind,
             youth=youth,
             fields=fields,
-            registered_on=self.app._day(None),
+            registered_on=self.app.day(None),
             by=by.record(),
         )
-        self.app._save(subject)
+        self.app.commit(subject)
         return subject
 
     def _may_handle(
         self, subject: Subject, by: Acting, command: str, categories: tuple[str, ...]
     ) -> list[Case]:
         """Changing a subject's data needs the same standing as seeing it (need-to-know)."""
-        cases = self._cases_of(str(subject.id))
+        cases = self.cases_of(str(subject.id))
         self.gate.personal_data(
             by,
             command,
@@ -162,17 +163,19 @@ class Persons:
         with self.queries.store.read() as conn:
             return list(conn.execute(query))
 
+    @gated("subject.note")
     def record_note(self, cmd: c.RecordNote, by: Acting) -> None:
-        self.app._check_key("data category", cmd.category, self.app.policies.categories)
+        self.app.check_key("data category", cmd.category, self.app.policies.categories)
         subject = self.subject(cmd.subject)
-        subject._require_not_erased()
+        subject.require_not_erased()
         self._may_handle(subject, by, "subject.note", (cmd.category,))
         sealed = self.sealer.seal(
             str(subject.id), f"note:{len(subject.notes) + 1}", cmd.category, cmd.text
         )
         subject.record_note(cmd.category, sealed, by)
-        self.app._save(subject)
+        self.app.commit(subject)
 
+    @gated("subject.erase")
     def erase(self, cmd: c.EraseSubject, by: Acting) -> str:
         """Record the erasure, then destroy the keys. Re-running completes a broken erase."""
         subject = self.subject(cmd.subject)
@@ -197,16 +200,16 @@ class Persons:
                 raise rules.SUBJECT_ERASED.refuse(f"subject {subject.short} was already erased")
             return "completed"
         subject.erase(cmd.reason, cmd.basis, by)
-        self.app._save(subject)
+        self.app.commit(subject)
         self.sealer.keystore.shred(str(subject.id))
         return "erased"
 
-    def _open(self, subject: Subject, field: str, sealed: dict[str, str]) -> Any:
+    def open_field(self, subject: Subject, field: str, sealed: dict[str, str]) -> Any:
         if subject.erased or sealed["cat"] in subject.erased_categories:
             return MASKED
         return self.sealer.open(str(subject.id), field, sealed)
 
-    def _cases_of(self, subject_id: str) -> list[Case]:
+    def cases_of(self, subject_id: str) -> list[Case]:
         """The cases a subject belongs to; a legal representative shares their youth's."""
         youth = [
             r[0]
@@ -231,6 +234,7 @@ class Persons:
         held.update(n["category"] for n in subject.notes)
         return tuple(sorted(held))
 
+    @gated("subject.show")
     def view(
         self, ref: str, by: Acting, purpose: str = DEFAULT_PURPOSE, command: str = "subject.show"
     ) -> dict[str, Any]:
@@ -238,18 +242,18 @@ class Persons:
         subject = self.subject(ref)
         subject_id = str(subject.id)
         seen = [Seen(subject_id, self.categories_held(subject))]
-        cases = self._cases_of(subject_id)
+        cases = self.cases_of(subject_id)
         self.gate.personal_data(by, command, cases, seen, owner=self._registered_by(subject_id))
         self.log.record(
             by, command, "read", seen, purpose, case=cases[0].ref if len(cases) == 1 else None
         )
         fields = {
-            name: self._open(subject, name, sealed) for name, sealed in subject.fields.items()
+            name: self.open_field(subject, name, sealed) for name, sealed in subject.fields.items()
         }
         notes = [
             {
                 "category": n["category"],
-                "text": self._open(subject, f"note:{i}", n["note"]),
+                "text": self.open_field(subject, f"note:{i}", n["note"]),
                 "recorded_at": n["at"],
                 "by": n["by"]["actor"],
             }
@@ -285,7 +289,8 @@ class Persons:
             "cases": memberships,
         }
 
-    def listing(self) -> list[dict[str, Any]]:
+    @gated("subject.list")
+    def listing(self, by: Acting) -> list[dict[str, Any]]:
         self.queries.projections.catch_up()
         with self.queries.store.read() as conn:
             rows = [
@@ -324,39 +329,48 @@ class Persons:
         return subject
 
     def _position(self, cmd: c.Membership) -> None:
-        self.app._check_key("core position", cmd.core, self.app.policies.member_cores)
-        self.app._check_key("influence", cmd.influence, self.app.policies.member_influences)
+        self.app.check_key("core position", cmd.core, self.app.policies.member_cores)
+        self.app.check_key("influence", cmd.influence, self.app.policies.member_influences)
 
+    @gated("member.add")
     def add_member(self, cmd: c.Membership, by: Acting) -> None:
         self._position(cmd)
         subject = self._youth_member(cmd.subject)
         case = self.app.case(cmd.case)
         case.add_member(
-            str(subject.id), cmd.core, cmd.influence, cmd.kopstuk, self.app._day(cmd.from_date), by
+            str(subject.id), cmd.core, cmd.influence, cmd.kopstuk, self.app.day(cmd.from_date), by
         )
-        self.app._save(case)
+        self.app.commit(case)
 
+    @gated("member.change")
     def change_member(self, cmd: c.Membership, by: Acting) -> None:
         self._position(cmd)
         subject_id = self.resolve(cmd.subject)
         case = self.app.case(cmd.case)
         case.change_member(
-            subject_id, cmd.core, cmd.influence, cmd.kopstuk, self.app._day(cmd.from_date), by
+            subject_id, cmd.core, cmd.influence, cmd.kopstuk, self.app.day(cmd.from_date), by
         )
-        self.app._save(case)
+        self.app.commit(case)
 
+    @gated("member.end")
     def end_member(self, cmd: c.EndMembership, by: Acting) -> None:
         subject_id = self.resolve(cmd.subject)
         case = self.app.case(cmd.case)
         case.end_member(
             subject_id,
-            self.app._day(cmd.to_date),
-            self.app._sealed_record(case.id, "member-end-reason", cmd.reason),
+            self.app.day(cmd.to_date),
+            self.app.sealed_record(case.id, "member-end-reason", cmd.reason),
             by,
         )
-        self.app._save(case)
+        self.app.commit(case)
 
+    @gated("member.list", case="ref")
     def members(
+        self, ref: str, with_names: bool, by: Acting, purpose: str = DEFAULT_PURPOSE
+    ) -> list[dict[str, Any]]:
+        return self.member_rows(ref, with_names, by, purpose)
+
+    def member_rows(
         self,
         ref: str,
         with_names: bool,
@@ -396,54 +410,59 @@ class Persons:
             if with_names:
                 subject = self.subject(row["subject_id"])
                 sealed = subject.fields.get("name")
-                entry["name"] = self._open(subject, "name", sealed) if sealed else None
+                entry["name"] = self.open_field(subject, "name", sealed) if sealed else None
             out.append(entry)
         return out
 
     # -- namenlijst and groepsscan ----------------------------------------------------
 
+    @gated("namenlijst.agree")
     def agree_namenlijst(self, cmd: c.AgreeNamenlijst, by: Acting) -> int:
         for partner in cmd.partners:
-            self.app._check_key("organisation", partner, self.app.policies.organisation_keys)
+            self.app.check_key("organisation", partner, self.app.policies.organisation_keys)
         subject_ids = [self.resolve(s) for s in cmd.subjects]
         case = self.app.case(cmd.case)
         version = case.agree_namenlijst(
-            subject_ids, list(cmd.partners), self.app._day(cmd.agreed_on), by
+            subject_ids, list(cmd.partners), self.app.day(cmd.agreed_on), by
         )
-        self.app._save(case)
+        self.app.commit(case)
         return version
 
+    @gated("groepsscan.request")
     def request_groepsscan(self, cmd: c.RequestGroepsscan, by: Acting) -> int:
         case = self.app.case(cmd.case)
-        motivation = self.app._sealed_record(case.id, "motivation", cmd.motivation)
+        motivation = self.app.sealed_record(case.id, "motivation", cmd.motivation)
         number = case.request_groepsscan(
-            cmd.requested_by, cmd.addressed_to, motivation, self.app._day(cmd.requested_on), by
+            cmd.requested_by, cmd.addressed_to, motivation, self.app.day(cmd.requested_on), by
         )
-        self.app._save(case)
+        self.app.commit(case)
         return number
 
+    @gated("groepsscan.receive")
     def receive_groepsscan(self, cmd: c.ReceiveGroepsscan, by: Acting) -> int:
         case = self.app.case(cmd.case)
         number = case.groepsscans_received + 1
         # The summary can name people: it is sealed under a key of the case itself.
         summary = self.sealer.seal(str(case.id), f"groepsscan:{number}", CASE_DATA, cmd.summary)
         case.receive_groepsscan(
-            self.app._day(cmd.received_on),
+            self.app.day(cmd.received_on),
             list(cmd.recipients),
             cmd.unknown_names,
             cmd.informatiepositie,
             summary,
             by,
         )
-        self.app._save(case)
+        self.app.commit(case)
         return number
 
+    @gated("groepsscan.police-report")
     def note_police_report(self, cmd: c.NotePoliceReport, by: Acting) -> None:
         subject_id = self.resolve(cmd.subject)
         case = self.app.case(cmd.case)
-        case.note_police_report(subject_id, self.app._day(cmd.reported_on), by)
-        self.app._save(case)
+        case.note_police_report(subject_id, self.app.day(cmd.reported_on), by)
+        self.app.commit(case)
 
+    @gated("groepsscan.show", case="ref")
     def groepsscans(
         self,
         ref: str,

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 
-from ledger.access.gate import AccessLog, Gate, Seen
+from ledger.access.gate import AccessLog, Gate, Seen, gated
 from ledger.access.purposes import AUDIT_PURPOSE
 from ledger.application import Regie
 from ledger.domain.acting import Acting
@@ -59,6 +59,7 @@ class PrivacyAudit:
 
     # -- who saw a subject --------------------------------------------------------------
 
+    @gated("audit.who-saw")
     def who_saw(
         self, subject_ref: str, by: Acting, since: date | None = None, until: date | None = None
     ) -> list[Row]:
@@ -125,6 +126,7 @@ class PrivacyAudit:
 
     # -- one actor ------------------------------------------------------------------------
 
+    @gated("audit.actor")
     def actor(
         self, handle: str, by: Acting, since: date | None = None, until: date | None = None
     ) -> list[Row]:
@@ -143,7 +145,7 @@ class PrivacyAudit:
                 until,
             )
         )
-        shares = [x for x in self.sharing.shares() if x["decided_by"] == handle]
+        shares = [x for x in self.sharing.share_rows() if x["decided_by"] == handle]
         out = [
             {
                 "at": r["at"],
@@ -180,6 +182,7 @@ class PrivacyAudit:
 
     # -- the register of provisions -------------------------------------------------------
 
+    @gated("audit.disclosures")
     def disclosures(
         self,
         by: Acting,
@@ -206,12 +209,13 @@ class PrivacyAudit:
 
     # -- findings -------------------------------------------------------------------------
 
+    @gated("audit.findings")
     def findings(self, by: Acting) -> list[Row]:
         """What the privacy officer should look at, each with its kind and a reference."""
         self.log.record(by, "audit.findings", "search", [], AUDIT_PURPOSE)
         self.queries.projections.catch_up()
         out: list[Row] = []
-        shares = self.sharing.shares()
+        shares = self.sharing.share_rows()
         for x in shares:
             if x["outcome"] == REFUSED:
                 out.append(
@@ -367,17 +371,18 @@ class PrivacyAudit:
 
     # -- inzage (AVG art. 15) ---------------------------------------------------------------
 
+    @gated("audit.subject-report")
     def subject_report(self, subject_ref: str, by: Acting) -> Row:
         """What the ledger holds about a subject: the answer to an inzageverzoek."""
         subject = self.persons.subject(subject_ref)
         subject_id = str(subject.id)
         categories = self.persons.categories_held(subject)
-        cases = self.persons._cases_of(subject_id)
+        cases = self.persons.cases_of(subject_id)
         seen = [Seen(subject_id, categories)]
         self.gate.personal_data(by, "audit.subject-report", cases, seen)
         self.log.record(by, "audit.subject-report", "export", seen, AUDIT_PURPOSE)
         view_fields = {
-            name: self.persons._open(subject, name, sealed)
+            name: self.persons.open_field(subject, name, sealed)
             for name, sealed in subject.fields.items()
         }
         sources: set[str] = {subject_registration_org(self.app, subject)}

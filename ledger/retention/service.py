@@ -20,6 +20,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 from sqlalchemy import func, select
 
+from ledger.access.gate import Gate, gated
 from ledger.application import Regie
 from ledger.crypto.envelope import RECORDS, SIGNALS
 from ledger.crypto.keystore import KeyStore, data_keys
@@ -84,8 +85,10 @@ class Retention:
         queries: Queries,
         keystore: Callable[[], KeyStore],
         sealer: Callable[[], Sealer],
+        gate: Gate,
     ) -> None:
         self.app = app
+        self.gate = gate
         self.queries = queries
         self._keystore = keystore
         self._sealer = sealer
@@ -96,6 +99,7 @@ class Retention:
 
     # -- holds ----------------------------------------------------------------------------
 
+    @gated("retention.hold.place")
     def place_hold(self, target: str, reason: str, by: Acting, subject_id: str | None) -> str:
         """Hold a case (JG-...) or a subject (its id, resolved by the caller)."""
         if subject_id is not None:
@@ -107,12 +111,13 @@ class Retention:
             target_kind=kind,
             target=key,
             reason=reason,
-            placed_on=self.app._day(None),
+            placed_on=self.app.day(None),
             by=by.record(),
         )
-        self.app._save(hold)
+        self.app.commit(hold)
         return str(hold.id)
 
+    @gated("retention.hold.lift")
     def lift_hold(self, hold_ref: str, reason: str, by: Acting) -> str:
         rows = self._rows(select(t.holds.c.hold_id).where(t.holds.c.hold_id.like(f"{hold_ref}%")))
         if len(rows) != 1:
@@ -121,11 +126,20 @@ class Retention:
             )
         hold: object = self.app.repository.get(UUID(rows[0]["hold_id"]))
         assert isinstance(hold, LegalHold)
-        hold.lift(reason, self.app._day(None), by)
-        self.app._save(hold)
+        hold.lift(reason, self.app.day(None), by)
+        self.app.commit(hold)
         return str(hold.id)
 
-    def holds(self, active_only: bool = True) -> list[dict[str, Any]]:
+    @gated("retention.holds")
+    def holds(self, by: Acting, active_only: bool = True) -> list[dict[str, Any]]:
+        return self.hold_rows(active_only)
+
+    @gated("retention.plan")
+    def plan(self, by: Acting) -> list[Item]:
+        """The schedule, for whoever may see it."""
+        return self.schedule()
+
+    def hold_rows(self, active_only: bool = True) -> list[dict[str, Any]]:
         query = select(t.holds).order_by(t.holds.c.placed_on)
         if active_only:
             query = query.where(t.holds.c.lifted_on.is_(None))
@@ -144,7 +158,7 @@ class Retention:
         members: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in self._rows(select(t.members)):
             members[row["subject_id"]].append(row)
-        held = {r["target"] for r in self.holds()}
+        held = {r["target"] for r in self.hold_rows()}
         done = {(r["owner"], r["category"]) for r in self._rows(select(t.purges))}
         items: list[Item] = []
         for subject in self._rows(select(t.subjects).where(t.subjects.c.erased_at.is_(None))):
@@ -450,6 +464,7 @@ class Retention:
             }
         return [i for i in purged if (i.owner, i.category) in alive]
 
+    @gated("retention.run")
     def run(
         self,
         as_of: date | None,
@@ -457,7 +472,7 @@ class Retention:
         dry_run: bool = False,
         progress: Progress | None = None,
     ) -> RunResult:
-        day = self.app._day(as_of)
+        day = self.app.day(as_of)
         items = self.schedule()
         due = [i for i in items if i.is_due(day)]
         unfinished = self._unfinished(items)
@@ -474,7 +489,7 @@ class Retention:
             proposal=four_eyes,
             by=by.record(),
         )
-        self.app._save(run)
+        self.app.commit(run)
         completed = self._complete(unfinished)
         if four_eyes:
             return RunResult(
@@ -483,6 +498,7 @@ class Retention:
         purged = self._execute(run, due, by, progress)
         return RunResult(str(run.id), day, purged, completed, held, False, False)
 
+    @gated("retention.approve")
     def approve(
         self, run_ref: str, comment: str, by: Acting, progress: Progress | None = None
     ) -> RunResult:
@@ -494,7 +510,7 @@ class Retention:
         run: object = self.app.repository.get(UUID(rows[0]["run_id"]))
         assert isinstance(run, RetentionRun)
         run.approve(comment, by)
-        self.app._save(run)
+        self.app.commit(run)
         # Re-check every proposed item now: a hold may have been placed since the proposal.
         current = {(i.owner, i.category): i for i in self.schedule()}
         due = [
@@ -545,7 +561,7 @@ class Retention:
                 progress(number, len(due))
         self._shred_finished_subjects(due)
         run.complete(len(purged), by)
-        self.app._save(run)
+        self.app.commit(run)
         return purged
 
     def _complete(self, unfinished: list[Item]) -> int:
@@ -570,7 +586,10 @@ class Retention:
 
     # -- the proof of destruction ---------------------------------------------------------
 
-    def report(self, since: date | None = None, until: date | None = None) -> list[dict[str, Any]]:
+    @gated("retention.report")
+    def report(
+        self, by: Acting, since: date | None = None, until: date | None = None
+    ) -> list[dict[str, Any]]:
         query = select(t.purges).order_by(
             t.purges.c.executed_on, t.purges.c.label, t.purges.c.category
         )

@@ -15,6 +15,7 @@ from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import select
 
 from ledger import commands as c
+from ledger.access.gate import gated
 from ledger.application import Regie
 from ledger.domain import rules
 from ledger.domain.acting import Acting
@@ -45,6 +46,7 @@ class Sharing:
         self.app = app
         self.queries = queries
         self.persons = persons
+        self.gate = persons.gate
 
     # -- convenants ---------------------------------------------------------------------
 
@@ -56,6 +58,7 @@ class Sharing:
         assert isinstance(aggregate, Convenant)
         return aggregate
 
+    @gated("convenant.add")
     def add_convenant(self, key: str, path: Path, by: Acting) -> Convenant:
         key = c.build(c.SignConvenant, convenant=key, party="x", signer="x").convenant
         content = load_convenant(path, self.app.policies)
@@ -64,24 +67,29 @@ class Sharing:
                 f"convenant '{key}' exists; amend it with `regie convenant amend`"
             )
         convenant = Convenant(key=key, content=content, by=by.record())
-        self.app._save(convenant)
+        self.app.commit(convenant)
         return convenant
 
+    @gated("convenant.amend")
     def amend_convenant(self, key: str, path: Path, by: Acting) -> int:
         content = load_convenant(path, self.app.policies)
         convenant = self.convenant(key)
         version = convenant.amend(content, by)
-        self.app._save(convenant)
+        self.app.commit(convenant)
         return version
 
+    @gated("convenant.sign")
     def sign_convenant(self, cmd: c.SignConvenant, by: Acting) -> int:
         convenant = self.convenant(cmd.convenant)
         version = cmd.version or convenant.current_version
-        convenant.sign(version, cmd.party, cmd.signer, self.app._day(cmd.signed_on), by)
-        self.app._save(convenant)
+        convenant.sign(version, cmd.party, cmd.signer, self.app.day(cmd.signed_on), by)
+        self.app.commit(convenant)
         return version
 
-    def convenant_view(self, key: str, version: int | None = None) -> dict[str, Any]:
+    @gated("convenant.show")
+    def convenant_view(
+        self, key: str, by: Acting, version: int | None = None
+    ) -> dict[str, Any]:
         convenant = self.convenant(key)
         number = version or convenant.current_version
         content = convenant.content_of(number)
@@ -93,7 +101,8 @@ class Sharing:
             "signatures": convenant.signatures[number - 1],
         }
 
-    def convenants(self) -> list[dict[str, Any]]:
+    @gated("convenant.list")
+    def convenants(self, by: Acting) -> list[dict[str, Any]]:
         self.queries.projections.catch_up()
         with self.queries.store.read() as conn:
             rows = [
@@ -130,11 +139,11 @@ class Sharing:
     def _check_keys(self, cmd: c.RecordShare) -> None:
         policies = self.app.policies
         for org in (cmd.from_org, *cmd.to_orgs):
-            self.app._check_key("organisation", org, policies.organisation_keys)
+            self.app.check_key("organisation", org, policies.organisation_keys)
         for category in cmd.categories:
-            self.app._check_key("data category", category, policies.categories)
+            self.app.check_key("data category", category, policies.categories)
         if cmd.meeting is not None:
-            self.app._check_key("meeting", cmd.meeting, policies.deciding_bodies)
+            self.app.check_key("meeting", cmd.meeting, policies.deciding_bodies)
         if cmd.convenant is None and cmd.legal_basis is None:
             raise BadInput(
                 "name the basis: --convenant KEY --article ART, "
@@ -145,6 +154,7 @@ class Sharing:
         if cmd.convenant is not None and cmd.article is None:
             raise BadInput("a share under a convenant names its article (--article)")
 
+    @gated("share.add")
     def record_share(self, cmd: c.RecordShare, by: Acting) -> str:
         self._check_keys(cmd)
         case = self.app.case(cmd.case)
@@ -162,7 +172,7 @@ class Sharing:
                 content=convenant.content_of(version),
                 signed={p: s["signed_on"] for p, s in convenant.signatures[version - 1].items()},
             )
-        day = self.app._day(cmd.decided_on)
+        day = self.app.day(cmd.decided_on)
         request = ShareRequest(
             from_org=cmd.from_org,
             to_orgs=tuple(sorted(set(cmd.to_orgs))),
@@ -210,7 +220,7 @@ class Sharing:
                 "convenant_version": version,
                 "article": request.article,
                 "legal_basis": request.legal_basis,
-                "necessity": self.app._sealed_record(case.id, "necessity", request.necessity),
+                "necessity": self.app.sealed_record(case.id, "necessity", request.necessity),
                 "meeting": request.meeting,
             },
             outcome=PROVIDED if verdict.allowed else REFUSED,
@@ -220,7 +230,7 @@ class Sharing:
             ad_hoc=request.ad_hoc,
             by=by.record(),
         )
-        self.app._save(share)
+        self.app.commit(share)
         if not verdict.allowed:
             raise ShareRefused(share_id, verdict)
         return share_id
@@ -241,17 +251,25 @@ class Sharing:
         assert isinstance(aggregate, Share)
         return aggregate
 
+    @gated("share.review")
     def review(self, cmd: c.ReviewShare, by: Acting) -> str:
         share = self._share(cmd.share)
         share.review(
-            self.app._sealed_record(case_id(share.case), "review-comment", cmd.comment), by
+            self.app.sealed_record(case_id(share.case), "review-comment", cmd.comment), by
         )
-        self.app._save(share)
+        self.app.commit(share)
         return str(share.id)
 
+    @gated("share.list", case="case_ref")
     def shares(
+        self, by: Acting, case_ref: str | None = None, outcome: str | None = None
+    ) -> list[dict[str, Any]]:
+        return self.share_rows(case_ref, outcome)
+
+    def share_rows(
         self, case_ref: str | None = None, outcome: str | None = None
     ) -> list[dict[str, Any]]:
+        """Every share (or those of one case / outcome), for the services that judge them."""
         query = select(t.shares).order_by(t.shares.c.decided_on, t.shares.c.recorded_at)
         if case_ref:
             query = query.where(t.shares.c.case_ref == case_ref.upper())

@@ -42,7 +42,7 @@ def our_ledger(path: Path) -> Iterator[tuple[Ledger, Acting, Acting]]:
     try:
         lg.initialise()
         app = lg.app
-        app.register_actor(
+        lg.actors.register_actor(
             c.RegisterActor(
                 handle="beheer",
                 display_name="Beheerder",
@@ -52,7 +52,7 @@ def our_ledger(path: Path) -> Iterator[tuple[Ledger, Acting, Acting]]:
             None,
         )
         admin = app.acting("beheer", "administrator")
-        app.register_actor(
+        lg.actors.register_actor(
             c.RegisterActor(
                 handle="uc-noord",
                 display_name="Uitvoeringscoördinator Noord",
@@ -295,7 +295,7 @@ ACCESS_CATEGORIES = (
 
 def register_privacy_officer(lg: Ledger, admin_handle: str = "beheer") -> Acting:
     app = lg.app
-    app.register_actor(
+    lg.actors.register_actor(
         c.RegisterActor(
             handle="fg-privacy",
             display_name="Functionaris gegevensbescherming",
