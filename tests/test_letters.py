@@ -679,7 +679,11 @@ def test_due_overdue_generated_and_delivered(
         next(m.addressee for m in made if m.kind == kind)
         for kind in ("jongere", "wettelijk-vertegenwoordiger")
     )
-    deliver = ledger.letters.hand_over
+    letters = ledger.letters
+
+    def deliver(cmd: DeliverLetter, by: Acting) -> str:
+        return (letters.hand_over if cmd.how == "overhandigd" else letters.send)(cmd, by)
+
     deliver(
         c.build(DeliverLetter, subject=world.youth, addressee=youth, how="overhandigd"), world.by
     )
@@ -854,7 +858,7 @@ def test_deferral_rules(ledger: Ledger, clock: FixedClock, tmp_path: Path) -> No
     assert row is not None and row["status"] == "deferred until 2027-03-01"
     ledger.letters.resume(c.build(ResumeLetters, subject=world.youth, reason="klaar"), world.by)
     (letter,) = generate(ledger, world, tmp_path)
-    ledger.letters.hand_over(
+    ledger.letters.send(
         c.build(DeliverLetter, subject=world.youth, addressee=letter.addressee, how="verzonden"),
         world.by,
     )

@@ -40,13 +40,8 @@ from ledger.sharing.service import Sharing
 from policies.letters import AddresseeKind, LettersFile
 
 Row = dict[str, Any]
-DUE, OVERDUE, GENERATED, HANDED_OVER, SENT_STATUS = (
-    "due",
-    "overdue",
-    "generated",
-    "handed over",
-    "sent",
-)
+DUE, OVERDUE, GENERATED = "due", "overdue", "generated"
+HANDED_OVER, SENT_STATUS = "handed over", "sent"
 
 
 @dataclass(frozen=True)
@@ -347,24 +342,21 @@ class Letters:
                 f"cannot write the letters to {made[0][1].parent} ({exc.strerror})"
             ) from None
 
-    # -- delivery -------------------------------------------------------------------------
-
     @gated("letters.sent")
     def send(self, cmd: DeliverLetter, by: Acting) -> str:
-        """Record that a letter was posted."""
-        return self._deliver(cmd, by)
+        return self._deliver(cmd, by, "letters.sent")
 
     @gated("letters.handed")
     def hand_over(self, cmd: DeliverLetter, by: Acting) -> str:
-        """Record that a letter was handed over in person."""
-        return self._deliver(cmd, by)
+        return self._deliver(cmd, by, "letters.handed")
 
-    def _deliver(self, cmd: DeliverLetter, by: Acting) -> str:
-        """Record that the letter to one addressee was handed over or sent; returns its
+    def _deliver(self, cmd: DeliverLetter, by: Acting, command: str) -> str:
+        """Record that the letter to one addressee was posted or handed over; returns its
         pseudonym."""
+        if (cmd.how == HANDED) != (command == "letters.handed"):
+            raise BadInput(f"`{command.replace('.', ' ')}` does not record '{cmd.how}'")
         youth = self._youth(cmd.subject)
         addressee = short_id(self.persons.resolve(cmd.addressee))
-        command = "letters.handed" if cmd.how == HANDED else "letters.sent"
         self._participant(by, command, self.persons.cases_of(str(youth.id)))
         letter = letter_of(self.app, str(youth.id))
         if letter is None:
@@ -372,8 +364,6 @@ class Letters:
         letter.deliver(addressee, self.app.day(cmd.delivered_on), cmd.how, by)
         self.app.commit(letter)
         return addressee
-
-    # -- deferral -------------------------------------------------------------------------
 
     @gated("letters.defer")
     def defer(self, cmd: DeferLetters, by: Acting) -> str:
