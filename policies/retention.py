@@ -21,6 +21,8 @@ Start = Literal[
     "access-recorded",
 ]
 
+AGE_REACHED: Start = "age-reached"
+
 _STARTS_FOR: dict[str, set[str]] = {
     "subject-data": {
         "case-closed",
@@ -84,6 +86,9 @@ def duration(text: str) -> Duration:
 
 class RetentionSettings(_Strict):
     four_eyes: bool = False
+    year_only_starts: list[Start] = Field(default_factory=lambda: [AGE_REACHED])
+    """Start events derived from personal data (a date of birth): the record of a purge
+    keeps only their year, so that no date of birth outlives its destroyed key."""
 
 
 class RetentionFile(_Strict):

@@ -15,13 +15,11 @@ MAX_TOP_LEVEL_MODULES = 8
 TOO_LONG_TODAY = {
     # module: its length when the limit was set; split these (issue: architecture).
     "ledger/domain/case.py": 846,
-    "ledger/projections/projector.py": 784,
-    "ledger/retention/service.py": 669,
+    "ledger/retention/service.py": 418,
     "ledger/audit/merkle.py": 590,
     "ledger/demo/scenario.py": 576,
     "ledger/persons/service.py": 498,
     "ledger/privacy/service.py": 445,
-    "ledger/projections/tables.py": 438,
     "cli/commands/audit.py": 422,
 }
 

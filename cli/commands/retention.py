@@ -47,7 +47,7 @@ def plan(ctx: Context, as_of: Any, show_all: bool, as_json: bool, as_csv: bool) 
             "category": i.category,
             "start_event": i.start_event,
             # An age limit's date would reveal the date of birth: show its year only.
-            "due": i.due[:4] if i.due and i.start_event.startswith("leeftijd") else i.due,
+            "due": i.due[:4] if i.due and i.year_only else i.due,
             "status": _status(i, day),
         }
         for i in ledger.retention.plan(ctx.acting())

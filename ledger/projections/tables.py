@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Index, Integer, String, Table, Text
 
-read_models = MetaData()
-
-
-def _by() -> list[Column[str]]:
-    return [
-        Column("actor", String(64), nullable=False),
-        Column("role", String(64), nullable=False),
-        Column("org", String(64), nullable=False),
-        Column("recorded_at", String(40), nullable=False),
-    ]
-
-
-SHAPE = 2
-"""The shape of the read models: raise it with every change of a table or of what a handler
-writes. A ledger whose read models have another shape rebuilds them before the next read
-(they are derived data; the events are the record)."""
-
-tracking = Table(
-    "rm_tracking",
-    read_models,
-    Column("name", String(64), primary_key=True),
-    Column("position", Integer, nullable=False),
-)
+from ledger.projections.metadata import SHAPE as SHAPE
+from ledger.projections.metadata import STEP_FORWARD as STEP_FORWARD
+from ledger.projections.metadata import by_columns
+from ledger.projections.metadata import read_models as read_models
+from ledger.projections.metadata import tracking as tracking
 
 actors = Table(
     "rm_actors",
@@ -86,7 +68,7 @@ step_history = Table(
     Column("reason", Text, nullable=False),
     Column("outcome", String(64)),
     Column("decided_on", String(10), nullable=False),
-    *_by(),
+    *by_columns(),
 )
 
 decisions = Table(
@@ -100,7 +82,7 @@ decisions = Table(
     Column("motivation", Text, nullable=False),
     Column("body", String(64), nullable=False),
     Column("decided_on", String(10), nullable=False),
-    *_by(),
+    *by_columns(),
 )
 
 signals = Table(
@@ -114,7 +96,7 @@ signals = Table(
     Column("source_org", String(64), nullable=False),
     Column("source_role", Text, nullable=False),
     Column("text", Text, nullable=False),
-    *_by(),
+    *by_columns(),
 )
 
 plans = Table(
@@ -126,7 +108,7 @@ plans = Table(
     Column("tracks", Text, nullable=False),
     Column("actions", Text, nullable=False),
     Column("withdrawn", Text, nullable=False),
-    *_by(),
+    *by_columns(),
 )
 
 actions = Table(
@@ -159,7 +141,7 @@ escalations = Table(
     Column("escalated_to", Text, nullable=False),
     Column("reason", Text, nullable=False),
     Column("escalated_on", String(10), nullable=False),
-    *_by(),
+    *by_columns(),
 )
 
 # Persons: pseudonymous ids only. Names and other personal fields never reach a read model.
@@ -206,7 +188,7 @@ member_history = Table(
     Column("influence", String(32)),
     Column("kopstuk", Boolean),
     Column("on_date", String(10), nullable=False),
-    *_by(),
+    *by_columns(),
 )
 
 namenlijsten = Table(
@@ -217,7 +199,7 @@ namenlijsten = Table(
     Column("subjects", Text, nullable=False),
     Column("partners", Text, nullable=False),
     Column("agreed_on", String(10), nullable=False),
-    *_by(),
+    *by_columns(),
 )
 
 groepsscans = Table(
@@ -242,7 +224,7 @@ police_reports = Table(
     Column("seq", Integer, primary_key=True),
     Column("subject_id", String(36), nullable=False),
     Column("reported_on", String(10), nullable=False),
-    *_by(),
+    *by_columns(),
 )
 
 participants = Table(
@@ -274,7 +256,7 @@ convenant_versions = Table(
     Column("content", Text, nullable=False),
     Column("valid_from", String(10), nullable=False),
     Column("valid_until", String(10)),
-    *_by(),
+    *by_columns(),
 )
 
 convenant_signatures = Table(
@@ -285,7 +267,7 @@ convenant_signatures = Table(
     Column("party", String(64), primary_key=True),
     Column("signer", Text, nullable=False),
     Column("signed_on", String(10), nullable=False),
-    *_by(),
+    *by_columns(),
 )
 
 shares = Table(
@@ -313,7 +295,7 @@ shares = Table(
     Column("reviewed_at", String(40)),
     Column("reviewed_by", String(64)),
     Column("review_comment", Text),
-    *_by(),
+    *by_columns(),
 )
 Index("rm_shares_decided", shares.c.decided_on)
 
@@ -388,7 +370,7 @@ purges = Table(
     Column("due_date", String(10), nullable=False),
     Column("executed_on", String(10), nullable=False),
     Column("run_id", String(36), nullable=False),
-    *_by(),
+    *by_columns(),
 )
 Index("rm_purges_executed", purges.c.executed_on)
 
@@ -407,32 +389,12 @@ retention_runs = Table(
 )
 
 MUTABLE = (
-    actors,
-    cases,
-    actions,
-    subjects,
-    members,
-    groepsscans,
-    participants,
-    convenants,
-    shares,
-    holds,
-    retention_runs,
-)
+    actors, cases, actions, subjects, members, groepsscans, participants, convenants, shares,
+    holds, retention_runs,
+)  # fmt: skip
 APPEND_ONLY = (
-    step_history,
-    decisions,
-    signals,
-    plans,
-    escalations,
-    member_history,
-    namenlijsten,
-    police_reports,
-    convenant_versions,
-    convenant_signatures,
-    share_subjects,
-    share_recipients,
-    access_log,
-    purges,
-)
+    step_history, decisions, signals, plans, escalations, member_history, namenlijsten,
+    police_reports, convenant_versions, convenant_signatures, share_subjects, share_recipients,
+    access_log, purges,
+)  # fmt: skip
 ALL = (*MUTABLE, *APPEND_ONLY)

@@ -27,40 +27,22 @@ from ledger.crypto.keystore import KeyStore, data_keys
 from ledger.crypto.seal import MASKED, Sealer
 from ledger.domain import rules
 from ledger.domain.acting import Acting
+from ledger.domain.case import ACTIVE
 from ledger.domain.retention import LegalHold, Purge, RetentionRun
 from ledger.durations import Duration
 from ledger.errors import NotFound
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
+from policies import retention_schedule as engine
 from policies.retention import RetentionClass, duration
+from policies.retention_schedule import ACCESS_LOG, SUBJECT, Item
 
-SUBJECT, ACCESS_LOG, CASE = "subject", "toegangslog", "case"
 CASE_CATEGORIES = {
     SIGNALS: "signals",
     RECORDS: "meeting-records",
     "politie-informatie": "meeting-records",  # the groepsscan summary, sealed per case
 }
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Item:
-    """One key and when it expires; ``due`` is None while a start event is pending."""
-
-    owner_kind: str
-    owner: str
-    label: str
-    category: str
-    class_id: str | None
-    start_event: str
-    start_date: str | None
-    due: str | None
-    held: bool
-    purged: bool
-    cases: tuple[str, ...] = ()
-
-    def is_due(self, as_of: str) -> bool:
-        return self.due is not None and self.due <= as_of and not self.held and not self.purged
 
 
 @dataclass(frozen=True)
@@ -72,10 +54,6 @@ class RunResult:
     held: int
     proposal: bool
     dry_run: bool
-
-
-def _add(start: str, term: Duration) -> str:
-    return term.after(date.fromisoformat(start)).isoformat()
 
 
 class Retention:
@@ -154,43 +132,17 @@ class Retention:
 
     def schedule(self) -> list[Item]:
         """Every key holding personal data, with its class, start event and due date."""
-        cases = {r["case_id"]: r for r in self._rows(select(t.cases))}
-        members: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in self._rows(select(t.members)):
-            members[row["subject_id"]].append(row)
-        held = {r["target"] for r in self.hold_rows()}
-        done = {(r["owner"], r["category"]) for r in self._rows(select(t.purges))}
-        items: list[Item] = []
-        for subject in self._rows(select(t.subjects).where(t.subjects.c.erased_at.is_(None))):
-            items.extend(
-                self._subject_items(subject, members[subject["subject_id"]], cases, held, done)
-            )
-        items.extend(self._case_items(cases, members, held, done))
-        items.extend(self._access_items(held, done))
-        return items
+        return engine.schedule(self.app.policies.retention, self._facts())
 
-    def _case_items(
-        self,
-        cases: dict[str, dict[str, Any]],
-        members: dict[str, list[dict[str, Any]]],
-        held: set[str],
-        done: set[tuple[str, str]],
-    ) -> list[Item]:
-        """Signals and meeting records, sealed under keys of the case itself."""
-        with self._keystore().engine.connect() as conn:
-            keys = {
-                (r[0], r[1])
-                for r in conn.execute(
-                    select(data_keys.c.subject_id, data_keys.c.category).where(
-                        data_keys.c.category.in_(list(CASE_CATEGORIES))
-                    )
-                )
-            }
-        keys |= {(o, cat) for o, cat in done if cat in CASE_CATEGORIES}
+    def _facts(self) -> engine.Facts:
+        """What the engine judges, gathered from the read models and the key store."""
+        memberships: dict[str, list[engine.Membership]] = defaultdict(list)
         case_members: dict[str, set[str]] = defaultdict(set)
-        for subject_id, rows in members.items():
-            for row in rows:
-                case_members[row["case_id"]].add(subject_id)
+        for row in self._rows(select(t.members)):
+            memberships[row["subject_id"]].append(
+                engine.Membership(row["case_id"], row["ended_on"])
+            )
+            case_members[row["case_id"]].add(row["subject_id"])
         last_signal = {
             r["case_id"]: r["last"]
             for r in self._rows(
@@ -203,196 +155,76 @@ class Retention:
             r["case_id"]
             for r in self._rows(
                 select(t.step_history.c.case_id).where(
-                    t.step_history.c.from_step == 1, t.step_history.c.kind == "vooruit"
+                    t.step_history.c.from_step == 1, t.step_history.c.kind == t.STEP_FORWARD
                 )
             )
         }
-        out = []
-        for owner, category in sorted(keys):
-            case = cases.get(owner)
-            if case is None:
-                continue
-            covers = CASE_CATEGORIES[category]
-            candidates: list[tuple[str, str, str, str]] = []
-            pending = False
-            ended = case["closed_on"] or case["ended_on"]
-            for cls in self.classes:
-                if cls.covers != covers:
-                    continue
-                if cls.start == "fixed-date" and cls.start_date is not None:
-                    start = cls.start_date.isoformat()
-                    candidates.append(
-                        (_add(start, cls.duration), cls.id, f"vaste datum {start}", start)
-                    )
-                elif cls.start == "case-closed":
-                    if ended is None:
-                        pending = True
-                    else:
-                        candidates.append(
-                            (
-                                _add(ended, cls.duration),
-                                cls.id,
-                                f"{case['ref']} afgerond of beëindigd",
-                                ended,
-                            )
-                        )
-                elif cls.start == "signal-without-follow-up" and owner not in left_step_1:
-                    if ended is None:
-                        pending = True
-                    elif owner in last_signal:
-                        start = last_signal[owner][:10]
-                        candidates.append(
-                            (
-                                _add(start, cls.duration),
-                                cls.id,
-                                f"{case['ref']}: signalen zonder vervolg",
-                                start,
-                            )
-                        )
-            is_held = case["ref"] in held or bool(case_members[owner] & held)
-            if self._decide(candidates, pending) is None:
-                event = (
-                    f"wacht op het einde van {case['ref']}"
-                    if pending
-                    else "geen bewaarklasse van toepassing"
-                )
-                out.append(
-                    Item(
-                        CASE,
-                        owner,
-                        case["ref"],
-                        category,
-                        None,
-                        event,
-                        None,
-                        None,
-                        is_held,
-                        (owner, category) in done,
-                        (case["ref"],),
-                    )
-                )
-                continue
-            decided = self._decide(candidates, pending)
-            assert decided is not None
-            due, cls_id, event, start = decided
-            out.append(
-                Item(
-                    CASE,
-                    owner,
-                    case["ref"],
-                    category,
-                    cls_id,
-                    event,
-                    start,
-                    due,
-                    is_held,
-                    (owner, category) in done,
-                    (case["ref"],),
-                )
+        cases = {
+            r["case_id"]: engine.CaseFacts(
+                case_id=r["case_id"],
+                ref=r["ref"],
+                ongoing=r["status"] == ACTIVE,
+                closed_on=r["closed_on"],
+                ended_on=r["ended_on"],
+                bewaartermijn=r["bewaartermijn"],
+                last_signal=last_signal.get(r["case_id"]),
+                left_step_1=r["case_id"] in left_step_1,
+                members=frozenset(case_members[r["case_id"]]),
             )
-        return out
-
-    def _subject_items(
-        self,
-        subject: dict[str, Any],
-        memberships: list[dict[str, Any]],
-        cases: dict[str, dict[str, Any]],
-        held: set[str],
-        done: set[tuple[str, str]],
-    ) -> list[Item]:
-        subject_id = subject["subject_id"]
-        # Case holds name the case by its reference; subject holds by the subject's id.
-        is_held = subject_id in held or any(
-            m["case_id"] in cases and cases[m["case_id"]]["ref"] in held for m in memberships
-        )
-        out = []
-        refs = tuple(
-            sorted({cases[m["case_id"]]["ref"] for m in memberships if m["case_id"] in cases})
-        )
-        for category in json.loads(subject["categories"]):
-            due, cls, event, start = self._subject_due(subject, category, memberships, cases)
-            out.append(
-                Item(
-                    SUBJECT,
-                    subject_id,
-                    subject["short"],
-                    category,
-                    cls,
-                    event,
-                    start,
-                    due,
-                    is_held,
-                    (subject_id, category) in done,
-                    refs,
-                )
+            for r in self._rows(select(t.cases))
+        }
+        subjects = [
+            engine.SubjectFacts(
+                subject_id=r["subject_id"],
+                short=r["short"],
+                categories=tuple(json.loads(r["categories"])),
+                registered_on=r["registered_on"],
+                born=self._date_of_birth(r),
+                memberships=tuple(memberships[r["subject_id"]]),
             )
-        return out
-
-    def _subject_due(
-        self,
-        subject: dict[str, Any],
-        category: str,
-        memberships: list[dict[str, Any]],
-        cases: dict[str, dict[str, Any]],
-    ) -> tuple[str | None, str | None, str, str | None]:
-        """(due, class, start event, start date) — the latest; due None when pending."""
-        candidates: list[tuple[str, str, str, str]] = []
-        pending: list[str] = []
-        linked = [(m, cases[m["case_id"]]) for m in memberships if m["case_id"] in cases]
-        registered = subject["registered_on"]
-        for cls in self.classes:
-            if cls.covers != "subject-data" or category not in cls.categories:
-                continue
-            term = cls.duration
-            if cls.start == "fixed-date" and cls.start_date is not None:
-                start = cls.start_date.isoformat()
-                candidates.append((_add(start, term), cls.id, f"vaste datum {start}", start))
-            elif cls.start == "age-reached":
-                born = self._date_of_birth(subject)
-                if born is not None:
-                    start = Duration(years=cls.age or 0).after(born).isoformat()
-                    candidates.append((_add(start, term), cls.id, f"leeftijd {cls.age}", start))
-            elif not linked:
-                # Never part of an approach: case-based terms run from registration.
-                candidates.append(
-                    (
-                        _add(registered, term),
-                        cls.id,
-                        "geregistreerd zonder groepsaanpak",
-                        registered,
+            for r in self._rows(select(t.subjects).where(t.subjects.c.erased_at.is_(None)))
+        ]
+        holds = frozenset(r["target"] for r in self.hold_rows())
+        with self._keystore().engine.connect() as conn:
+            case_keys = [
+                (r[0], r[1])
+                for r in conn.execute(
+                    select(data_keys.c.subject_id, data_keys.c.category).where(
+                        data_keys.c.category.in_(list(CASE_CATEGORIES))
                     )
                 )
-            else:
-                for member, case in linked:
-                    found = _case_start(cls, member, case)
-                    if found is None:
-                        continue
-                    if isinstance(found, str):
-                        pending.append(f"{case['ref']}: {cls.start}")
-                        continue
-                    start, event, agreed = found
-                    chosen = duration(agreed) if agreed else term
-                    candidates.append((_add(start, chosen), cls.id, event, start))
-        decided = self._decide(candidates, bool(pending))
-        if decided is not None:
-            return decided
-        if pending:
-            return None, None, "wacht op " + "; ".join(sorted(pending)), None
-        return None, None, "geen bewaarklasse van toepassing", None
+            ]
+            months = {
+                r[0]
+                for r in conn.execute(
+                    select(data_keys.c.subject_id).where(
+                        data_keys.c.subject_id.startswith(f"{ACCESS_LOG}:", autoescape=True)
+                    )
+                )
+            }
+        purged = frozenset((r["owner"], r["category"]) for r in self._rows(select(t.purges)))
+        months |= {o for o, _ in purged if o.startswith(f"{ACCESS_LOG}:")}
+        held_subjects = [h for h in holds if len(h) == 36]
+        access = [
+            engine.AccessMonth(owner, owner.split(":", 1)[1], self._seen(owner, held_subjects))
+            for owner in sorted(months)
+        ]
+        return engine.Facts(cases, subjects, case_keys, CASE_CATEGORIES, access, holds, purged)
 
-    def _decide(
-        self, candidates: list[tuple[str, str, str, str]], pending: bool
-    ) -> tuple[str, str, str, str] | None:
-        """Minimum classes: the latest wins, and only once nothing is pending. Limit classes
-        cap that: the earliest limit whose start event happened ends retention."""
-        modes = {c.id: c.mode for c in self.classes}
-        limits = [x for x in candidates if modes.get(x[1]) == "limit"]
-        minimums = [x for x in candidates if modes.get(x[1]) != "limit"]
-        latest = max(minimums) if minimums and not pending else None
-        cap = min(limits) if limits else None
-        if latest is not None and cap is not None:
-            return min(latest, cap)
-        return latest or cap
+    def _seen(self, owner: str, subjects: list[str]) -> bool:
+        """Was any of these (held) subjects seen in this access-log month?"""
+        if not subjects:
+            return False
+        month = owner.split(":", 1)[1]
+        query = (
+            select(t.access_log.c.access_id)
+            .where(
+                t.access_log.c.on_date.startswith(month, autoescape=True),
+                t.access_log.c.subject_id.in_(subjects),
+            )
+            .limit(1)
+        )
+        return bool(self._rows(query))
 
     def _date_of_birth(self, subject: dict[str, Any]) -> date | None:
         sealed = subject.get("dob_sealed")
@@ -400,55 +232,6 @@ class Retention:
             return None
         value = self._sealer().open(subject["subject_id"], "date_of_birth", json.loads(sealed))
         return None if value in (None, MASKED) else date.fromisoformat(str(value))
-
-    def _access_items(self, held: set[str], done: set[tuple[str, str]]) -> list[Item]:
-        classes = [c for c in self.classes if c.covers == "access-log"]
-        if not classes:
-            return []
-        with self._keystore().engine.connect() as conn:
-            owners = sorted(
-                {
-                    r[0]
-                    for r in conn.execute(
-                        select(data_keys.c.subject_id).where(
-                            data_keys.c.subject_id.like(f"{ACCESS_LOG}:%")
-                        )
-                    )
-                }
-            )
-        owners += sorted({o for o, cat in done if o.startswith(f"{ACCESS_LOG}:")} - set(owners))
-        held_subjects = [h for h in held if len(h) == 36]
-        out = []
-        for owner in owners:
-            month = owner.split(":", 1)[1]
-            year, mon = int(month[:4]), int(month[5:7])
-            start = date(year + (mon == 12), mon % 12 + 1, 1).isoformat()
-            due, cls_id = max((_add(start, cls.duration), cls.id) for cls in classes)
-            is_held = bool(held_subjects) and bool(
-                self._rows(
-                    select(t.access_log.c.access_id)
-                    .where(
-                        t.access_log.c.on_date.like(f"{month}%"),
-                        t.access_log.c.subject_id.in_(held_subjects),
-                    )
-                    .limit(1)
-                )
-            )
-            out.append(
-                Item(
-                    ACCESS_LOG,
-                    owner,
-                    month,
-                    ACCESS_LOG,
-                    cls_id,
-                    f"toegang vastgelegd in {month}",
-                    start,
-                    due,
-                    is_held,
-                    (owner, ACCESS_LOG) in done,
-                )
-            )
-        return out
 
     # -- purging -----------------------------------------------------------------------------
 
@@ -534,7 +317,7 @@ class Retention:
             # record of an age limit keeps only the year in which it was reached.
             start_date, due_date = (
                 (item.start_date[:4] + "-01-01", item.due[:4] + "-01-01")
-                if item.start_event.startswith("leeftijd")
+                if item.year_only
                 else (item.start_date, item.due)
             )
             purge = Purge(
@@ -624,40 +407,6 @@ class Retention:
                     f"the agreed bewaartermijn {term.iso()} lies outside {cls.min_term or '-'}.."
                     f"{cls.max_term or '-'} of class {cls.id}"
                 )
-
-
-PENDING = "pending"
-
-
-def _case_start(
-    cls: RetentionClass, member: dict[str, Any], case: dict[str, Any]
-) -> tuple[str, str, str | None] | str | None:
-    """(start date, start event, agreed term or None), PENDING, or None (not applicable)."""
-    ref = case["ref"]
-    ended = case["closed_on"] or case["ended_on"]
-    if cls.start == "membership-ended":
-        if member["ended_on"] is None:
-            return (
-                "pending"
-                if case["status"] == "lopend"
-                else (ended, f"{ref} afgesloten (lidmaatschap liep tot het einde)", None)
-            )
-        return member["ended_on"], f"lidmaatschap {ref} beëindigd", None
-    if cls.start == "case-closed":
-        if ended is None:
-            return PENDING
-        return ended, f"{ref} {'afgesloten' if case['closed_on'] else 'beëindigd'}", None
-    if cls.start == "agreed-at-step-7":
-        if case["status"] == "lopend":
-            return PENDING
-        if case["closed_on"] is None or not case["bewaartermijn"]:
-            return None
-        return (
-            case["closed_on"],
-            f"{ref} afgesloten, bewaartermijn {case['bewaartermijn']}",
-            case["bewaartermijn"],
-        )
-    return None
 
 
 def _item_record(item: Item) -> dict[str, str]:

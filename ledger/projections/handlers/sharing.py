@@ -1,0 +1,148 @@
+"""Convenants, sharing decisions and the access log: their read models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledger.crypto.envelope import open_text
+from ledger.crypto.seal import MASKED
+from ledger.domain.access import Access, period_owner
+from ledger.domain.case import (
+    case_id,
+)
+from ledger.domain.convenant import Convenant
+from ledger.domain.share import Share
+from ledger.projections import tables as t
+from ledger.projections.handlers.common import Handler, by_of, dump, stamp
+from ledger.projections.workspace import Workspace
+
+# -- sharing ------------------------------------------------------------------------------
+
+
+def _convenant_version(ws: Workspace, e: Any, version: int, content: dict[str, Any]) -> None:
+    ws.append(
+        t.convenant_versions,
+        {
+            "convenant_id": str(e.originator_id),
+            "version": version,
+            "content": dump(content),
+            "valid_from": content["valid_from"],
+            "valid_until": content.get("valid_until"),
+            **by_of(e),
+        },
+    )
+
+
+def convenant_drafted(ws: Workspace, e: Convenant.Drafted) -> None:
+    ws.put(
+        t.convenants,
+        {
+            "convenant_id": str(e.originator_id),
+            "key": e.key,
+            "name": e.content["name"],
+            "versions": 1,
+            "updated_at": stamp(e),
+        },
+    )
+    _convenant_version(ws, e, 1, e.content)
+
+
+def convenant_amended(ws: Workspace, e: Convenant.Amended) -> None:
+    row = ws.require(t.convenants, str(e.originator_id))
+    row.update(versions=e.version, name=e.content["name"], updated_at=stamp(e))
+    ws.touch(t.convenants, row)
+    _convenant_version(ws, e, e.version, e.content)
+
+
+def convenant_signed(ws: Workspace, e: Convenant.Signed) -> None:
+    ws.append(
+        t.convenant_signatures,
+        {
+            "convenant_id": str(e.originator_id),
+            "version": e.version,
+            "party": e.party,
+            "signer": e.signer,
+            "signed_on": e.signed_on,
+            **by_of(e),
+        },
+    )
+
+
+def share_decided(ws: Workspace, e: Share.Decided) -> None:
+    r = e.request
+    share_id = str(e.originator_id)
+    ws.put(
+        t.shares,
+        {
+            "share_id": share_id,
+            "case_ref": e.case,
+            "step": e.step,
+            "decided_on": r["on"],
+            "from_org": r["from_org"],
+            "to_orgs": dump(r["to_orgs"]),
+            "named_recipients": dump(r.get("named_recipients", [])),
+            "meeting": r.get("meeting"),
+            "subject_count": len(r["subjects"]),
+            "categories": dump(r["categories"]),
+            "purpose": r["purpose"],
+            "convenant": r.get("convenant"),
+            "convenant_version": r.get("convenant_version"),
+            "article": r.get("article"),
+            "legal_basis": r.get("legal_basis"),
+            "necessity": open_text(ws.opener, str(case_id(e.case)), "necessity", r["necessity"]),
+            "outcome": e.outcome,
+            "refusals": dump(e.refusals),
+            "ad_hoc": e.ad_hoc,
+            "reviewed_at": None,
+            "reviewed_by": None,
+            "review_comment": None,
+            **by_of(e),
+        },
+    )
+    for subject in sorted(set(r["subjects"])):
+        ws.append(t.share_subjects, {"share_id": share_id, "subject_id": subject})
+    for org in sorted(set(r["to_orgs"])):
+        ws.append(t.share_recipients, {"share_id": share_id, "organisation": org})
+
+
+def share_reviewed(ws: Workspace, e: Share.Reviewed) -> None:
+    row = ws.require(t.shares, str(e.originator_id))
+    comment = open_text(ws.opener, str(case_id(row["case_ref"])), "review-comment", e.comment)
+    row.update(reviewed_at=stamp(e), reviewed_by=e.by["actor"], review_comment=comment)
+    ws.touch(t.shares, row)
+
+
+def access_recorded(ws: Workspace, e: Access.Recorded) -> None:
+    subject = None
+    if e.subject is not None and ws.opener is not None:
+        opened = ws.opener(period_owner(e.on), "subject", e.subject)
+        subject = None if opened == MASKED else str(opened)
+    ws.append(
+        t.access_log,
+        {
+            "access_id": str(e.originator_id),
+            "at": stamp(e),
+            "on_date": e.on,
+            "action": e.action,
+            "command": e.command,
+            "subject_id": subject,
+            "case_ref": e.case,
+            "categories": dump(e.categories),
+            "purpose": e.purpose,
+            "outcome": e.outcome,
+            "reason": e.reason,
+            "actor": e.by["actor"],
+            "role": e.by["role"],
+            "org": e.by["org"],
+        },
+    )
+
+
+HANDLERS: dict[type, Handler] = {
+    Convenant.Drafted: convenant_drafted,
+    Convenant.Amended: convenant_amended,
+    Convenant.Signed: convenant_signed,
+    Share.Decided: share_decided,
+    Share.Reviewed: share_reviewed,
+    Access.Recorded: access_recorded,
+}
