@@ -21,13 +21,15 @@ from ledger.audit.merkle import (
     EMPTY_ROOT,
     HASH_SIZE,
     CompactRange,
-    MerkleTree,
     ProofError,
-    consistency_proof,
-    inclusion_proof,
     leaf_hash,
     node_hash,
     root,
+)
+from ledger.audit.proofs import (
+    MerkleTree,
+    consistency_proof,
+    inclusion_proof,
     verify_consistency,
     verify_inclusion,
 )

@@ -28,14 +28,8 @@ from sqlalchemy import Connection, func, select
 
 from ledger.audit.checkpoint import Checkpoint, CheckpointError
 from ledger.audit.log import LEAF_HEADER, leaf_data, row_to_checkpoint
-from ledger.audit.merkle import (
-    CompactRange,
-    MerkleTree,
-    ProofError,
-    leaf_hash,
-    verify_consistency,
-    verify_inclusion,
-)
+from ledger.audit.merkle import CompactRange, ProofError, leaf_hash
+from ledger.audit.proofs import MerkleTree, verify_consistency, verify_inclusion
 from ledger.errors import BadInput, NotFound, RegieError
 from ledger.store.engine import driver_rows
 from ledger.store.schema import checkpoints, events, log
