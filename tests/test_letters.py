@@ -28,7 +28,7 @@ from cli.main import regie
 from ledger import commands as c
 from ledger.access.gate import AccessLog
 from ledger.bootstrap import Ledger, open_ledger
-from ledger.demo.scenario import EXAMPLE_CONVENANT
+from ledger.demo.sharing import EXAMPLE_CONVENANT
 from ledger.domain.acting import Acting
 from ledger.errors import BadInput, Refused, Unauthorised
 from ledger.letters.commands import DeferLetters, DeliverLetter, GenerateLetters, ResumeLetters

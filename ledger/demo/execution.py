@@ -1,0 +1,266 @@
+"""The demo from the integral picture on: priority, the plan van aanpak, execution with a
+step back and an escalation, and closure at step 7 with its evaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from ledger import commands as c
+from ledger.bootstrap import Ledger
+from ledger.domain.acting import Acting
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Who and what the scenario has set up by the time the integral picture is due."""
+
+    ledger: Ledger
+    ref: str
+    day: Callable[[int], date]
+    regisseur: Acting
+    uc: Acting
+    youths: list[str]
+
+    def advance(self, ago: int, body: str, reason: str, merge: bool = False) -> None:
+        self.ledger.cases.advance(
+            c.build(
+                c.Advance,
+                case=self.ref,
+                body=body,
+                reason=reason,
+                decided_on=self.day(ago),
+                merge_4_5=merge,
+            ),
+            self.regisseur,
+        )
+
+
+def carry_out(scene: Scene) -> None:
+    ledger, ref, day, regisseur, uc = scene.ledger, scene.ref, scene.day, scene.regisseur, scene.uc
+    youths, advance, cases, persons = scene.youths, scene.advance, ledger.cases, ledger.persons
+    advance(215, "ketenoverleg", "Problematische jeugdgroep vastgesteld; integraal beeld nodig.")
+    cases.set_plan(
+        c.build(
+            c.SetPlan,
+            case=ref,
+            goals=["Overlast op het Stationsplein binnen zes maanden halveren"],
+            tracks=[{"kind": "groep", "description": "Groepsgerichte aanpak"}],
+            actions=[],
+        ),
+        uc,
+    )
+    advance(205, "ketenoverleg", "Integraal beeld en conceptplan gereed.")
+    cases.record_decision(
+        c.build(
+            c.RecordDecision,
+            case=ref,
+            outcome="geprioriteerd",
+            body="driehoek",
+            decided_on=day(200),
+            items={
+                "doelen-en-kaders": "Overlast halveren binnen 6 maanden; maximaal 300 uur inzet",
+                "sturing": "Driehoek; escalatie via de burgemeester",
+                "informeermomenten": "Maandelijks in het ketenoverleg",
+                "strafrechtelijk-traject": "Geen lopend onderzoek; OM sluit aan bij overleg",
+                "externe-communicatie": "Woordvoering gemeente",
+            },
+        ),
+        regisseur,
+    )
+    advance(199, "driehoek", "Groep geprioriteerd; plan van aanpak uitwerken.")
+    actions = [
+        (
+            "Extra toezicht op vrijdag- en zaterdagavond",
+            "locatie",
+            "politie",
+            "Wijkagent Centrum",
+            150,
+        ),
+        ("Wekelijkse inloop op het plein", "groep", "jongerenwerk", "Jongerenwerker Centrum", 170),
+        (
+            "Huisbezoeken bij de gezinnen",
+            "persoon-gezin",
+            "sociaal-wijkteam",
+            "Wijkteam Centrum",
+            120,
+        ),
+        ("Verzuimgesprekken met de scholen", "persoon-gezin", "gemeente", "Leerplicht", 140),
+    ]
+    cases.set_plan(
+        c.build(
+            c.SetPlan,
+            case=ref,
+            goals=[
+                "Overlast op het Stationsplein binnen zes maanden halveren",
+                "Verzuim van de betrokken jongeren terug naar schoolgemiddelde",
+            ],
+            tracks=[
+                {"kind": "groep", "description": "Groepsgerichte aanpak"},
+                {"kind": "persoon-gezin", "description": "Individuele trajecten"},
+                {"kind": "locatie", "description": "Toezicht Stationsplein"},
+            ],
+            actions=[
+                {
+                    "description": d,
+                    "track": t,
+                    "organisation": o,
+                    "person": p,
+                    "due": day(200 - due_in),
+                }
+                for d, t, o, p, due_in in actions
+            ],
+        ),
+        uc,
+    )
+    advance(190, "ketenoverleg", "Plan van aanpak vastgesteld.")
+    cases.complete_action(
+        c.build(
+            c.CompleteAction,
+            case=ref,
+            number=2,
+            completed_on=day(60),
+            note="Inloop loopt; opkomst wisselend",
+        ),
+        uc,
+    )
+    cases.escalate_action(
+        c.build(
+            c.EscalateAction,
+            case=ref,
+            number=1,
+            escalated_to="Teamchef politie Centrum",
+            reason="Afgesproken extra toezicht drie weekenden niet uitgevoerd",
+            escalated_on=day(45),
+        ),
+        uc,
+    )
+    cases.record_signal(
+        c.build(
+            c.RecordSignal,
+            case=ref,
+            observed_on=day(40),
+            kind="intimidatie",
+            location="Winkelcentrum Centrum",
+            source_org="gemeente",
+            source_role="boa",
+            text="Groep verplaatst zich naar het winkelcentrum.",
+        ),
+        regisseur,
+    )
+    cases.step_back(
+        c.build(
+            c.StepBack,
+            case=ref,
+            to_step=5,
+            body="ketenoverleg",
+            reason="Verplaatsing naar winkelcentrum: plan bijstellen",
+            decided_on=day(38),
+        ),
+        regisseur,
+    )
+    cases.set_plan(
+        c.build(
+            c.SetPlan,
+            case=ref,
+            goals=[
+                "Overlast op het Stationsplein en in het winkelcentrum halveren",
+                "Verzuim van de betrokken jongeren terug naar schoolgemiddelde",
+            ],
+            tracks=[
+                {"kind": "groep", "description": "Groepsgerichte aanpak"},
+                {"kind": "persoon-gezin", "description": "Individuele trajecten"},
+                {"kind": "locatie", "description": "Toezicht Stationsplein en winkelcentrum"},
+            ],
+            actions=[
+                {
+                    "number": 1,
+                    "description": "Extra toezicht Stationsplein en winkelcentrum",
+                    "track": "locatie",
+                    "organisation": "politie",
+                    "person": "Wijkagent Centrum",
+                    "due": day(10),
+                },
+                {
+                    "number": 3,
+                    "description": "Huisbezoeken bij de gezinnen",
+                    "track": "persoon-gezin",
+                    "organisation": "sociaal-wijkteam",
+                    "person": "Wijkteam Centrum",
+                    "due": day(-30),
+                },
+                {
+                    "number": 4,
+                    "description": "Verzuimgesprekken met de scholen",
+                    "track": "persoon-gezin",
+                    "organisation": "gemeente",
+                    "person": "Leerplicht",
+                    "due": day(20),
+                },
+                {
+                    "description": "Afspraken met winkeliersvereniging",
+                    "track": "locatie",
+                    "organisation": "gemeente",
+                    "person": "Gebiedsregisseur Centrum",
+                    "due": day(15),
+                },
+            ],
+        ),
+        uc,
+    )
+    advance(36, "ketenoverleg", "Bijgesteld plan vastgesteld.")
+    persons.change_member(
+        c.build(
+            c.Membership,
+            case=ref,
+            subject=youths[1],
+            core="aanhang",
+            influence="meeloper",
+            from_date=day(30),
+        ),
+        uc,
+    )
+    persons.end_member(
+        c.build(
+            c.EndMembership,
+            case=ref,
+            subject=youths[2],
+            to_date=day(20),
+            reason="Geen binding meer met de groep",
+        ),
+        uc,
+    )
+    cases.complete_action(c.build(c.CompleteAction, case=ref, number=1, completed_on=day(12)), uc)
+    cases.complete_action(c.build(c.CompleteAction, case=ref, number=4, completed_on=day(18)), uc)
+    cases.complete_action(c.build(c.CompleteAction, case=ref, number=5, completed_on=day(14)), uc)
+    advance(7, "ketenoverleg", "Doelen grotendeels bereikt; afschalen.")
+    ledger.retention.place_hold(
+        youths[2], "Bezwaarprocedure loopt (demo)", regisseur, ledger.persons.resolve(youths[2])
+    )
+    cases.close_case(
+        c.build(
+            c.CloseCase,
+            case=ref,
+            goals_reached="deels",
+            goals_assessment="Overlast fors afgenomen; verzuim nog boven gemiddelde.",
+            handover={
+                3: {
+                    "organisation": "sociaal-wijkteam",
+                    "note": "Begeleiding gezinnen loopt door in regulier wijkteam",
+                }
+            },
+            bewaartermijn="P2Y",
+            evaluation={
+                "rolverdeling": "Duidelijk na aanwijzing uitvoeringscoordinator",
+                "informatieoverdracht": "Signalen snel gedeeld; terugkoppeling school traag",
+                "inzet": "Circa 260 uur, binnen kader",
+                "effectiviteit": "Overlast gehalveerd",
+                "snelheid": "Verplaatsing binnen twee weken opgepakt",
+                "looptijd": "Begroot 6 maanden, gerealiseerd 7,5 maand",
+                "knelpunten": "Escalatie toezicht nodig geweest",
+            },
+            closed_on=day(6),
+        ),
+        regisseur,
+    )

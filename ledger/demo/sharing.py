@@ -1,0 +1,102 @@
+"""The demo's sharing: a convenant signed by its parties, shares under it, one refused and
+one ad hoc, and a coordinator looking a member up (logged first)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+from ledger import commands as c
+from ledger.bootstrap import Ledger
+from ledger.domain.acting import Acting
+from ledger.sharing.service import ShareRefused
+
+EXAMPLE_CONVENANT = Path(__file__).parent.parent / "examples" / "convenant.toml"
+
+
+def _example_text() -> str:
+    return EXAMPLE_CONVENANT.read_text(encoding="utf-8")
+
+
+def share(
+    ledger: Ledger, ref: str, youths: list[str], day: Any, regisseur: Acting, uc: Acting
+) -> None:
+    """A convenant signed by its parties; shares under it, one refused, one ad hoc."""
+    sharing = ledger.sharing
+    with tempfile.TemporaryDirectory(prefix="regie-demo-") as scratch:
+        # The scenario is dated relative to today, so its convenant must be too.
+        text = re.sub(
+            r"(?m)^valid_from = .*$", f"valid_from = {day(400).isoformat()}", _example_text()
+        )
+        text = re.sub(
+            r"(?m)^valid_until = .*$", f"valid_until = {day(-3 * 365).isoformat()}", text
+        )
+        convenant_file = Path(scratch) / "convenant.toml"
+        convenant_file.write_text(text, encoding="utf-8")
+        sharing.add_convenant("jga-voorbeeldstad", convenant_file, regisseur)
+    for party, signer, ago in [
+        ("gemeente", "Demo Burgemeester", 300),
+        ("politie", "Demo Teamchef", 298),
+        ("om", "Demo Gebiedsofficier", 290),
+        ("jongerenwerk", "Demo Coordinator Jongerenwerk", 285),
+    ]:
+        sharing.sign_convenant(
+            c.build(
+                c.SignConvenant,
+                convenant="jga-voorbeeldstad",
+                party=party,
+                signer=signer,
+                signed_on=day(ago),
+            ),
+            regisseur,
+        )
+    share = dict(case=ref, convenant="jga-voorbeeldstad", purpose="groepsaanpak")
+    sharing.record_share(
+        c.build(
+            c.RecordShare,
+            **share,
+            from_org="politie",
+            to_orgs=["gemeente"],
+            subjects=youths[:2],
+            categories=["identificatie", "groepspositie"],
+            article="art. 6 lid 1",
+            necessity="Nodig om de groep in kaart te brengen",
+            decided_on=day(216),
+        ),
+        uc,
+    )
+    with suppress(ShareRefused):  # recorded as refused: health data is not in the matrix
+        sharing.record_share(
+            c.build(
+                c.RecordShare,
+                **share,
+                from_org="gemeente",
+                to_orgs=["jongerenwerk"],
+                subjects=youths[:1],
+                categories=["zorg-en-gezondheid"],
+                article="art. 6 lid 2",
+                necessity="Begeleiding afstemmen",
+                decided_on=day(214),
+            ),
+            uc,
+        )
+    sharing.record_share(
+        c.build(
+            c.RecordShare,
+            case=ref,
+            from_org="gemeente",
+            to_orgs=["veilig-thuis"],
+            subjects=youths[1:2],
+            categories=["gezinssituatie"],
+            purpose="zorgen over de thuissituatie",
+            legal_basis="AVG art. 6(1)(e) jo. Wmo 2015 art. 5.2.6",
+            necessity="Signaal huiselijk geweld; Veilig Thuis zit niet in het convenant",
+            decided_on=day(212),
+        ),
+        uc,
+    )
+    # The coordinator looks a member up: an access event is written first.
+    ledger.persons.view(youths[0], uc)
