@@ -10,9 +10,17 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
 
-from ledger.errors import BadInput
+from ledger.errors import BadInput, NotFound
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -25,6 +33,66 @@ CaseRef = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^JG-\d{4}-\d{3,}$")
 ]
 REF_HELP = "a case reference such as JG-2026-001 (see `regie case list`)"
+
+# -- id prefixes: the start of a stored id (a UUID) as a user types it ----------------
+
+ID_PREFIX_HELP = "expected the start of an id: 4 or more hex digits (0-9, a-f), such as 3f9a2c1d"
+_HEX_DIGITS = re.compile(r"[0-9a-f]{4,32}")
+_UUID_GROUP_ENDS = (8, 12, 16, 20, 32)
+
+
+def _dashed(digits: str) -> str:
+    """Hex digits laid out like the start of a canonical UUID (dashes after 8, 12, 16, 20)."""
+    parts: list[str] = []
+    start = 0
+    for end in _UUID_GROUP_ENDS:
+        if start < len(digits):
+            parts.append(digits[start:end])
+        start = end
+    return "-".join(parts)
+
+
+def normal_id_prefix(text: str) -> str | None:
+    """The prefix as stored ids begin (lower case, UUID dashes), or None if malformed.
+
+    Only hex digits pass (dashes only where a UUID has them), so a prefix can never bring
+    a LIKE wildcard or anything else into a query.
+    """
+    value = text.strip().lower()
+    digits = value.replace("-", "")
+    if not _HEX_DIGITS.fullmatch(digits) or value not in (digits, _dashed(digits)):
+        return None
+    return _dashed(digits)
+
+
+def id_prefix(text: str, what: str) -> str:
+    """:func:`normal_id_prefix`, refusing malformed input as BadInput naming ``what``.
+
+    The input is never echoed: someone may have typed a name in the wrong place.
+    """
+    prefix = normal_id_prefix(text)
+    if prefix is None:
+        raise BadInput(f"{what}: {ID_PREFIX_HELP}")
+    return prefix
+
+
+def _id_prefix_field(value: str) -> str:
+    prefix = normal_id_prefix(value)
+    if prefix is None:
+        raise PydanticCustomError("id_prefix", ID_PREFIX_HELP)
+    return prefix
+
+
+IdPrefix = Annotated[str, AfterValidator(_id_prefix_field)]
+
+
+def one_match(matches: list[str], prefix: str, what: str, see: str | None = None) -> str:
+    """The single id a prefix names: none is NotFound, several are refused (never a pick)."""
+    if not matches:
+        raise NotFound(f"no {what} starts with '{prefix}'" + (f"; see `{see}`" if see else ""))
+    if len(matches) > 1:
+        raise BadInput(f"'{prefix}' starts {len(matches)} {what}s; give more digits")
+    return matches[0]
 
 
 class Command(BaseModel):
@@ -297,7 +365,7 @@ class RecordShare(Command):
 
 
 class ReviewShare(Command):
-    share: Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=40)]
+    share: IdPrefix
     comment: Text
 
 

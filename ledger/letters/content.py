@@ -137,7 +137,9 @@ class LetterContent:
     def _namenlijsten(self, subject_id: str) -> list[dict[str, Any]]:
         n = t.namenlijsten
         return self._rows(
-            select(n).where(n.c.subjects.like(f'%"{subject_id}"%')).order_by(n.c.agreed_on)
+            select(n)
+            .where(n.c.subjects.contains(f'"{subject_id}"', autoescape=True))
+            .order_by(n.c.agreed_on)
         )
 
     def gather(

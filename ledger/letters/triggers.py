@@ -56,7 +56,7 @@ def triggers(queries: Queries, subject_id: str | None = None) -> dict[str, Trigg
         t.subjects.c.kind == YOUTH, t.subjects.c.erased_at.is_(None)
     )
     if subject_id is not None:
-        lists = lists.where(n.c.subjects.like(f'%"{subject_id}"%'))
+        lists = lists.where(n.c.subjects.contains(f'"{subject_id}"', autoescape=True))
         shares = shares.where(ss.c.subject_id == subject_id)
         youths = youths.where(t.subjects.c.subject_id == subject_id)
     found: dict[str, Trigger] = {}

@@ -70,7 +70,7 @@ class Persons:
                 select(t.subjects.c.subject_id).where(
                     or_(
                         t.subjects.c.short == f"P-{text[:10]}",
-                        t.subjects.c.subject_id.like(f"{text[:8]}%"),
+                        t.subjects.c.subject_id.startswith(text[:8], autoescape=True),
                     )
                 )
             ).all()

@@ -20,6 +20,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 from sqlalchemy import func, select
 
+from ledger import commands as c
 from ledger.application import Regie
 from ledger.crypto.envelope import RECORDS, SIGNALS
 from ledger.crypto.keystore import KeyStore, data_keys
@@ -28,7 +29,6 @@ from ledger.domain import rules
 from ledger.domain.acting import Acting
 from ledger.domain.retention import LegalHold, Purge, RetentionRun
 from ledger.durations import Duration
-from ledger.errors import NotFound
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from policies.retention import RetentionClass, duration
@@ -114,12 +114,14 @@ class Retention:
         return str(hold.id)
 
     def lift_hold(self, hold_ref: str, reason: str, by: Acting) -> str:
-        rows = self._rows(select(t.holds.c.hold_id).where(t.holds.c.hold_id.like(f"{hold_ref}%")))
-        if len(rows) != 1:
-            raise NotFound(
-                f"no single legal hold matches '{hold_ref}'; see `regie retention holds`"
-            )
-        hold: object = self.app.repository.get(UUID(rows[0]["hold_id"]))
+        prefix = c.id_prefix(hold_ref, "HOLD_ID")
+        rows = self._rows(
+            select(t.holds.c.hold_id).where(t.holds.c.hold_id.startswith(prefix, autoescape=True))
+        )
+        hold_id = c.one_match(
+            [r["hold_id"] for r in rows], prefix, "legal hold", "regie retention holds"
+        )
+        hold: object = self.app.repository.get(UUID(hold_id))
         assert isinstance(hold, LegalHold)
         hold.lift(reason, self.app._day(None), by)
         self.app._save(hold)
@@ -397,7 +399,7 @@ class Retention:
                     r[0]
                     for r in conn.execute(
                         select(data_keys.c.subject_id).where(
-                            data_keys.c.subject_id.like(f"{ACCESS_LOG}:%")
+                            data_keys.c.subject_id.startswith(f"{ACCESS_LOG}:", autoescape=True)
                         )
                     )
                 }
@@ -414,7 +416,7 @@ class Retention:
                 self._rows(
                     select(t.access_log.c.access_id)
                     .where(
-                        t.access_log.c.on_date.like(f"{month}%"),
+                        t.access_log.c.on_date.startswith(month, autoescape=True),
                         t.access_log.c.subject_id.in_(held_subjects),
                     )
                     .limit(1)
@@ -486,12 +488,11 @@ class Retention:
     def approve(
         self, run_ref: str, comment: str, by: Acting, progress: Progress | None = None
     ) -> RunResult:
-        rows = self._rows(
-            select(t.retention_runs.c.run_id).where(t.retention_runs.c.run_id.like(f"{run_ref}%"))
-        )
-        if len(rows) != 1:
-            raise NotFound(f"no single retention run matches '{run_ref}'")
-        run: object = self.app.repository.get(UUID(rows[0]["run_id"]))
+        prefix = c.id_prefix(run_ref, "RUN_ID")
+        runs = t.retention_runs.c.run_id
+        rows = self._rows(select(runs).where(runs.startswith(prefix, autoescape=True)))
+        run_id = c.one_match([r["run_id"] for r in rows], prefix, "retention run")
+        run: object = self.app.repository.get(UUID(run_id))
         assert isinstance(run, RetentionRun)
         run.approve(comment, by)
         self.app._save(run)

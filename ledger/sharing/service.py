@@ -226,18 +226,18 @@ class Sharing:
         return share_id
 
     def _share(self, ref: str) -> Share:
-        text = ref.strip().lower()
+        prefix = c.id_prefix(ref, "share")
         self.queries.projections.catch_up()
+        shares = t.shares.c.share_id
         with self.queries.store.read() as conn:
             matches = [
                 r[0]
                 for r in conn.execute(
-                    select(t.shares.c.share_id).where(t.shares.c.share_id.like(f"{text}%"))
+                    select(shares).where(shares.startswith(prefix, autoescape=True))
                 )
             ]
-        if len(matches) != 1:
-            raise NotFound(f"no single share matches '{ref}'; see `regie share list`")
-        aggregate: object = self.app.repository.get(UUID(matches[0]))
+        share_id = c.one_match(matches, prefix, "share", "regie share list")
+        aggregate: object = self.app.repository.get(UUID(share_id))
         assert isinstance(aggregate, Share)
         return aggregate
 

@@ -1,0 +1,149 @@
+"""Input that once slipped through: each is refused in one line, and nothing is written.
+
+Everyone here is synthetic; the command lines run in-process with click's CliRunner on a
+SQLite ledger (the services behave the same on PostgreSQL, see tests/test_sharing.py).
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cli.main import regie
+from ledger import commands as c
+from ledger.bootstrap import Ledger, open_ledger
+from ledger.domain.retention import LegalHold
+from ledger.errors import BadInput
+from tests import builders as b
+
+Run = Callable[..., Result]
+
+
+def ok(result: Result) -> Result:
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def one_line_error(result: Result, code: int) -> str:
+    assert result.exit_code == code, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path}/cli.sqlite"
+
+
+@pytest.fixture
+def cli(database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
+    """The CLI with an administrator and a regisseur; ``cli("case list", actor=...)``."""
+    monkeypatch.setenv("REGIE_DATABASE_URL", database)
+    monkeypatch.setenv("REGIE_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.delenv("REGIE_ACTOR", raising=False)
+    monkeypatch.delenv("REGIE_ROLE", raising=False)
+    runner = CliRunner()
+
+    def invoke(command: str | list[str], actor: str | None = b.REGISSEUR) -> Result:
+        env = {"REGIE_ACTOR": actor} if actor else {}
+        args = shlex.split(command) if isinstance(command, str) else command
+        return runner.invoke(regie, args, env=env, catch_exceptions=False)
+
+    ok(invoke("init"))
+    for handle, role, by in (
+        (b.ADMIN, "administrator", None),
+        (b.REGISSEUR, "regisseur", b.ADMIN),
+    ):
+        ok(invoke(f"actor add {handle} --name 'Test {role}' --org gemeente --role {role}", by))
+    yield invoke
+
+
+def events(database: str) -> int:
+    with open_ledger(database) as ledger:
+        return ledger.app.recorder.max_notification_id() or 0
+
+
+def open_case(run: Run) -> str:
+    opened = ok(
+        run("case open --name 'Groep Testplein' --municipality Teststad --area Noord --json")
+    )
+    ref: str = json.loads(opened.output)["case"]
+    return ref
+
+
+def active_holds(run: Run) -> list[str]:
+    return [h["hold_id"] for h in json.loads(ok(run("retention holds --json")).output)]
+
+
+# -- A1: id prefixes ------------------------------------------------------------------
+
+
+NOT_AN_ID_PREFIX = ["%", "%%%%%%%%", "____", "3f9a%", "3f9_", "abc", "3f9a2c1d-", "ａｂｃｄ", " "]
+
+
+def test_a_hold_id_must_be_hex_and_wildcards_lift_nothing(cli: Run, database: str) -> None:
+    ref = open_case(cli)
+    ok(cli(f"retention hold place {ref} --reason 'Bezwaarprocedure loopt'"))
+    [hold] = active_holds(cli)
+    before = events(database)
+    for bad in NOT_AN_ID_PREFIX:
+        line = one_line_error(cli(["retention", "hold", "lift", bad, "--reason", "r"]), 2)
+        assert "HOLD_ID" in line and "hex digits" in line, line
+    assert events(database) == before
+    assert active_holds(cli) == [hold]
+    other = ("0" if hold[0] != "0" else "1") + hold[1:8]
+    assert "no legal hold starts with" in one_line_error(
+        cli(f"retention hold lift {other} --reason r"), 2
+    )
+    # Upper case names the same hold.
+    ok(cli(f"retention hold lift {hold[:8].upper()} --reason 'Procedure afgerond'"))
+    assert active_holds(cli) == []
+
+
+def test_an_ambiguous_hold_prefix_is_refused_not_picked(
+    cli: Run, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = iter(str(UUID(f"abcd{n:04d}" + "0" * 24)) for n in range(1, 3))
+    monkeypatch.setattr(LegalHold, "new_id", staticmethod(lambda: next(ids)))
+    ref = open_case(cli)
+    ok(cli(f"retention hold place {ref} --reason 'Eerste procedure'"))
+    ok(cli(f"retention hold place {ref} --reason 'Tweede procedure'"))
+    before = events(database)
+    line = one_line_error(cli("retention hold lift abcd --reason r"), 2)
+    assert "starts 2 legal holds" in line and "more digits" in line
+    assert events(database) == before and len(active_holds(cli)) == 2
+    ok(cli("retention hold lift ABCD0002 --reason r"))
+    assert active_holds(cli) == ["abcd0001-0000-0000-0000-000000000000"]
+
+
+def test_id_prefixes_are_hex_digits_laid_out_like_a_uuid() -> None:
+    full = "3f9a2c1d-0b4e-4c1a-9d2e-5f6a7b8c9d0e"
+    assert c.normal_id_prefix(full.upper()) == full
+    assert c.normal_id_prefix(full.replace("-", "")) == full
+    assert c.normal_id_prefix(" 3F9A2C1D0B ") == "3f9a2c1d-0b"
+    assert c.normal_id_prefix("3f9a") == "3f9a"
+    for bad in [*NOT_AN_ID_PREFIX, full + "0", "3f9a-2c1d", "-3f9a"]:
+        assert c.normal_id_prefix(bad) is None, bad
+
+
+def test_a_run_id_must_be_hex_and_wildcards_approve_nothing(ledger: Ledger) -> None:
+    by = b.seed_actors(ledger)
+    ledger.policies.retention.settings.__dict__["four_eyes"] = True
+    proposal = ledger.retention.run(None, by)
+    assert proposal.proposal and proposal.run_id is not None
+    other = ledger.app.acting(b.UC)
+    before = ledger.app.recorder.max_notification_id()
+    for bad in ("%", "%%%%%%%%", "________", proposal.run_id[:8] + "%"):
+        with pytest.raises(BadInput, match=r"^RUN_ID: expected the start of an id"):
+            ledger.retention.approve(bad, "lijst gecontroleerd", other)
+    assert ledger.app.recorder.max_notification_id() == before
+    ledger.retention.approve(proposal.run_id[:8].upper(), "lijst gecontroleerd", other)
+    assert ledger.app.recorder.max_notification_id() != before
