@@ -253,12 +253,14 @@ def build(model: type[C], **values: Any) -> C:
 # -- persons (issue: personal data under seal) ----------------------------------------
 
 SubjectRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=40)]
-_BSN = re.compile(r"^\d{9}$")
+_BSN = re.compile(r"[0-9]{9}")
+"""ASCII digits only (``\\d`` takes any script's digits) and the whole value (``$`` lets a
+trailing newline through)."""
 
 
 def valid_bsn(value: str) -> bool:
     """The BSN eleven-test (elfproef): weights 9..2 and -1 over the nine digits."""
-    if not _BSN.match(value):
+    if not _BSN.fullmatch(value):
         return False
     total = sum(int(d) * w for d, w in zip(value[:8], range(9, 1, -1), strict=True))
     return (total - int(value[8])) % 11 == 0

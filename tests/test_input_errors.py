@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from uuid import UUID
 
@@ -21,6 +22,7 @@ from ledger.bootstrap import Ledger, open_ledger
 from ledger.domain.retention import LegalHold
 from ledger.errors import BadInput
 from tests import builders as b
+from tests.conftest import FixedClock
 
 Run = Callable[..., Result]
 
@@ -147,3 +149,54 @@ def test_a_run_id_must_be_hex_and_wildcards_approve_nothing(ledger: Ledger) -> N
     assert ledger.app.recorder.max_notification_id() == before
     ledger.retention.approve(proposal.run_id[:8].upper(), "lijst gecontroleerd", other)
     assert ledger.app.recorder.max_notification_id() != before
+
+
+# -- A2, A3: the BSN and the date of birth ------------------------------------------------
+
+SYNTHETIC_BSN = "123456782"  # passes the elfproef; a well-known test number, nobody's
+
+
+def subjects(run: Run) -> int:
+    return len(json.loads(ok(run("subject list --json")).output))
+
+
+def test_a_bsn_is_nine_ascii_digits_and_nothing_else(cli: Run, database: str) -> None:
+    add = ["subject", "add", "--name", "Test Jongere Een", "--dob", "2010-04-01", "--bsn"]
+    before = events(database)
+    fullwidth = SYNTHETIC_BSN.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+    arabic_indic = SYNTHETIC_BSN.translate({ord(d): 0x0660 + int(d) for d in "0123456789"})
+    for bad in (fullwidth, arabic_indic, SYNTHETIC_BSN + "\n", SYNTHETIC_BSN + "0"):
+        line = one_line_error(cli([*add, bad]), 2)
+        assert "elfproef" in line and SYNTHETIC_BSN not in line
+    assert events(database) == before
+    ok(cli([*add, SYNTHETIC_BSN]))
+    assert subjects(cli) == 1
+
+
+def test_a_date_of_birth_in_the_future_is_refused(cli: Run, database: str) -> None:
+    before = events(database)
+    line = one_line_error(cli("subject add --name 'Test Jongere Twee' --dob 2999-01-01"), 2)
+    assert line == "Error: --dob: a date of birth cannot lie in the future"
+    assert events(database) == before
+
+
+def test_the_date_of_birth_is_checked_against_the_ledger_clock(
+    ledger: Ledger, clock: FixedClock
+) -> None:
+    by = b.seed_actors(ledger)
+
+    def register(born: date) -> None:
+        ledger.persons.register(
+            c.build(
+                c.RegisterSubject, kind="jongere", name="Test Jongere Drie", date_of_birth=born
+            ),
+            by,
+        )
+
+    before = ledger.app.recorder.max_notification_id()
+    with pytest.raises(BadInput, match="cannot lie in the future"):
+        register(clock() + timedelta(days=1))
+    assert ledger.app.recorder.max_notification_id() == before
+    register(clock())  # born today, by the ledger's clock
+    clock.advance(1)
+    register(clock() - timedelta(days=1))

@@ -109,6 +109,9 @@ class Persons:
             raise BadInput("--representative-of is only for a wettelijk-vertegenwoordiger")
         if cmd.kind == YOUTH and cmd.date_of_birth is None:
             raise BadInput("a youth needs a date of birth (the information duty depends on age)")
+        if cmd.date_of_birth is not None and cmd.date_of_birth > self.app.clock():
+            # The date itself is personal data: the message does not repeat it.
+            raise BadInput("--dob: a date of birth cannot lie in the future")
         subject_id = Subject.new_id()
         values: dict[str, Any] = {
             "name": cmd.name,
