@@ -22,8 +22,14 @@ from pydantic_core import PydanticCustomError
 
 from ledger.errors import BadInput, NotFound
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+TEXT_MAX = 4000
+"""Characters in one free text (a reason, a note, a motivation): a page, not a file."""
+NAME_MAX = 200
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=TEXT_MAX)]
+"""Free text that may be left empty."""
 Key = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 Handle = Annotated[
     str,
@@ -159,8 +165,8 @@ class EndEarly(ChangeStep):
 class RecordDecision(Command):
     case: CaseRef
     outcome: Literal["geprioriteerd", "niet-geprioriteerd", "extra-analyse"]
-    items: dict[Key, str] = Field(default_factory=dict)
-    motivation: str = ""
+    items: dict[Key, Note] = Field(default_factory=dict)
+    motivation: Note = ""
     body: Key
     decided_on: date | None = None
 
@@ -199,7 +205,7 @@ class CompleteAction(Command):
     case: CaseRef
     number: int = Field(ge=1)
     completed_on: date | None = None
-    note: str = ""
+    note: Note = ""
 
 
 class EscalateAction(Command):
@@ -212,7 +218,7 @@ class EscalateAction(Command):
 
 class Handover(Command):
     organisation: Key
-    note: str = ""
+    note: Note = ""
 
 
 class CloseCase(Command):
@@ -220,14 +226,24 @@ class CloseCase(Command):
     goals_reached: Literal["ja", "deels", "nee"]
     goals_assessment: Text
     handover: dict[int, Handover] = Field(default_factory=dict)
-    bewaartermijn: str
-    evaluation: dict[Key, str] = Field(default_factory=dict)
+    bewaartermijn: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+    evaluation: dict[Key, Note] = Field(default_factory=dict)
     closed_on: date | None = None
 
 
 C = TypeVar("C", bound=Command)
 
 _ACTION_REF = re.compile(r"^A?(\d+)$", re.IGNORECASE)
+
+
+def free_text(value: str, option: str, limit: int = TEXT_MAX) -> str:
+    """A free-text option that is not part of a command model, bounded like :data:`Text`."""
+    text = value.strip()
+    if not text:
+        raise BadInput(f"{option}: must not be empty")
+    if len(text) > limit:
+        raise BadInput(f"{option}: at most {limit} characters, not {len(text)}")
+    return text
 
 
 def parse_action_number(text: str) -> int:

@@ -25,6 +25,7 @@ from tests import builders as b
 from tests.conftest import FixedClock
 
 Run = Callable[..., Result]
+OFFICER = "privacy-test"
 
 
 def ok(result: Result) -> Result:
@@ -63,6 +64,7 @@ def cli(database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     for handle, role, by in (
         (b.ADMIN, "administrator", None),
         (b.REGISSEUR, "regisseur", b.ADMIN),
+        (OFFICER, "privacy-officer", b.ADMIN),
     ):
         ok(invoke(f"actor add {handle} --name 'Test {role}' --org gemeente --role {role}", by))
     yield invoke
@@ -200,3 +202,44 @@ def test_the_date_of_birth_is_checked_against_the_ledger_clock(
     register(clock())  # born today, by the ledger's clock
     clock.advance(1)
     register(clock() - timedelta(days=1))
+
+
+# -- A4: every free text is bounded ----------------------------------------------------
+
+
+def test_a_huge_purpose_is_refused_before_anything_is_logged(cli: Run, database: str) -> None:
+    added = ok(cli("subject add --name 'Test Jongere Vier' --dob 2010-04-01 --json"))
+    subject = json.loads(added.output)["subject"]
+    before = events(database)
+    huge = "doel " * 24_000  # 120 KB
+    line = one_line_error(cli(["--purpose", huge, "subject", "show", subject]), 2)
+    assert "--purpose" in line and "at most 200 characters" in line
+    assert len(line) < 300
+    line = one_line_error(cli(["--purpose", "  ", "subject", "show", subject]), 2)
+    assert "--purpose" in line and "empty" in line
+    assert events(database) == before
+    ok(cli(["--purpose", "uitvoering groepsaanpak", "subject", "show", subject]))
+    assert events(database) == before + 1  # the access, with its bounded purpose
+
+
+def test_reasons_comments_notes_and_motivations_are_bounded(cli: Run, database: str) -> None:
+    ref = open_case(cli)
+    long = "x" * 4001
+    signal = f"signal add {ref} --kind overlast --source-org politie --source-role wijkagent"
+    decision = f"decision record {ref} --body driehoek"
+    before = events(database)
+    for command, where, actor in (
+        (f"retention hold place {ref} --reason {long}", "--reason", b.REGISSEUR),
+        (f"retention hold place {ref} --reason ' '", "--reason", b.REGISSEUR),
+        (f"retention hold lift abcd --reason {long}", "--reason", b.REGISSEUR),
+        (f"retention approve abcd --comment {long}", "--comment", OFFICER),
+        (f"{decision} --not-prioritised --motivation {long}", "motivation", b.REGISSEUR),
+        (f"{decision} --prioritised --item sturing={long}", "items.sturing", b.REGISSEUR),
+        (f"action done {ref} A1 --note {long}", "note", b.REGISSEUR),
+        (f"{signal} --location {'x' * 201} --text t", "location", b.REGISSEUR),
+        (f"{signal} --location plein --text {long}", "text", b.REGISSEUR),
+    ):
+        line = one_line_error(cli(command, actor=actor), 2)
+        assert line.startswith(f"Error: {where}: "), line
+        assert "characters" in line or "empty" in line, line
+    assert events(database) == before

@@ -98,6 +98,7 @@ class Retention:
 
     def place_hold(self, target: str, reason: str, by: Acting, subject_id: str | None) -> str:
         """Hold a case (JG-...) or a subject (its id, resolved by the caller)."""
+        reason = c.free_text(reason, "--reason")
         if subject_id is not None:
             kind, key = "subject", subject_id
         else:
@@ -115,6 +116,7 @@ class Retention:
 
     def lift_hold(self, hold_ref: str, reason: str, by: Acting) -> str:
         prefix = c.id_prefix(hold_ref, "HOLD_ID")
+        reason = c.free_text(reason, "--reason")
         rows = self._rows(
             select(t.holds.c.hold_id).where(t.holds.c.hold_id.startswith(prefix, autoescape=True))
         )
@@ -489,6 +491,7 @@ class Retention:
         self, run_ref: str, comment: str, by: Acting, progress: Progress | None = None
     ) -> RunResult:
         prefix = c.id_prefix(run_ref, "RUN_ID")
+        comment = c.free_text(comment, "--comment")
         runs = t.retention_runs.c.run_id
         rows = self._rows(select(runs).where(runs.startswith(prefix, autoescape=True)))
         run_id = c.one_match([r["run_id"] for r in rows], prefix, "retention run")
