@@ -6,9 +6,13 @@ SQLite ledger (the services behave the same on PostgreSQL, see tests/test_sharin
 
 from __future__ import annotations
 
+import base64
 import json
+import secrets
 import shlex
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 from uuid import UUID
@@ -243,3 +247,82 @@ def test_reasons_comments_notes_and_motivations_are_bounded(cli: Run, database: 
         assert line.startswith(f"Error: {where}: "), line
         assert "characters" in line or "empty" in line, line
     assert events(database) == before
+
+
+# -- A5, A6: the key store must be this ledger's, opened by the configured master key ----
+
+
+def random_master_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def data_keys(key_dir: Path) -> int:
+    with closing(sqlite3.connect(key_dir / "keys.sqlite")) as conn:
+        count: int = conn.execute("SELECT count(*) FROM regie_data_keys").fetchone()[0]
+    return count
+
+
+def test_a_wrong_master_key_in_the_environment_is_refused(
+    cli: Run, database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key_dir = tmp_path / "cli.sqlite.keys"
+    added = ok(cli("subject add --name 'Test Jongere Vijf' --dob 2010-04-01 --json"))
+    subject = json.loads(added.output)["subject"]
+    before, keys_before = events(database), data_keys(key_dir)
+    wrong = random_master_key()
+    monkeypatch.setenv("REGIE_MASTER_KEY", wrong)
+    for command in (
+        f"subject show {subject}",
+        "subject add --name 'Test Jongere Zes' --dob 2011-05-02",
+    ):
+        line = one_line_error(cli(command), 2)
+        assert "REGIE_MASTER_KEY" in line and "does not open this ledger's key store" in line
+        assert wrong not in line and wrong[:8] not in line
+    assert (events(database), data_keys(key_dir)) == (before, keys_before)
+    # The right key, given in the environment, opens it.
+    monkeypatch.setenv("REGIE_MASTER_KEY", (key_dir / "master.key").read_text().strip())
+    ok(cli(f"subject show {subject}"))
+
+
+def test_an_interrupted_rotation_can_still_be_completed(ledger: Ledger, database_url: str) -> None:
+    by = b.seed_actors(ledger)
+    ledger.persons.register(
+        c.build(
+            c.RegisterSubject,
+            kind="jongere",
+            name="Test Jongere Zeven",
+            date_of_birth=date(2010, 1, 1),
+        ),
+        by,
+    )
+    staged = ledger.keys.stage_next_master()
+    ledger.keystore.rewrap(staged)  # ... and killed before master.key.next became master.key
+    with open_ledger(database_url, key_dir=ledger.keys.directory) as again:
+        assert again.keystore.opens_with(staged) is True
+        again.rotate_master_key()
+    with open_ledger(database_url, key_dir=ledger.keys.directory) as after:
+        assert after.keys.staged_master() is None
+        assert after.keystore.opens_with(after.keys.current_master()) is True
+
+
+def test_a_missing_key_store_is_named_and_never_silently_recreated(
+    cli: Run, database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key_dir = tmp_path / "cli.sqlite.keys"
+    added = ok(cli("subject add --name 'Test Jongere Acht' --dob 2010-04-01 --json"))
+    subject = json.loads(added.output)["subject"]
+    before = events(database)
+    (key_dir / "keys.sqlite").rename(tmp_path / "keys.sqlite.elsewhere")
+    for command in (f"subject show {subject}", "init"):
+        line = one_line_error(cli(command), 1)
+        assert "no key store at" in line and "REGIE_KEY_DIR" in line, line
+        assert not (key_dir / "keys.sqlite").exists()
+    # A key directory that is not the ledger's: nothing is made there either.
+    elsewhere = tmp_path / "other-keys"
+    monkeypatch.setenv("REGIE_KEY_DIR", str(elsewhere))
+    assert "REGIE_KEY_DIR" in one_line_error(cli("init"), 1)
+    assert not elsewhere.exists()
+    monkeypatch.delenv("REGIE_KEY_DIR")
+    assert events(database) == before
+    (tmp_path / "keys.sqlite.elsewhere").rename(key_dir / "keys.sqlite")
+    ok(cli(f"subject show {subject}"))
