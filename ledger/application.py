@@ -21,7 +21,7 @@ from ledger.domain.acting import Acting
 from ledger.domain.actor import Actor, actor_id
 from ledger.domain.case import Case, case_id
 from ledger.durations import Duration
-from ledger.errors import BadInput, Conflict, NotFound, Unauthorised
+from ledger.errors import BadInput, Conflict, Inconsistent, NotFound, Unauthorised
 from ledger.store import Store
 from ledger.store.recorder import SqlRecorder
 from policies.loader import Policies
@@ -51,13 +51,13 @@ class Regie(Application[UUID]):
         )
 
     def construct_recorder(self) -> SqlRecorder:
-        return SqlRecorder(self._store)
+        self._sql_recorder = SqlRecorder(self._store)
+        return self._sql_recorder
 
     @property
     def sql_recorder(self) -> SqlRecorder:
-        recorder = self.recorder
-        assert isinstance(recorder, SqlRecorder)
-        return recorder
+        """The recorder with the ledger's own operations (the library types it generally)."""
+        return self._sql_recorder
 
     # -- helpers -----------------------------------------------------------------
 
@@ -95,12 +95,14 @@ class Regie(Application[UUID]):
             aggregate: object = self.repository.get(case_id(ref))
         except AggregateNotFoundError:
             raise NotFound(f"there is no case {ref}; see `regie case list`") from None
-        assert isinstance(aggregate, Case)
+        if not isinstance(aggregate, Case):
+            raise NotFound(f"there is no case {ref}; see `regie case list`")
         return aggregate
 
     def case_by_id(self, case_key: str) -> Case:
         aggregate: object = self.repository.get(UUID(case_key))
-        assert isinstance(aggregate, Case)
+        if not isinstance(aggregate, Case):
+            raise Inconsistent(f"record {case_key} is not a case")
         return aggregate
 
     def actor(self, handle: str) -> Actor:
@@ -108,7 +110,8 @@ class Regie(Application[UUID]):
             aggregate: object = self.repository.get(actor_id(handle))
         except AggregateNotFoundError:
             raise NotFound(f"there is no actor '{handle}'; see `regie actor list`") from None
-        assert isinstance(aggregate, Actor)
+        if not isinstance(aggregate, Actor):
+            raise NotFound(f"there is no actor '{handle}'; see `regie actor list`")
         return aggregate
 
     def has_actors(self) -> bool:

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from ledger.application import Regie
 from ledger.domain.letter import Letter, letter_id
 from ledger.domain.share import PROVIDED
-from ledger.domain.subject import YOUTH
+from ledger.domain.subject import YOUTH, short_id
+from ledger.errors import Inconsistent
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 
@@ -78,7 +79,8 @@ def letter_of(app: Regie, subject_id: str) -> Letter | None:
         aggregate: object = app.repository.get(letter_id(subject_id))
     except AggregateNotFoundError:
         return None
-    assert isinstance(aggregate, Letter)
+    if not isinstance(aggregate, Letter):
+        raise Inconsistent(f"the letter record of subject {short_id(subject_id)} is not a letter")
     return aggregate
 
 

@@ -87,7 +87,8 @@ class Persons:
             aggregate: object = self.app.repository.get(UUID(subject_id))
         except AggregateNotFoundError:
             raise NotFound(f"there is no subject {ref}") from None
-        assert isinstance(aggregate, Subject)
+        if not isinstance(aggregate, Subject):
+            raise NotFound(f"there is no subject {ref}")
         return aggregate
 
     # -- subjects ---------------------------------------------------------------------

@@ -29,6 +29,7 @@ from ledger.domain import rules
 from ledger.domain.acting import Acting
 from ledger.domain.retention import LegalHold, Purge, RetentionRun
 from ledger.durations import Duration
+from ledger.errors import Inconsistent, NotFound
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from policies.retention import RetentionClass, duration
@@ -124,7 +125,8 @@ class Retention:
             [r["hold_id"] for r in rows], prefix, "legal hold", "regie retention holds"
         )
         hold: object = self.app.repository.get(UUID(hold_id))
-        assert isinstance(hold, LegalHold)
+        if not isinstance(hold, LegalHold):
+            raise NotFound(f"no legal hold starts with '{prefix}'; see `regie retention holds`")
         hold.lift(reason, self.app._day(None), by)
         self.app._save(hold)
         return str(hold.id)
@@ -240,7 +242,8 @@ class Retention:
                             )
                         )
             is_held = case["ref"] in held or bool(case_members[owner] & held)
-            if self._decide(candidates, pending) is None:
+            decided = self._decide(candidates, pending)
+            if decided is None:
                 event = (
                     f"wacht op het einde van {case['ref']}"
                     if pending
@@ -262,8 +265,6 @@ class Retention:
                     )
                 )
                 continue
-            decided = self._decide(candidates, pending)
-            assert decided is not None
             due, cls_id, event, start = decided
             out.append(
                 Item(
@@ -496,7 +497,8 @@ class Retention:
         rows = self._rows(select(runs).where(runs.startswith(prefix, autoescape=True)))
         run_id = c.one_match([r["run_id"] for r in rows], prefix, "retention run")
         run: object = self.app.repository.get(UUID(run_id))
-        assert isinstance(run, RetentionRun)
+        if not isinstance(run, RetentionRun):
+            raise NotFound(f"no retention run starts with '{prefix}'")
         run.approve(comment, by)
         self.app._save(run)
         # Re-check every proposed item now: a hold may have been placed since the proposal.
@@ -517,7 +519,11 @@ class Retention:
         executed_on = self.app.clock().isoformat()
         purged: list[dict[str, Any]] = []
         for number, item in enumerate(due, start=1):
-            assert item.due is not None and item.start_date is not None and item.class_id
+            if item.due is None or item.start_date is None or not item.class_id:
+                raise Inconsistent(
+                    f"retention item {item.label} ({item.category}) is due without a class "
+                    "or dates; nothing more was purged"
+                )
             # A date derived from the date of birth would outlive the destroyed key: the
             # record of an age limit keeps only the year in which it was reached.
             start_date, due_date = (

@@ -53,7 +53,8 @@ class Sharing:
             aggregate: object = self.app.repository.get(convenant_id(key))
         except AggregateNotFoundError:
             raise NotFound(f"there is no convenant '{key}'; see `regie convenant list`") from None
-        assert isinstance(aggregate, Convenant)
+        if not isinstance(aggregate, Convenant):
+            raise NotFound(f"there is no convenant '{key}'; see `regie convenant list`")
         return aggregate
 
     def add_convenant(self, key: str, path: Path, by: Acting) -> Convenant:
@@ -238,7 +239,8 @@ class Sharing:
             ]
         share_id = c.one_match(matches, prefix, "share", "regie share list")
         aggregate: object = self.app.repository.get(UUID(share_id))
-        assert isinstance(aggregate, Share)
+        if not isinstance(aggregate, Share):
+            raise NotFound(f"no share starts with '{prefix}'; see `regie share list`")
         return aggregate
 
     def review(self, cmd: c.ReviewShare, by: Acting) -> str:
