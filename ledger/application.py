@@ -16,7 +16,7 @@ from eventsourcing.persistence import IntegrityError
 
 from ledger import commands as c
 from ledger.crypto.envelope import RECORDS, SIGNALS, CaseTexts
-from ledger.domain import rules
+from ledger.domain import rules, stored_topics
 from ledger.domain.acting import Acting
 from ledger.domain.actor import Actor, actor_id
 from ledger.domain.case import Case, case_id
@@ -115,7 +115,9 @@ class Regie(Application[UUID]):
         return aggregate
 
     def has_actors(self) -> bool:
-        return bool(self.recorder.select_notifications(1, 1, topics=[_ACTOR_REGISTERED]))
+        """Whether any actor was registered: the bootstrap is open until the first one."""
+        found = self.recorder.select_notifications(1, 1, topics=stored_topics(Actor.Registered))
+        return bool(found)
 
     # -- identity ------------------------------------------------------------------
 
@@ -389,6 +391,3 @@ class Regie(Application[UUID]):
             by=by,
         )
         self._save(case)
-
-
-_ACTOR_REGISTERED = f"{Actor.__module__}:Actor.Registered"
