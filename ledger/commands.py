@@ -31,9 +31,9 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=TEXT_MAX)]
 """Free text that may be left empty."""
 Key = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+HANDLE_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,62}$"
 Handle = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9][a-z0-9._-]{1,62}$"),
+    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=HANDLE_PATTERN)
 ]
 CaseRef = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^JG-\d{4}-\d{3,}$")
@@ -244,6 +244,16 @@ def free_text(value: str, option: str, limit: int = TEXT_MAX) -> str:
     if len(text) > limit:
         raise BadInput(f"{option}: at most {limit} characters, not {len(text)}")
     return text
+
+
+def actor_handle(text: str, what: str) -> str:
+    """An actor id given outside a command, checked like :data:`Handle` (never echoed)."""
+    handle = text.strip().lower()
+    if not re.fullmatch(HANDLE_PATTERN, handle):
+        raise BadInput(
+            f"{what}: expected an actor id such as r.devries: 2 to 63 of a-z, 0-9, '.', '_', '-'"
+        )
+    return handle
 
 
 def parse_action_number(text: str) -> int:

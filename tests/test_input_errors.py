@@ -249,6 +249,18 @@ def test_reasons_comments_notes_and_motivations_are_bounded(cli: Run, database: 
     assert events(database) == before
 
 
+def test_an_audited_actor_id_is_an_actor_id(cli: Run, database: str) -> None:
+    """It is written into the access log with the search: never a name, never a page."""
+    before = events(database)
+    for bad in ("x" * 120_000, "Test Persoon", "%"):
+        line = one_line_error(cli(["audit", "actor", bad], actor=OFFICER), 2)
+        assert line.startswith("Error: ACTOR_ID: expected an actor id"), line[:200]
+        assert bad not in line
+    assert events(database) == before
+    ok(cli(["audit", "actor", b.REGISSEUR.upper()], actor=OFFICER))
+    assert events(database) == before + 1
+
+
 # -- A5, A6: the key store must be this ledger's, opened by the configured master key ----
 
 

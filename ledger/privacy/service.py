@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 
+from ledger import commands as c
 from ledger.access.gate import AccessLog, Gate, Seen
 from ledger.access.purposes import AUDIT_PURPOSE
 from ledger.application import Regie
@@ -129,6 +130,7 @@ class PrivacyAudit:
         self, handle: str, by: Acting, since: date | None = None, until: date | None = None
     ) -> list[Row]:
         """Everything one user accessed or shared."""
+        handle = c.actor_handle(handle, "ACTOR_ID")  # it goes into the access log
         self.log.record(by, "audit.actor", "search", [], AUDIT_PURPOSE, reason=f"actor {handle}")
         self.queries.projections.catch_up()
         a = t.access_log
