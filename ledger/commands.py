@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import pairwise
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
@@ -44,18 +45,13 @@ REF_HELP = "a case reference such as JG-2026-001 (see `regie case list`)"
 
 ID_PREFIX_HELP = "expected the start of an id: 4 or more hex digits (0-9, a-f), such as 3f9a2c1d"
 _HEX_DIGITS = re.compile(r"[0-9a-f]{4,32}")
-_UUID_GROUP_ENDS = (8, 12, 16, 20, 32)
+_UUID_CUTS = (0, 8, 12, 16, 20, 32)
 
 
 def _dashed(digits: str) -> str:
     """Hex digits laid out like the start of a canonical UUID (dashes after 8, 12, 16, 20)."""
-    parts: list[str] = []
-    start = 0
-    for end in _UUID_GROUP_ENDS:
-        if start < len(digits):
-            parts.append(digits[start:end])
-        start = end
-    return "-".join(parts)
+    groups = pairwise(_UUID_CUTS)
+    return "-".join(digits[start:end] for start, end in groups if start < len(digits))
 
 
 def normal_id_prefix(text: str) -> str | None:
@@ -72,10 +68,7 @@ def normal_id_prefix(text: str) -> str | None:
 
 
 def id_prefix(text: str, what: str) -> str:
-    """:func:`normal_id_prefix`, refusing malformed input as BadInput naming ``what``.
-
-    The input is never echoed: someone may have typed a name in the wrong place.
-    """
+    """:func:`normal_id_prefix` or BadInput naming ``what`` (never echoing the input)."""
     prefix = normal_id_prefix(text)
     if prefix is None:
         raise BadInput(f"{what}: {ID_PREFIX_HELP}")
