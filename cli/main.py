@@ -30,6 +30,19 @@ from cli.commands import (
     subject,
 )
 from cli.common import Context
+from ledger.access.purposes import PURPOSE_MAX
+
+
+def _bounded_purpose(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """--purpose is stored with every access it covers: a phrase, not a document."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        raise click.BadParameter("must not be empty")
+    if len(text) > PURPOSE_MAX:
+        raise click.BadParameter(f"at most {PURPOSE_MAX} characters, not {len(text)}")
+    return text
 
 
 class OneLineErrors(click.Group):
@@ -79,6 +92,7 @@ class OneLineErrors(click.Group):
 @click.option(
     "--purpose",
     metavar="TEXT",
+    callback=_bounded_purpose,
     help="Purpose recorded with every access to personal data (default per command).",
 )
 @click.version_option(package_name="regie", prog_name="regie")

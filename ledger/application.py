@@ -17,11 +17,11 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
 from ledger.crypto.envelope import RECORDS, CaseTexts
-from ledger.domain import rules
+from ledger.domain import rules, stored_topics
 from ledger.domain.acting import Acting
 from ledger.domain.actor import Actor, actor_id
 from ledger.domain.case import Case, case_id
-from ledger.errors import BadInput, Conflict, NotFound, Unauthorised
+from ledger.errors import BadInput, Conflict, Inconsistent, NotFound, Unauthorised
 from ledger.store import Store
 from ledger.store.recorder import SqlRecorder
 from policies.loader import Policies
@@ -45,13 +45,13 @@ class Regie(Application[UUID]):
         )
 
     def construct_recorder(self) -> SqlRecorder:
-        return SqlRecorder(self._store)
+        self._sql_recorder = SqlRecorder(self._store)
+        return self._sql_recorder
 
     @property
     def sql_recorder(self) -> SqlRecorder:
-        recorder = self.recorder
-        assert isinstance(recorder, SqlRecorder)
-        return recorder
+        """The recorder with the ledger's own operations (the library types it generally)."""
+        return self._sql_recorder
 
     # -- helpers -----------------------------------------------------------------
 
@@ -89,12 +89,14 @@ class Regie(Application[UUID]):
             aggregate: object = self.repository.get(case_id(ref))
         except AggregateNotFoundError:
             raise NotFound(f"there is no case {ref}; see `regie case list`") from None
-        assert isinstance(aggregate, Case)
+        if not isinstance(aggregate, Case):
+            raise NotFound(f"there is no case {ref}; see `regie case list`")
         return aggregate
 
     def case_by_id(self, case_key: str) -> Case:
         aggregate: object = self.repository.get(UUID(case_key))
-        assert isinstance(aggregate, Case)
+        if not isinstance(aggregate, Case):
+            raise Inconsistent(f"record {case_key} is not a case")
         return aggregate
 
     def actor(self, handle: str) -> Actor:
@@ -102,11 +104,14 @@ class Regie(Application[UUID]):
             aggregate: object = self.repository.get(actor_id(handle))
         except AggregateNotFoundError:
             raise NotFound(f"there is no actor '{handle}'; see `regie actor list`") from None
-        assert isinstance(aggregate, Actor)
+        if not isinstance(aggregate, Actor):
+            raise NotFound(f"there is no actor '{handle}'; see `regie actor list`")
         return aggregate
 
     def has_actors(self) -> bool:
-        return bool(self.recorder.select_notifications(1, 1, topics=[_ACTOR_REGISTERED]))
+        """Whether any actor was registered: the bootstrap is open until the first one."""
+        found = self.recorder.select_notifications(1, 1, topics=stored_topics(Actor.Registered))
+        return bool(found)
 
     # -- identity ------------------------------------------------------------------
 
@@ -132,5 +137,3 @@ class Regie(Application[UUID]):
                 f"(holds: {', '.join(actor.roles)})"
             )
         return actor.acting_as(role)
-
-_ACTOR_REGISTERED = f"{Actor.__module__}:Actor.Registered"

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from uuid import uuid4
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from ledger.access.gate import AccessLog, Gate
 from ledger.actors.service import Actors
@@ -20,14 +20,20 @@ from ledger.application import Regie
 from ledger.audit import triggers
 from ledger.audit.log import TamperEvidentLog
 from ledger.audit.service import LogAudit
+from ledger.cases.group import Group
 from ledger.cases.service import Cases
 from ledger.config import default_key_dir
 from ledger.crypto.envelope import CaseTexts
-from ledger.crypto.keyfiles import KeyFiles, key_id
-from ledger.crypto.keystore import KeyStore, sqlite_keystore_engine
+from ledger.crypto.keyfiles import KeyFiles, KeysMissing, key_id
+from ledger.crypto.keystore import (
+    KEYSTORE_FILE,
+    KeyStore,
+    data_keys,
+    sqlite_keystore_engine,
+)
 from ledger.crypto.seal import Sealer
 from ledger.domain.acting import Acting
-from ledger.errors import NotInitialised, Unauthorised
+from ledger.errors import BadInput, NotInitialised, Unauthorised
 from ledger.letters.service import Letters
 from ledger.operations.service import Operations
 from ledger.persons.service import Persons
@@ -38,7 +44,7 @@ from ledger.projections.tables import read_models
 from ledger.retention.service import Retention
 from ledger.sharing.service import Sharing
 from ledger.store import Store
-from ledger.store.schema import meta
+from ledger.store.schema import events, meta
 from policies.loader import Policies, load_policies
 
 
@@ -70,7 +76,8 @@ class Ledger:
             self.app, self.queries, lambda: self.sealer, self.gate, self.access_log
         )
         self.audit_log = LogAudit(store, keys, self.origin)
-        self.cases = Cases(self.app, self.gate, self.queries, self.persons)
+        self.group = Group(self.persons)
+        self.cases = Cases(self.app, self.gate, self.queries, self.group)
         self.operations = Operations(
             self.gate, self.audit_log, self.projections, self.rotate_master_key
         )
@@ -119,12 +126,49 @@ class Ledger:
 
     @cached_property
     def keystore(self) -> KeyStore:
+        """The key store, refused unless it is this ledger's and the master key opens it."""
+        self._require_key_store()
         engine = (
             sqlite_keystore_engine(self.keys.directory)
             if self.store.dialect == "sqlite"
             else self.store.engine
         )
-        return KeyStore(engine, self.keys.master_keys(), self.keys.current_master())
+        keystore = KeyStore(engine, self.keys.master_keys(), self.keys.current_master())
+        if keystore.opens_with(self.keys.current_master()) is False:
+            staged = self.keys.staged_master()  # a rotation to finish with `regie keys rotate`
+            if staged is None or not keystore.opens_with(staged):
+                keystore.engine.dispose()
+                raise BadInput(
+                    f"the configured master key ({self.keys.master_source()}) does not open "
+                    "this ledger's key store; check REGIE_MASTER_KEY, REGIE_MASTER_KEY_FILE "
+                    "and REGIE_KEY_DIR"
+                )
+        return keystore
+
+    def _require_key_store(self) -> None:
+        """A ledger with events never gets a new, empty key store: its sealed data would
+        stay sealed for good, and new data would be sealed under keys nobody expects."""
+        if self.store.dialect == "sqlite":
+            path = self.keys.directory / KEYSTORE_FILE
+            if path.exists() or not self._has_events():
+                return
+            raise KeysMissing(
+                f"this ledger has events but no key store at {path}; set REGIE_KEY_DIR to "
+                "the ledger's key directory (a new key store would not open its sealed data)"
+            )
+        with self.store.read() as conn:
+            present = inspect(conn).has_table(data_keys.name)
+        if not present and self._has_events():
+            raise KeysMissing(
+                "this ledger has events but its database lacks the key store tables; restore "
+                "them from a backup (a new key store would not open its sealed data)"
+            )
+
+    def _has_events(self) -> bool:
+        with self.store.read() as conn:
+            if not inspect(conn).has_table(events.name):
+                return False
+            return conn.execute(select(events.c.notification_id).limit(1)).first() is not None
 
     @cached_property
     def sealer(self) -> Sealer:
@@ -140,8 +184,9 @@ class Ledger:
 
     def rotate_master_key(self) -> dict[str, object]:
         """Stage a new master key, re-wrap all data keys, then make the new key current."""
+        keystore = self.keystore  # checked before anything new is written
         new = self.keys.stage_next_master()
-        count = self.keystore.rewrap(new)
+        count = keystore.rewrap(new)
         self.keys.promote_next_master()
         return {"rewrapped": count, "key_id": key_id(new)}
 
@@ -154,6 +199,7 @@ class Ledger:
             triggers.install(conn)
             if conn.execute(select(meta.c.key).where(meta.c.key == "ledger_id")).first() is None:
                 conn.execute(meta.insert().values(key="ledger_id", value=str(uuid4())))
+        self._require_key_store()  # before making keys in what may be the wrong directory
         self.keys.create_missing()
         self.keystore.initialise()
         return created

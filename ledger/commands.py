@@ -8,23 +8,90 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import pairwise
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
 
-from ledger.errors import BadInput
+from ledger.errors import BadInput, NotFound
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+TEXT_MAX = 4000
+"""Characters in one free text (a reason, a note, a motivation): a page, not a file."""
+NAME_MAX = 200
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=TEXT_MAX)]
+"""Free text that may be left empty."""
 Key = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+HANDLE_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,62}$"
 Handle = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9][a-z0-9._-]{1,62}$"),
+    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=HANDLE_PATTERN)
 ]
 CaseRef = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^JG-\d{4}-\d{3,}$")
 ]
 REF_HELP = "a case reference such as JG-2026-001 (see `regie case list`)"
+
+# -- id prefixes: the start of a stored id (a UUID) as a user types it ----------------
+
+ID_PREFIX_HELP = "expected the start of an id: 4 or more hex digits (0-9, a-f), such as 3f9a2c1d"
+_HEX_DIGITS = re.compile(r"[0-9a-f]{4,32}")
+_UUID_CUTS = (0, 8, 12, 16, 20, 32)
+
+
+def _dashed(digits: str) -> str:
+    """Hex digits laid out like the start of a canonical UUID (dashes after 8, 12, 16, 20)."""
+    groups = pairwise(_UUID_CUTS)
+    return "-".join(digits[start:end] for start, end in groups if start < len(digits))
+
+
+def normal_id_prefix(text: str) -> str | None:
+    """The prefix as stored ids begin (lower case, UUID dashes), or None if malformed.
+
+    Only hex digits pass (dashes only where a UUID has them), so a prefix can never bring
+    a LIKE wildcard or anything else into a query.
+    """
+    value = text.strip().lower()
+    digits = value.replace("-", "")
+    if not _HEX_DIGITS.fullmatch(digits) or value not in (digits, _dashed(digits)):
+        return None
+    return _dashed(digits)
+
+
+def id_prefix(text: str, what: str) -> str:
+    """:func:`normal_id_prefix` or BadInput naming ``what`` (never echoing the input)."""
+    prefix = normal_id_prefix(text)
+    if prefix is None:
+        raise BadInput(f"{what}: {ID_PREFIX_HELP}")
+    return prefix
+
+
+def _id_prefix_field(value: str) -> str:
+    prefix = normal_id_prefix(value)
+    if prefix is None:
+        raise PydanticCustomError("id_prefix", ID_PREFIX_HELP)
+    return prefix
+
+
+IdPrefix = Annotated[str, AfterValidator(_id_prefix_field)]
+
+
+def one_match(matches: list[str], prefix: str, what: str, see: str | None = None) -> str:
+    """The single id a prefix names: none is NotFound, several are refused (never a pick)."""
+    if not matches:
+        raise NotFound(f"no {what} starts with '{prefix}'" + (f"; see `{see}`" if see else ""))
+    if len(matches) > 1:
+        raise BadInput(f"'{prefix}' starts {len(matches)} {what}s; give more digits")
+    return matches[0]
 
 
 class Command(BaseModel):
@@ -91,8 +158,8 @@ class EndEarly(ChangeStep):
 class RecordDecision(Command):
     case: CaseRef
     outcome: Literal["geprioriteerd", "niet-geprioriteerd", "extra-analyse"]
-    items: dict[Key, str] = Field(default_factory=dict)
-    motivation: str = ""
+    items: dict[Key, Note] = Field(default_factory=dict)
+    motivation: Note = ""
     body: Key
     decided_on: date | None = None
 
@@ -131,7 +198,7 @@ class CompleteAction(Command):
     case: CaseRef
     number: int = Field(ge=1)
     completed_on: date | None = None
-    note: str = ""
+    note: Note = ""
 
 
 class EscalateAction(Command):
@@ -144,7 +211,7 @@ class EscalateAction(Command):
 
 class Handover(Command):
     organisation: Key
-    note: str = ""
+    note: Note = ""
 
 
 class CloseCase(Command):
@@ -152,14 +219,34 @@ class CloseCase(Command):
     goals_reached: Literal["ja", "deels", "nee"]
     goals_assessment: Text
     handover: dict[int, Handover] = Field(default_factory=dict)
-    bewaartermijn: str
-    evaluation: dict[Key, str] = Field(default_factory=dict)
+    bewaartermijn: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+    evaluation: dict[Key, Note] = Field(default_factory=dict)
     closed_on: date | None = None
 
 
 C = TypeVar("C", bound=Command)
 
 _ACTION_REF = re.compile(r"^A?(\d+)$", re.IGNORECASE)
+
+
+def free_text(value: str, option: str, limit: int = TEXT_MAX) -> str:
+    """A free-text option that is not part of a command model, bounded like :data:`Text`."""
+    text = value.strip()
+    if not text:
+        raise BadInput(f"{option}: must not be empty")
+    if len(text) > limit:
+        raise BadInput(f"{option}: at most {limit} characters, not {len(text)}")
+    return text
+
+
+def actor_handle(text: str, what: str) -> str:
+    """An actor id given outside a command, checked like :data:`Handle` (never echoed)."""
+    handle = text.strip().lower()
+    if not re.fullmatch(HANDLE_PATTERN, handle):
+        raise BadInput(
+            f"{what}: expected an actor id such as r.devries: 2 to 63 of a-z, 0-9, '.', '_', '-'"
+        )
+    return handle
 
 
 def parse_action_number(text: str) -> int:
@@ -185,12 +272,14 @@ def build(model: type[C], **values: Any) -> C:
 # -- persons (issue: personal data under seal) ----------------------------------------
 
 SubjectRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=40)]
-_BSN = re.compile(r"^\d{9}$")
+_BSN = re.compile(r"[0-9]{9}")
+"""ASCII digits only (``\\d`` takes any script's digits) and the whole value (``$`` lets a
+trailing newline through)."""
 
 
 def valid_bsn(value: str) -> bool:
     """The BSN eleven-test (elfproef): weights 9..2 and -1 over the nine digits."""
-    if not _BSN.match(value):
+    if not _BSN.fullmatch(value):
         return False
     total = sum(int(d) * w for d, w in zip(value[:8], range(9, 1, -1), strict=True))
     return (total - int(value[8])) % 11 == 0
@@ -297,7 +386,7 @@ class RecordShare(Command):
 
 
 class ReviewShare(Command):
-    share: Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=40)]
+    share: IdPrefix
     comment: Text
 
 

@@ -52,6 +52,12 @@ class Unauthorised(RegieError):
     exit_code = 1
 
 
+class Inconsistent(RegieError):
+    """The ledger's own records contradict each other (a bug or a damaged store)."""
+
+    exit_code = 1
+
+
 class Conflict(RegieError):
     """Someone else wrote to the same aggregate concurrently; retrying is safe."""
 

@@ -57,18 +57,18 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         subject = ledger.persons.register(
             c.build(c.RegisterSubject, kind="jongere", name=NAME, date_of_birth="2011-02-03"), by
         ).short
-        ledger.persons.add_member(
+        ledger.group.add_member(
             c.build(c.Membership, case=ref, subject=subject, core="kern", influence="negatief"),
             by,
         )
-        ledger.persons.agree_namenlijst(
+        ledger.group.agree_namenlijst(
             c.build(c.AgreeNamenlijst, case=ref, subjects=[subject], partners=["politie"]), by
         )
-        ledger.persons.request_groepsscan(
+        ledger.group.request_groepsscan(
             c.build(c.RequestGroepsscan, case=ref, requested_by="burgemeester", motivation="m"),
             by,
         )
-        ledger.persons.receive_groepsscan(
+        ledger.group.receive_groepsscan(
             c.build(
                 c.ReceiveGroepsscan,
                 case=ref,

@@ -232,7 +232,7 @@ def build_world(
         ).short
         for i in range(representatives)
     ]
-    persons.add_member(
+    ledger.group.add_member(
         c.build(c.Membership, case=ref, subject=youth, core="kern", influence="negatief"), by
     )
     if note:
@@ -240,7 +240,7 @@ def build_world(
             c.build(c.RecordNote, subject=youth, category=note, text="Synthetische notitie"), by
         )
     clock.set(LISTED_ON)
-    persons.agree_namenlijst(
+    ledger.group.agree_namenlijst(
         c.build(c.AgreeNamenlijst, case=ref, subjects=[youth], partners=list(partners)), by
     )
     if any("convenant" in SHARES[s] for s in shares):
@@ -748,7 +748,7 @@ def test_a_share_before_the_namenlijst_triggers_the_duty(ledger: Ledger, clock: 
         ),
         world.by,
     ).short
-    ledger.persons.add_member(
+    ledger.group.add_member(
         c.build(c.Membership, case=world.ref, subject=other, core="aanhang", influence="meeloper"),
         world.by,
     )
@@ -763,7 +763,7 @@ def test_a_share_before_the_namenlijst_triggers_the_duty(ledger: Ledger, clock: 
         ),
         world.by,
     )
-    ledger.persons.agree_namenlijst(
+    ledger.group.agree_namenlijst(
         c.build(
             c.AgreeNamenlijst,
             case=world.ref,

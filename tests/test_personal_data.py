@@ -57,23 +57,23 @@ def full_person_scenario(ledger: Ledger) -> tuple[str, str, Acting]:
     subject = register(ledger, by, bsn=BSN)
     persons = ledger.persons
     persons.record_note(c.build(c.RecordNote, subject=subject, category="school", text=NOTE), by)
-    persons.add_member(
+    ledger.group.add_member(
         c.build(
             c.Membership, case=ref, subject=subject, core="kern", influence="negatief", kopstuk=True
         ),
         by,
     )
-    persons.agree_namenlijst(
+    ledger.group.agree_namenlijst(
         c.build(c.AgreeNamenlijst, case=ref, subjects=[subject], partners=["gemeente", "politie"]),
         by,
     )
-    persons.request_groepsscan(
+    ledger.group.request_groepsscan(
         c.build(
             c.RequestGroepsscan, case=ref, requested_by="burgemeester", motivation="zicht nodig"
         ),
         by,
     )
-    persons.receive_groepsscan(
+    ledger.group.receive_groepsscan(
         c.build(
             c.ReceiveGroepsscan,
             case=ref,
@@ -112,7 +112,7 @@ def test_no_personal_data_in_plaintext_anywhere(ledger: Ledger, database_url: st
     view = ledger.persons.view(subject, by)
     assert view["fields"]["name"] == NAME
     assert view["notes"][0]["text"] == NOTE
-    assert ledger.persons.groepsscans(ref, by)[0]["summary"] == SUMMARY
+    assert ledger.group.groepsscans(ref, by)[0]["summary"] == SUMMARY
     ledger.store.dispose()
     raw = raw_database_bytes(ledger, database_url)
     # Positive control: the scan does see the databases' contents (the working name).
@@ -135,7 +135,7 @@ def test_erasure_masks_everywhere_and_never_recreates_the_key(ledger: Ledger) ->
     assert view["erased"] is True
     assert set(view["fields"].values()) == {MASKED}
     assert [n["text"] for n in view["notes"]] == [MASKED]
-    assert [m["name"] for m in persons.members(ref, True, by)] == [MASKED]
+    assert [m["name"] for m in ledger.group.members(ref, True, by)] == [MASKED]
     with ledger.keystore.engine.connect() as conn:
         remaining = conn.execute(
             select(data_keys.c.category).where(data_keys.c.subject_id == persons.resolve(subject))
@@ -251,17 +251,17 @@ def test_persons_only_from_step_2_with_a_coordinator(ledger: Ledger) -> None:
     member = c.build(c.Membership, case=ref, subject=subject, core="kern", influence="negatief")
     before = ledger.app.recorder.max_notification_id()
     with pytest.raises(Refused, match=r"member\.not-in-step-1"):
-        ledger.persons.add_member(member, by)
+        ledger.group.add_member(member, by)
     ledger.cases.record_signal(b.signal(ref), by)
     ledger.cases.advance(b.advance(ref), by)
     before = ledger.app.recorder.max_notification_id()
     with pytest.raises(Refused, match=r"member\.needs-coordinator"):
-        ledger.persons.add_member(member, by)
+        ledger.group.add_member(member, by)
     assert ledger.app.recorder.max_notification_id() == before
     ledger.cases.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
-    ledger.persons.add_member(member, by)
+    ledger.group.add_member(member, by)
     with pytest.raises(Refused, match=r"member\.known"):
-        ledger.persons.add_member(member, by)
+        ledger.group.add_member(member, by)
 
 
 def test_groepsscan_follows_the_namenlijst(ledger: Ledger) -> None:
@@ -270,13 +270,13 @@ def test_groepsscan_follows_the_namenlijst(ledger: Ledger) -> None:
     ledger.cases.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
     request = c.build(c.RequestGroepsscan, case=ref, requested_by="burgemeester", motivation="m")
     with pytest.raises(Refused, match=r"groepsscan\.after-namenlijst"):
-        ledger.persons.request_groepsscan(request, by)
+        ledger.group.request_groepsscan(request, by)
     stranger = register(ledger, by)
     with pytest.raises(Refused, match=r"member\.known"):
-        ledger.persons.agree_namenlijst(
+        ledger.group.agree_namenlijst(
             c.build(c.AgreeNamenlijst, case=ref, subjects=[stranger], partners=["politie"]), by
         )
-    ledger.persons.add_member(
+    ledger.group.add_member(
         c.build(c.Membership, case=ref, subject=stranger, core="kern", influence="meeloper"), by
     )
     receive = c.build(
@@ -287,15 +287,15 @@ def test_groepsscan_follows_the_namenlijst(ledger: Ledger) -> None:
         informatiepositie="zwak",
         summary="s",
     )
-    ledger.persons.agree_namenlijst(
+    ledger.group.agree_namenlijst(
         c.build(c.AgreeNamenlijst, case=ref, subjects=[stranger], partners=["politie"]), by
     )
     with pytest.raises(Refused, match=r"groepsscan\.requested-first"):
-        ledger.persons.receive_groepsscan(receive, by)
-    ledger.persons.request_groepsscan(request, by)
-    ledger.persons.receive_groepsscan(receive, by)
-    ledger.persons.note_police_report(c.build(c.NotePoliceReport, case=ref, subject=stranger), by)
-    scans = ledger.persons.groepsscans(ref, by)
+        ledger.group.receive_groepsscan(receive, by)
+    ledger.group.request_groepsscan(request, by)
+    ledger.group.receive_groepsscan(receive, by)
+    ledger.group.note_police_report(c.build(c.NotePoliceReport, case=ref, subject=stranger), by)
+    scans = ledger.group.groepsscans(ref, by)
     assert scans[0]["unknown_names"] == 1 and scans[0]["summary"] == "s"
 
 

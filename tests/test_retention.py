@@ -98,7 +98,7 @@ def open_case(ledger: Ledger, by: Acting, world: World, size: int) -> None:
             ),
             by,
         ).short
-        ledger.persons.add_member(
+        ledger.group.add_member(
             c.build(c.Membership, case=ref, subject=subject, core="kern", influence="meeloper"),
             by,
         )
@@ -362,7 +362,7 @@ def test_the_age_limit_caps_a_later_case_term(ledger: Ledger, clock: FixedClock)
         c.build(c.RegisterSubject, kind="jongere", name="Test Jongere Oud", date_of_birth=born),
         by,
     ).short
-    ledger.persons.add_member(
+    ledger.group.add_member(
         c.build(c.Membership, case=ref, subject=subject, core="kern", influence="negatief"), by
     )
     ledger.persons.record_note(

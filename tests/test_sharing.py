@@ -287,10 +287,10 @@ def person_level_case(ledger: Ledger, tmp_path: Path) -> tuple[str, str, Acting,
     ref = b.open_case(ledger, by)
     b.walk_to_step(ledger, by, ref, 3)
     member = register(ledger, by, "Testpersoon Lid")
-    ledger.persons.add_member(
+    ledger.group.add_member(
         c.build(c.Membership, case=ref, subject=member, core="kern", influence="negatief"), by
     )
-    ledger.persons.agree_namenlijst(
+    ledger.group.agree_namenlijst(
         c.build(c.AgreeNamenlijst, case=ref, subjects=[member], partners=["gemeente", "politie"]),
         by,
     )
@@ -419,6 +419,12 @@ def test_an_ad_hoc_share_is_flagged_until_the_privacy_officer_reviews_it(
 
     [finding] = flagged()
     assert share_id[:8] in finding["detail"] and finding["case"] == ref
+
+    before = mark(ledger)
+    for wildcard in ("%%%%%%", "______", share_id[:6] + "%"):
+        with pytest.raises(BadInput, match=r"^share: expected the start of an id"):
+            ledger.sharing.review(c.build(c.ReviewShare, share=wildcard, comment="ok"), officer)
+    assert mark(ledger) == before and len(flagged()) == 1
 
     review = c.build(c.ReviewShare, share=share_id[:8], comment="Grondslag en noodzaak voldoende")
     assert ledger.sharing.review(review, officer) == share_id
@@ -601,6 +607,8 @@ def test_convenants_and_shares_through_the_command_line(cli: Any, tmp_path: Path
         ("verstrekt", [], True),
     ]
     ad_hoc_share = shares[2]
+    line = one_line_error(run("share review % --comment x", actor=OFFICER), 2)
+    assert line.startswith("Error: share: expected the start of an id")
     ok(run(f"share review {ad_hoc_share['share']} --comment 'Voldoende'", actor=OFFICER))
     line = one_line_error(run(f"share review {ad_hoc_share['share']} --comment x", OFFICER), 1)
     assert "share.review" in line

@@ -615,14 +615,14 @@ def build_case(ledger: Ledger, setup: Setup) -> tuple[str, dict[str, str]]:
         ).short
     if setup.person_level:
         for label in SUBJECTS:
-            persons.add_member(
+            ledger.group.add_member(
                 c.build(
                     c.Membership, case=ref, subject=refs[label], core="kern", influence="negatief"
                 ),
                 by,
             )
         if setup.namenlijst:
-            persons.agree_namenlijst(
+            ledger.group.agree_namenlijst(
                 c.build(
                     c.AgreeNamenlijst,
                     case=ref,
@@ -631,7 +631,7 @@ def build_case(ledger: Ledger, setup: Setup) -> tuple[str, dict[str, str]]:
                 ),
                 by,
             )
-        persons.end_member(
+        ledger.group.end_member(
             c.build(c.EndMembership, case=ref, subject=refs["former"], reason="verhuisd"), by
         )
     return ref, refs

@@ -221,8 +221,7 @@ def subject_report(
         emit_rows(report["shares"], False, True, "", [])
         return
     text = subject_report_text(report)
-    if fmt == "pdf":
-        assert out is not None
+    if fmt == "pdf" and out is not None:  # a PDF without --out was refused above
         out.write_bytes(to_pdf(text, f"Inzage {report['subject']}"))
         echo(f"Wrote the report to {out}.")
     elif out is not None:

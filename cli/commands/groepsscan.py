@@ -62,7 +62,7 @@ def agree(
         partners=list(partners),
         agreed_on=agreed_on,
     )
-    version = ctx.ledger().persons.agree_namenlijst(cmd, ctx.acting())
+    version = ctx.ledger().group.agree_namenlijst(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "version": version, "subjects": len(subjects)})
     else:
@@ -121,7 +121,7 @@ def request(
         motivation=motivation,
         requested_on=requested_on,
     )
-    number = ctx.ledger().persons.request_groepsscan(cmd, ctx.acting())
+    number = ctx.ledger().group.request_groepsscan(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "groepsscan": number})
     else:
@@ -183,7 +183,7 @@ def receive(
         informatiepositie=informatiepositie,
         summary=summary,
     )
-    number = ctx.ledger().persons.receive_groepsscan(cmd, ctx.acting())
+    number = ctx.ledger().group.receive_groepsscan(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "groepsscan": number, "received": True})
     else:
@@ -209,7 +209,7 @@ def police_report(
     from ledger import commands as c
 
     cmd = c.build(c.NotePoliceReport, case=case_ref, subject=subject, reported_on=reported_on)
-    ctx.ledger().persons.note_police_report(cmd, ctx.acting())
+    ctx.ledger().group.note_police_report(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "subject": subject, "report": "bestaat, niet ontvangen"})
     else:
@@ -229,7 +229,7 @@ def show(ctx: Context, case_ref: str, as_json: bool) -> None:
       regie groepsscan show JG-2026-001
     """
     ledger = ctx.ledger()
-    rows = ledger.persons.groepsscans(case_ref.upper(), ctx.acting(), ctx.purpose(DEFAULT_PURPOSE))
+    rows = ledger.group.groepsscans(case_ref.upper(), ctx.acting(), ctx.purpose(DEFAULT_PURPOSE))
     if as_json:
         emit_json(rows)
         return

@@ -112,8 +112,8 @@ def _membership(
         kopstuk=kopstuk,
         from_date=from_date,
     )
-    persons = ctx.ledger().persons
-    (persons.add_member if verb == "add" else persons.change_member)(cmd, ctx.acting())
+    group = ctx.ledger().group
+    (group.add_member if verb == "add" else group.change_member)(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "subject": subject, "core": core, "influence": influence})
     elif verb == "add":
@@ -142,7 +142,7 @@ def end(
     from ledger import commands as c
 
     cmd = c.build(c.EndMembership, case=case_ref, subject=subject, to_date=to_date, reason=reason)
-    ctx.ledger().persons.end_member(cmd, ctx.acting())
+    ctx.ledger().group.end_member(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "subject": subject, "ended": True})
     else:
@@ -163,7 +163,7 @@ def list_(ctx: Context, case_ref: str, names: bool, as_json: bool) -> None:
       regie member list JG-2026-001 --names
     """
     ledger = ctx.ledger()
-    rows = ledger.persons.members(
+    rows = ledger.group.members(
         case_ref.upper(), names, ctx.acting(), ctx.purpose(DEFAULT_PURPOSE)
     )
     if as_json:

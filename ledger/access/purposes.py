@@ -2,3 +2,6 @@
 
 DEFAULT_PURPOSE = "uitvoering groepsaanpak"
 AUDIT_PURPOSE = "privacy-audit"
+
+PURPOSE_MAX = 200
+"""Characters in a purpose: a phrase naming the task, stored with every access."""

@@ -16,11 +16,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from ledger.errors import BadInput
+from ledger.errors import BadInput, RegieError
 
 
-class CheckpointError(Exception):
-    """A checkpoint's signature or content does not hold."""
+class CheckpointError(RegieError):
+    """A checkpoint's signature or content does not hold (exit 1, as a failed verification)."""
+
+    exit_code = 1
 
 
 def public_key_id(key: Ed25519PublicKey) -> str:

@@ -22,6 +22,8 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Final
 
+from ledger.errors import RegieError
+
 __all__ = [
     "EMPTY_ROOT",
     "HASH_SIZE",
@@ -47,8 +49,14 @@ EMPTY_ROOT: Final[bytes] = _sha256(b"").digest()
 """MTH({}) = SHA-256() of the empty string: the root of the tree with no leaves (§2.1.1)."""
 
 
-class ProofError(Exception):
-    """A Merkle proof or tree head failed verification; the message names the failed check."""
+class ProofError(RegieError):
+    """A Merkle proof or tree head failed verification; the message names the failed check.
+
+    Exit code 1, like a failed verification of the whole log: the input was well formed,
+    what it claims does not hold.
+    """
+
+    exit_code = 1
 
 
 # --------------------------------------------------------------------------- hashing

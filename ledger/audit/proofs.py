@@ -73,7 +73,8 @@ class MerkleTree:
         parts: list[bytes] = []
         while start < end:
             height = (end - start).bit_length() - 1
-            assert start % (1 << height) == 0, "not a subtree of the RFC 9162 split"
+            if start % (1 << height):
+                raise ProofError(f"[{start}, {end}) is not a subtree of the RFC 9162 split")
             parts.append(self._levels[height][start >> height])
             start += 1 << height
         result = parts.pop()

@@ -169,8 +169,7 @@ def verify(
                 )
             append(computed)
             # Step 4: roots.
-            while next_size == position:
-                assert next_head is not None
+            while next_size == position and next_head is not None:
                 if frontier.root() != next_head.root_hash:
                     raise VerificationFailed(
                         previous_size + 1,

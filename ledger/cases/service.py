@@ -15,13 +15,13 @@ from ledger import commands as c
 from ledger.access.gate import Gate, gated
 from ledger.access.purposes import DEFAULT_PURPOSE
 from ledger.application import Regie
+from ledger.cases.group import Group
 from ledger.crypto.envelope import SIGNALS
 from ledger.domain import rules
 from ledger.domain.acting import Acting
 from ledger.domain.case import Case, case_id
 from ledger.durations import Duration
 from ledger.errors import Conflict, NotFound
-from ledger.persons.service import Persons
 from ledger.projections.queries import Queries, Row
 
 CaseCounter = Callable[[int], int]
@@ -29,11 +29,11 @@ CaseCounter = Callable[[int], int]
 
 
 class Cases:
-    def __init__(self, app: Regie, gate: Gate, queries: Queries, persons: Persons) -> None:
+    def __init__(self, app: Regie, gate: Gate, queries: Queries, group: Group) -> None:
         self.app = app
         self.gate = gate
         self.queries = queries
-        self.persons = persons
+        self.group = group
         self.agreed_term_check: Callable[[Duration], None] | None = None
 
     # -- reads ---------------------------------------------------------------------
@@ -49,7 +49,7 @@ class Cases:
         """The case at a glance; with its members (and their names) after logging the access."""
         overview = self.queries.case_overview(ref.upper())
         if with_members:
-            overview["members"] = self.persons.member_rows(
+            overview["members"] = self.group.member_rows(
                 ref.upper(), True, by, purpose, command="case.show"
             )
         return overview

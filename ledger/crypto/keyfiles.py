@@ -129,6 +129,19 @@ class KeyFiles:
             raise KeysMissing(f"no master key at {path}; run `regie init`")
         return _read_master(path.read_bytes(), str(path))
 
+    def master_source(self) -> str:
+        """Where the current master key comes from, to name it in an error (never the key)."""
+        if os.environ.get(ENV_MASTER_KEY):
+            return ENV_MASTER_KEY
+        if os.environ.get(ENV_MASTER_KEY_FILE):
+            return ENV_MASTER_KEY_FILE
+        return str(self.directory / MASTER)
+
+    def staged_master(self) -> bytes | None:
+        """The key of an interrupted rotation (``master.key.next``), if there is one."""
+        path = self.directory / MASTER_NEXT
+        return _read_master(path.read_bytes(), str(path)) if path.exists() else None
+
     def stage_next_master(self) -> bytes:
         """Write a new master key beside the current one (first half of a rotation)."""
         if self._master_from_env() is not None:

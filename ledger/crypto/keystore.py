@@ -71,9 +71,12 @@ def _unwrap(master: bytes, subject_id: str, category: str, wrapped: bytes) -> by
     return AESGCM(master).decrypt(wrapped[:12], wrapped[12:], _aad(subject_id, category))
 
 
+KEYSTORE_FILE = "keys.sqlite"
+
+
 def sqlite_keystore_engine(directory: Path) -> Engine:
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    engine = create_engine(f"sqlite:///{directory / 'keys.sqlite'}")
+    engine = create_engine(f"sqlite:///{directory / KEYSTORE_FILE}")
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -106,6 +109,29 @@ class KeyStore:
 
         with self.engine.connect() as conn:
             return inspect(conn).has_table(data_keys.name)
+
+    def opens_with(self, master: bytes) -> bool | None:
+        """Whether ``master`` unwraps a stored data key; None when none is stored yet.
+
+        A wrong master key would otherwise pass unnoticed as long as another loaded key
+        opens the old data keys, and wrap every new data key under itself.
+        """
+        if not self.exists():
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(data_keys.c.subject_id, data_keys.c.category, data_keys.c.wrapped)
+                .where(data_keys.c.master_key_id == key_id(master))
+                .limit(1)
+            ).first()
+            if row is None:
+                anything = conn.execute(select(data_keys.c.subject_id).limit(1)).first()
+                return None if anything is None else False
+        try:
+            _unwrap(master, row[0], row[1], bytes(row[2]))
+        except InvalidTag:
+            return False
+        return True
 
     # -- reading and creating ---------------------------------------------------------
 

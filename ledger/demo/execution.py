@@ -39,7 +39,7 @@ class Scene:
 
 def carry_out(scene: Scene) -> None:
     ledger, ref, day, regisseur, uc = scene.ledger, scene.ref, scene.day, scene.regisseur, scene.uc
-    youths, advance, cases, persons = scene.youths, scene.advance, ledger.cases, ledger.persons
+    youths, advance, cases, group = scene.youths, scene.advance, ledger.cases, ledger.group
     advance(215, "ketenoverleg", "Problematische jeugdgroep vastgesteld; integraal beeld nodig.")
     cases.set_plan(
         c.build(
@@ -210,7 +210,7 @@ def carry_out(scene: Scene) -> None:
         uc,
     )
     advance(36, "ketenoverleg", "Bijgesteld plan vastgesteld.")
-    persons.change_member(
+    group.change_member(
         c.build(
             c.Membership,
             case=ref,
@@ -221,7 +221,7 @@ def carry_out(scene: Scene) -> None:
         ),
         uc,
     )
-    persons.end_member(
+    group.end_member(
         c.build(
             c.EndMembership,
             case=ref,

@@ -134,7 +134,7 @@ def run(ledger: Ledger) -> str:
     cases.designate_coordinator(
         c.build(c.Designate, case=ref, coordinator="uc-demo", decided_on=day(229)), regisseur
     )
-    persons = ledger.persons
+    persons, group = ledger.persons, ledger.group
     youths = []
     for name, born, core, influence, kopstuk in [
         ("Demo Jongere Een", day(365 * 16 + 40), "kern", "negatief", True),
@@ -152,7 +152,7 @@ def run(ledger: Ledger) -> str:
             uc,
         )
         youths.append(youth.short)
-        persons.add_member(
+        group.add_member(
             c.build(
                 c.Membership,
                 case=ref,
@@ -183,7 +183,7 @@ def run(ledger: Ledger) -> str:
         ),
         uc,
     )
-    persons.agree_namenlijst(
+    group.agree_namenlijst(
         c.build(
             c.AgreeNamenlijst,
             case=ref,
@@ -193,7 +193,7 @@ def run(ledger: Ledger) -> str:
         ),
         uc,
     )
-    persons.request_groepsscan(
+    group.request_groepsscan(
         c.build(
             c.RequestGroepsscan,
             case=ref,
@@ -203,7 +203,7 @@ def run(ledger: Ledger) -> str:
         ),
         regisseur,
     )
-    persons.receive_groepsscan(
+    group.receive_groepsscan(
         c.build(
             c.ReceiveGroepsscan,
             case=ref,
@@ -215,7 +215,7 @@ def run(ledger: Ledger) -> str:
         ),
         regisseur,
     )
-    persons.note_police_report(
+    group.note_police_report(
         c.build(c.NotePoliceReport, case=ref, subject=youths[0], reported_on=day(217)), regisseur
     )
     sharing.share(ledger, ref, youths, day, regisseur, uc)

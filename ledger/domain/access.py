@@ -27,6 +27,8 @@ ACCESS_CATEGORY = "toegangslog"
 
 class Access(Aggregate):
     class Recorded(Aggregate.Created):
+        class_version = 1
+
         access_id: str
         action: str
         command: str

@@ -21,6 +21,8 @@ def actor_id(handle: str) -> UUID:
 
 class Actor(Aggregate):
     class Registered(Aggregate.Created):
+        class_version = 1
+
         handle: str
         display_name: str
         organisation: str
@@ -52,6 +54,8 @@ class Actor(Aggregate):
         return actor_id(handle)
 
     class Deactivated(Aggregate.Event):
+        class_version = 1
+
         reason: str
         by: dict[str, Any]
 

@@ -48,6 +48,8 @@ class Case(Aggregate):
     # -- opening ------------------------------------------------------------------
 
     class Opened(Aggregate.Created):
+        class_version = 1
+
         ref: str
         working_name: str
         municipality: str
@@ -119,6 +121,8 @@ class Case(Aggregate):
     # -- signals ------------------------------------------------------------------
 
     class SignalRecorded(Aggregate.Event):
+        class_version = 1
+
         number: int
         observed_on: str
         kind: str
@@ -159,6 +163,8 @@ class Case(Aggregate):
     # -- coordinator ----------------------------------------------------------------
 
     class CoordinatorDesignated(Aggregate.Event):
+        class_version = 1
+
         coordinator: str
         decided_on: str
         by: dict[str, Any]
@@ -178,6 +184,8 @@ class Case(Aggregate):
     # -- step transitions -------------------------------------------------------------
 
     class StepAdvanced(Aggregate.Event):
+        class_version = 1
+
         from_step: int
         to_step: int
         body: str
@@ -191,6 +199,8 @@ class Case(Aggregate):
     class StepsMerged(Aggregate.Event):
         """Steps 4 and 5 taken together under time pressure (versnelling)."""
 
+        class_version = 1
+
         from_step: int
         to_step: int
         body: str
@@ -203,6 +213,8 @@ class Case(Aggregate):
             case.merged_4_5 = True
 
     class SteppedBack(Aggregate.Event):
+        class_version = 1
+
         from_step: int
         to_step: int
         body: str
@@ -215,6 +227,8 @@ class Case(Aggregate):
             case.merged_4_5 = False
 
     class EndedEarly(Aggregate.Event):
+        class_version = 1
+
         at_step: int
         outcome: str
         body: str
@@ -323,6 +337,8 @@ class Case(Aggregate):
     # -- step 4 decision --------------------------------------------------------------
 
     class DecisionRecorded(Aggregate.Event):
+        class_version = 1
+
         number: int
         step: int
         outcome: str
@@ -378,6 +394,8 @@ class Case(Aggregate):
     # -- plan van aanpak ----------------------------------------------------------------
 
     class PlanVersionSet(Aggregate.Event):
+        class_version = 1
+
         version: int
         goals: list[str]
         tracks: list[dict[str, str]]
@@ -436,6 +454,8 @@ class Case(Aggregate):
     # -- actions --------------------------------------------------------------------------
 
     class ActionAdded(Aggregate.Event):
+        class_version = 1
+
         number: int
         description: str
         track: str
@@ -449,6 +469,8 @@ class Case(Aggregate):
             case.actions[self.number] = OPEN
 
     class ActionCompleted(Aggregate.Event):
+        class_version = 1
+
         number: int
         completed_on: str
         note: str
@@ -458,6 +480,8 @@ class Case(Aggregate):
             case.actions[self.number] = DONE
 
     class ActionEscalated(Aggregate.Event):
+        class_version = 1
+
         number: int
         escalated_to: str
         reason: str
@@ -530,6 +554,8 @@ class Case(Aggregate):
     # -- closure ---------------------------------------------------------------------------
 
     class Closed(Aggregate.Event):
+        class_version = 1
+
         goals_reached: str
         goals_assessment: str
         handover: dict[str, dict[str, str]]
@@ -599,6 +625,8 @@ class Case(Aggregate):
             raise rules.PERSON_NEEDS_COORDINATOR.refuse()
 
     class MemberAdded(Aggregate.Event):
+        class_version = 1
+
         subject: str
         core: str
         influence: str
@@ -616,6 +644,8 @@ class Case(Aggregate):
             case.former_members.discard(self.subject)
 
     class MemberPositionChanged(Aggregate.Event):
+        class_version = 1
+
         subject: str
         core: str
         influence: str
@@ -632,6 +662,8 @@ class Case(Aggregate):
             }
 
     class MemberEnded(Aggregate.Event):
+        class_version = 1
+
         subject: str
         to_date: str
         reason: str
@@ -692,6 +724,8 @@ class Case(Aggregate):
         )
 
     class NamenlijstAgreed(Aggregate.Event):
+        class_version = 1
+
         version: int
         subjects: list[str]
         partners: list[str]
@@ -724,6 +758,8 @@ class Case(Aggregate):
         return version
 
     class GroepsscanRequested(Aggregate.Event):
+        class_version = 1
+
         number: int
         requested_by: str
         addressed_to: str
@@ -753,6 +789,8 @@ class Case(Aggregate):
         return number
 
     class GroepsscanReceived(Aggregate.Event):
+        class_version = 1
+
         number: int
         received_on: str
         recipients: list[str]
@@ -792,6 +830,8 @@ class Case(Aggregate):
     class PoliceReportExists(Aggregate.Event):
         """A police-internal person-level report exists; it was not received or stored."""
 
+        class_version = 1
+
         subject: str
         reported_on: str
         by: dict[str, Any]
@@ -817,6 +857,8 @@ class Case(Aggregate):
         return people
 
     class ParticipantAdded(Aggregate.Event):
+        class_version = 1
+
         actor: str
         reason: str
         by: dict[str, Any]
@@ -825,6 +867,8 @@ class Case(Aggregate):
             case.added_participants[self.actor] = self.reason
 
     class ParticipantRemoved(Aggregate.Event):
+        class_version = 1
+
         actor: str
         reason: str
         by: dict[str, Any]

@@ -24,6 +24,8 @@ def convenant_id(key: str) -> UUID:
 
 class Convenant(Aggregate):
     class Drafted(Aggregate.Created):
+        class_version = 1
+
         key: str
         content: dict[str, Any]
         by: dict[str, Any]
@@ -50,6 +52,8 @@ class Convenant(Aggregate):
         return self.versions[number - 1]
 
     class Amended(Aggregate.Event):
+        class_version = 1
+
         version: int
         content: dict[str, Any]
         by: dict[str, Any]
@@ -64,6 +68,8 @@ class Convenant(Aggregate):
         return version
 
     class Signed(Aggregate.Event):
+        class_version = 1
+
         version: int
         party: str
         signer: str

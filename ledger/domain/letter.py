@@ -51,6 +51,8 @@ class LetterState:
 
 class Letter(Aggregate):
     class Opened(Aggregate.Created):
+        class_version = 1
+
         subject_id: str
         by: dict[str, Any]
 
@@ -96,6 +98,8 @@ class Letter(Aggregate):
     # -- generation -----------------------------------------------------------------------
 
     class Generated(Aggregate.Event):
+        class_version = 1
+
         round: int
         addressee: str
         addressee_kind: str
@@ -141,6 +145,8 @@ class Letter(Aggregate):
     # -- delivery -------------------------------------------------------------------------
 
     class Delivered(Aggregate.Event):
+        class_version = 1
+
         round: int
         addressee: str
         delivered_on: str
@@ -190,6 +196,8 @@ class Letter(Aggregate):
     # -- deferral -------------------------------------------------------------------------
 
     class Deferred(Aggregate.Event):
+        class_version = 1
+
         ground: str
         reason: dict[str, str]
         review_date: str
@@ -241,6 +249,8 @@ class Letter(Aggregate):
         return sum(1 for e in self.history if e["kind"] in ("deferred", "resumed"))
 
     class Resumed(Aggregate.Event):
+        class_version = 1
+
         reason: dict[str, str]
         resumed_on: str
         by: dict[str, Any]

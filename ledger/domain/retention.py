@@ -25,6 +25,8 @@ class LegalHold(Aggregate):
     """A hold on a subject or a case: nothing of it is purged while the hold lasts."""
 
     class Placed(Aggregate.Created):
+        class_version = 1
+
         hold_id: str
         target_kind: str
         target: str
@@ -55,6 +57,8 @@ class LegalHold(Aggregate):
         return str(uuid4())
 
     class Lifted(Aggregate.Event):
+        class_version = 1
+
         reason: str
         lifted_on: str
         by: dict[str, Any]
@@ -72,6 +76,8 @@ class Purge(Aggregate):
     """One destroyed key: what, under which class, from which start event, by which run."""
 
     class Purged(Aggregate.Created):
+        class_version = 1
+
         owner: str
         owner_kind: str
         label: str
@@ -111,6 +117,8 @@ class RetentionRun(Aggregate):
     """A run of the retention job; with four-eyes, a proposal that a second actor approves."""
 
     class Started(Aggregate.Created):
+        class_version = 1
+
         run_id: str
         as_of: str
         items: list[dict[str, str]]
@@ -142,6 +150,8 @@ class RetentionRun(Aggregate):
         return str(uuid4())
 
     class Approved(Aggregate.Event):
+        class_version = 1
+
         comment: str
         by: dict[str, Any]
 
@@ -156,6 +166,8 @@ class RetentionRun(Aggregate):
         self.trigger_event(self.Approved, comment=comment, by=by.record())
 
     class Completed(Aggregate.Event):
+        class_version = 1
+
         purged: int
         by: dict[str, Any]
 

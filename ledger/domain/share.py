@@ -19,6 +19,8 @@ PROVIDED, REFUSED = "verstrekt", "geweigerd"
 
 class Share(Aggregate):
     class Decided(Aggregate.Created):
+        class_version = 1
+
         share_id: str
         case: str
         step: int
@@ -54,6 +56,8 @@ class Share(Aggregate):
         return str(uuid4())
 
     class Reviewed(Aggregate.Event):
+        class_version = 1
+
         comment: str
         by: dict[str, Any]
 

@@ -73,6 +73,8 @@ class Subject(Aggregate):
         return short_id(self.id)
 
     class NoteRecorded(Aggregate.Event):
+        class_version = 1
+
         category: str
         note: dict[str, str]
         by: dict[str, Any]
@@ -93,6 +95,8 @@ class Subject(Aggregate):
 
     class Erased(Aggregate.Event):
         """The subject's data keys were destroyed (crypto-shredding): why, on which basis."""
+
+        class_version = 1
 
         categories: list[str] | None
         reason: str

@@ -120,14 +120,9 @@ class LetterContent:
     def _org(self, key: str) -> str:
         return self._label("organisation", key)
 
-    def _rows(self, query: Any) -> list[dict[str, Any]]:
-        self.queries.projections.catch_up()
-        with self.queries.store.read() as conn:
-            return [dict(r) for r in conn.execute(query).mappings()]
-
     def _shares(self, subject_id: str) -> list[dict[str, Any]]:
         s, ss = t.shares, t.share_subjects
-        return self._rows(
+        return self.queries.rows(
             select(s)
             .join(ss, ss.c.share_id == s.c.share_id)
             .where(ss.c.subject_id == subject_id, s.c.outcome == PROVIDED)
@@ -136,8 +131,10 @@ class LetterContent:
 
     def _namenlijsten(self, subject_id: str) -> list[dict[str, Any]]:
         n = t.namenlijsten
-        return self._rows(
-            select(n).where(n.c.subjects.like(f'%"{subject_id}"%')).order_by(n.c.agreed_on)
+        return self.queries.rows(
+            select(n)
+            .where(n.c.subjects.contains(f'"{subject_id}"', autoescape=True))
+            .order_by(n.c.agreed_on)
         )
 
     def gather(

@@ -28,7 +28,7 @@ from ledger.domain.acting import Acting
 from ledger.domain.case import Case
 from ledger.domain.letter import HANDED, SENT, Letter, LetterState
 from ledger.domain.subject import IDENTIFICATION, REPRESENTATIVE, YOUTH, Subject, short_id
-from ledger.errors import BadInput, Unauthorised
+from ledger.errors import BadInput, Inconsistent, Unauthorised
 from ledger.letters.commands import DeferLetters, DeliverLetter, GenerateLetters, ResumeLetters
 from ledger.letters.content import LetterContent
 from ledger.letters.render import Person, render_text, to_bytes
@@ -103,7 +103,8 @@ class Letters:
 
     def _subject_by_id(self, subject_id: str) -> Subject:
         aggregate: object = self.app.repository.get(UUID(subject_id))
-        assert isinstance(aggregate, Subject)
+        if not isinstance(aggregate, Subject):
+            raise Inconsistent(f"record {subject_id} is not a subject")
         return aggregate
 
     def _representatives(self, youth_id: str) -> list[str]:

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from ledger.application import Regie
 from ledger.domain.letter import Letter, letter_id
 from ledger.domain.share import PROVIDED
-from ledger.domain.subject import YOUTH
+from ledger.domain.subject import YOUTH, short_id
+from ledger.errors import Inconsistent
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 
@@ -56,7 +57,7 @@ def triggers(queries: Queries, subject_id: str | None = None) -> dict[str, Trigg
         t.subjects.c.kind == YOUTH, t.subjects.c.erased_at.is_(None)
     )
     if subject_id is not None:
-        lists = lists.where(n.c.subjects.like(f'%"{subject_id}"%'))
+        lists = lists.where(n.c.subjects.contains(f'"{subject_id}"', autoescape=True))
         shares = shares.where(ss.c.subject_id == subject_id)
         youths = youths.where(t.subjects.c.subject_id == subject_id)
     found: dict[str, Trigger] = {}
@@ -78,7 +79,8 @@ def letter_of(app: Regie, subject_id: str) -> Letter | None:
         aggregate: object = app.repository.get(letter_id(subject_id))
     except AggregateNotFoundError:
         return None
-    assert isinstance(aggregate, Letter)
+    if not isinstance(aggregate, Letter):
+        raise Inconsistent(f"the letter record of subject {short_id(subject_id)} is not a letter")
     return aggregate
 
 

@@ -7,23 +7,22 @@ before its answer is returned: reading the audit log is logged.
 from __future__ import annotations
 
 import json
-from collections import defaultdict, deque
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 
+from ledger import commands as c
 from ledger.access.gate import AccessLog, Gate, Seen, gated
 from ledger.access.purposes import AUDIT_PURPOSE
 from ledger.application import Regie
 from ledger.domain.acting import Acting
 from ledger.domain.share import PROVIDED, REFUSED
 from ledger.persons.service import Persons
+from ledger.privacy.findings import Detectors, finding
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.sharing.service import Sharing, share_row
-from policies.sharing import ConvenantFacts
 
 Row = dict[str, Any]
 
@@ -52,10 +51,7 @@ class PrivacyAudit:
         self.sharing = sharing
         self.gate = gate
         self.log = log
-
-    def _rows(self, query: Any) -> list[Row]:
-        with self.queries.store.read() as conn:
-            return [dict(r) for r in conn.execute(query).mappings()]
+        self.detectors = Detectors(app, queries, sharing)
 
     # -- who saw a subject --------------------------------------------------------------
 
@@ -68,13 +64,13 @@ class PrivacyAudit:
         self.log.record(by, "audit.who-saw", "search", [Seen(subject_id, ())], AUDIT_PURPOSE)
         self.queries.projections.catch_up()
         a = t.access_log
-        accesses = self._rows(
+        accesses = self.queries.rows(
             _period(
                 select(a).where(a.c.subject_id == subject_id).order_by(a.c.at), a.c.at, since, until
             )
         )
         s = t.shares
-        shares = self._rows(
+        shares = self.queries.rows(
             _period(
                 select(s)
                 .join(t.share_subjects, t.share_subjects.c.share_id == s.c.share_id)
@@ -131,10 +127,11 @@ class PrivacyAudit:
         self, handle: str, by: Acting, since: date | None = None, until: date | None = None
     ) -> list[Row]:
         """Everything one user accessed or shared."""
+        handle = c.actor_handle(handle, "ACTOR_ID")  # it goes into the access log
         self.log.record(by, "audit.actor", "search", [], AUDIT_PURPOSE, reason=f"actor {handle}")
         self.queries.projections.catch_up()
         a = t.access_log
-        accesses = self._rows(
+        accesses = self.queries.rows(
             _period(
                 select(a, t.subjects.c.short)
                 .join(t.subjects, t.subjects.c.subject_id == a.c.subject_id, isouter=True)
@@ -205,7 +202,8 @@ class PrivacyAudit:
             )
         if convenant:
             query = query.where(s.c.convenant == convenant.lower())
-        return [share_row(r) for r in self._rows(_period(query, s.c.decided_on, since, until))]
+        rows = self.queries.rows(_period(query, s.c.decided_on, since, until))
+        return [share_row(r) for r in rows]
 
     # -- findings -------------------------------------------------------------------------
 
@@ -219,7 +217,7 @@ class PrivacyAudit:
         for x in shares:
             if x["outcome"] == REFUSED:
                 out.append(
-                    _finding(
+                    finding(
                         "verstrekking-geweigerd",
                         x["decided_on"],
                         x["decided_by"],
@@ -229,7 +227,7 @@ class PrivacyAudit:
                 )
             elif x["ad_hoc"] and not x["reviewed"]:
                 out.append(
-                    _finding(
+                    finding(
                         "ad-hoc-te-beoordelen",
                         x["decided_on"],
                         x["decided_by"],
@@ -237,15 +235,12 @@ class PrivacyAudit:
                         f"ad-hoc share {x['share']}: {x['basis']}",
                     )
                 )
-        out += self._shares_outside_convenant(shares)
-        out += self._access_without_role()
-        out += self._bulk_reads()
-        out += self._outside_office_hours()
+        out += self.detectors.all(shares)
         from ledger.domain.subject import short_id
         from ledger.letters.triggers import deferrals_to_review
 
         out += [
-            _finding(
+            finding(
                 "uitstel-herbeoordelen",
                 d["review_date"],
                 d["by"],
@@ -256,118 +251,6 @@ class PrivacyAudit:
             for d in deferrals_to_review(self.app, self.queries, self.app.clock())
         ]
         return sorted(out, key=lambda f: (f["on"], f["kind"]))
-
-    def _shares_outside_convenant(self, shares: list[Row]) -> list[Row]:
-        out = []
-        for x in shares:
-            if x["outcome"] != PROVIDED or x["ad_hoc"]:
-                continue
-            row = self._rows(select(t.shares).where(t.shares.c.share_id == x["share_id"]))[0]
-            convenant = self.sharing.convenant(row["convenant"])
-            version = row["convenant_version"]
-            facts = ConvenantFacts(
-                convenant.content_of(version),
-                {p: s["signed_on"] for p, s in convenant.signatures[version - 1].items()},
-            )
-            day = x["decided_on"]
-            parties = [x["from"], *x["to"]]
-            if not facts.valid_on(day):
-                problem = "convenant-verlopen"
-            elif not all(facts.signed_by(p, day) for p in parties):
-                problem = "convenant-niet-ondertekend"
-            else:
-                continue
-            out.append(
-                _finding(
-                    problem,
-                    day,
-                    x["decided_by"],
-                    x["case"],
-                    f"share {x['share']} under {x['basis']}",
-                )
-            )
-        return out
-
-    def _access_without_role(self) -> list[Row]:
-        a = t.access_log
-        rows = self._rows(
-            select(a).where(
-                a.c.case_ref.is_not(None), a.c.outcome == "granted", a.c.subject_id.is_not(None)
-            )
-        )
-        participants: dict[str, set[str]] = {}
-        out = []
-        for r in rows:
-            ref = r["case_ref"]
-            if ref not in participants:
-                participants[ref] = self.app.case(ref).participants
-            if r["actor"] not in participants[ref]:
-                out.append(
-                    _finding(
-                        "toegang-zonder-rol",
-                        r["on_date"],
-                        r["actor"],
-                        ref,
-                        f"{r['command']} by {r['actor']} ({r['role']}), not a participant",
-                    )
-                )
-        return out
-
-    def _bulk_reads(self) -> list[Row]:
-        policy = self.app.policies.audit
-        window = policy.bulk_read_minutes * 60
-        a = t.access_log
-        rows = self._rows(
-            select(a.c.actor, a.c.at, a.c.subject_id, a.c.on_date)
-            .where(a.c.subject_id.is_not(None), a.c.action.in_(["read", "export"]))
-            .order_by(a.c.actor, a.c.at)
-        )
-        out = []
-        by_actor: dict[str, list[Row]] = defaultdict(list)
-        for r in rows:
-            by_actor[r["actor"]].append(r)
-        for actor, reads in by_actor.items():
-            recent: deque[tuple[float, str]] = deque()
-            reported_until = 0.0
-            for r in reads:
-                moment = datetime.fromisoformat(r["at"]).timestamp()
-                recent.append((moment, r["subject_id"]))
-                while recent and recent[0][0] < moment - window:
-                    recent.popleft()
-                distinct = {s for _, s in recent}
-                if len(distinct) >= policy.bulk_read_subjects and moment > reported_until:
-                    out.append(
-                        _finding(
-                            "bulkraadpleging",
-                            r["on_date"],
-                            actor,
-                            None,
-                            f"{len(distinct)} subjects within {policy.bulk_read_minutes} minutes",
-                        )
-                    )
-                    reported_until = moment + window
-        return out
-
-    def _outside_office_hours(self) -> list[Row]:
-        policy = self.app.policies.audit
-        zone = ZoneInfo(policy.timezone)
-        start = time.fromisoformat(policy.office_start)
-        end = time.fromisoformat(policy.office_end)
-        a = t.access_log
-        out = []
-        for r in self._rows(select(a).where(a.c.subject_id.is_not(None)).order_by(a.c.at)):
-            local = datetime.fromisoformat(r["at"]).astimezone(zone)
-            if local.isoweekday() not in policy.office_days or not start <= local.time() < end:
-                out.append(
-                    _finding(
-                        "buiten-kantoortijd",
-                        r["on_date"],
-                        r["actor"],
-                        r["case_ref"],
-                        f"{r['command']} at {local:%Y-%m-%d %H:%M} ({policy.timezone})",
-                    )
-                )
-        return out
 
     # -- inzage (AVG art. 15) ---------------------------------------------------------------
 
@@ -387,7 +270,7 @@ class PrivacyAudit:
         }
         sources: set[str] = {subject_registration_org(self.app, subject)}
         sources.update(n["by"]["org"] for n in subject.notes)
-        shares = self._rows(
+        shares = self.queries.rows(
             select(t.shares)
             .join(t.share_subjects, t.share_subjects.c.share_id == t.shares.c.share_id)
             .where(t.share_subjects.c.subject_id == subject_id, t.shares.c.outcome == PROVIDED)
@@ -428,10 +311,6 @@ class PrivacyAudit:
             "generated_on": self.app.clock().isoformat(),
             "confidential": confidential,
         }
-
-
-def _finding(kind: str, on: str, actor: str | None, case: str | None, detail: str) -> Row:
-    return {"kind": kind, "on": on, "actor": actor, "case": case, "detail": detail}
 
 
 def subject_registration_org(app: Regie, subject: Any) -> str:

@@ -24,7 +24,8 @@ class Queries:
         self.projections = projections
         self.clock = clock
 
-    def _rows(self, query: Any) -> list[Row]:
+    def rows(self, query: Any) -> list[Row]:
+        """Catch the read models up, then run one query: the read every service shares."""
         self.projections.catch_up()
         with self.store.read() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
@@ -37,13 +38,13 @@ class Queries:
             )
 
     def actor_for_db_user(self, db_user: str) -> str | None:
-        rows = self._rows(
+        rows = self.rows(
             select(t.actors.c.handle).where(t.actors.c.db_user == db_user, t.actors.c.active)
         )
         return str(rows[0]["handle"]) if rows else None
 
     def actors(self) -> list[Row]:
-        rows = self._rows(select(t.actors).order_by(t.actors.c.handle))
+        rows = self.rows(select(t.actors).order_by(t.actors.c.handle))
         for row in rows:
             row["roles"] = row["roles"].split(",")
             row.pop("actor_id")
@@ -53,7 +54,7 @@ class Queries:
         query = select(t.cases).order_by(t.cases.c.ref)
         if status:
             query = query.where(t.cases.c.status == status)
-        rows = self._rows(query)
+        rows = self.rows(query)
         today = self.clock().isoformat()
         overdue = self._overdue_counts(today)
         open_counts = self._open_counts()
@@ -93,7 +94,7 @@ class Queries:
         }
 
     def _case_row(self, ref: str) -> Row:
-        rows = self._rows(select(t.cases).where(t.cases.c.case_id == str(case_id(ref))))
+        rows = self.rows(select(t.cases).where(t.cases.c.case_id == str(case_id(ref))))
         if not rows:
             raise NotFound(f"there is no case {ref}; see `regie case list`")
         return rows[0]
@@ -155,7 +156,7 @@ class Queries:
         if ref:
             self._case_row(ref)
             query = query.where(t.signals.c.case_id == str(case_id(ref)))
-        rows = self._rows(query.order_by(t.cases.c.ref, t.signals.c.number))
+        rows = self.rows(query.order_by(t.cases.c.ref, t.signals.c.number))
         for row in rows:
             row.pop("case_id")
         return rows
@@ -173,7 +174,7 @@ class Queries:
         today = self.clock().isoformat()
         if overdue:
             query = query.where(t.actions.c.status == OPEN, t.actions.c.due < today)
-        rows = self._rows(query.order_by(t.cases.c.ref, t.actions.c.number))
+        rows = self.rows(query.order_by(t.cases.c.ref, t.actions.c.number))
         for row in rows:
             row.pop("case_id")
             row["id"] = f"A{row['number']}"

@@ -9,8 +9,6 @@ pending or a legal hold applies. A run records each purge, then destroys the key
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -18,30 +16,25 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from ledger import commands as c
 from ledger.access.gate import Gate, gated
 from ledger.application import Regie
-from ledger.crypto.envelope import RECORDS, SIGNALS
 from ledger.crypto.keystore import KeyStore, data_keys
-from ledger.crypto.seal import MASKED, Sealer
+from ledger.crypto.seal import Sealer
 from ledger.domain import rules
 from ledger.domain.acting import Acting
-from ledger.domain.case import ACTIVE
 from ledger.domain.retention import LegalHold, Purge, RetentionRun
 from ledger.durations import Duration
-from ledger.errors import NotFound
+from ledger.errors import Inconsistent, NotFound
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
+from ledger.retention import facts
 from policies import retention_schedule as engine
 from policies.retention import RetentionClass, duration
-from policies.retention_schedule import ACCESS_LOG, SUBJECT, Item
+from policies.retention_schedule import SUBJECT, Item
 
-CASE_CATEGORIES = {
-    SIGNALS: "signals",
-    RECORDS: "meeting-records",
-    "politie-informatie": "meeting-records",  # the groepsscan summary, sealed per case
-}
 Progress = Callable[[int, int], None]
 
 
@@ -80,6 +73,7 @@ class Retention:
     @gated("retention.hold.place")
     def place_hold(self, target: str, reason: str, by: Acting, subject_id: str | None) -> str:
         """Hold a case (JG-...) or a subject (its id, resolved by the caller)."""
+        reason = c.free_text(reason, "--reason")
         if subject_id is not None:
             kind, key = "subject", subject_id
         else:
@@ -97,13 +91,17 @@ class Retention:
 
     @gated("retention.hold.lift")
     def lift_hold(self, hold_ref: str, reason: str, by: Acting) -> str:
-        rows = self._rows(select(t.holds.c.hold_id).where(t.holds.c.hold_id.like(f"{hold_ref}%")))
-        if len(rows) != 1:
-            raise NotFound(
-                f"no single legal hold matches '{hold_ref}'; see `regie retention holds`"
-            )
-        hold: object = self.app.repository.get(UUID(rows[0]["hold_id"]))
-        assert isinstance(hold, LegalHold)
+        prefix = c.id_prefix(hold_ref, "HOLD_ID")
+        reason = c.free_text(reason, "--reason")
+        rows = self.queries.rows(
+            select(t.holds.c.hold_id).where(t.holds.c.hold_id.startswith(prefix, autoescape=True))
+        )
+        hold_id = c.one_match(
+            [r["hold_id"] for r in rows], prefix, "legal hold", "regie retention holds"
+        )
+        hold: object = self.app.repository.get(UUID(hold_id))
+        if not isinstance(hold, LegalHold):
+            raise NotFound(f"no legal hold starts with '{prefix}'; see `regie retention holds`")
         hold.lift(reason, self.app.day(None), by)
         self.app.commit(hold)
         return str(hold.id)
@@ -121,117 +119,16 @@ class Retention:
         query = select(t.holds).order_by(t.holds.c.placed_on)
         if active_only:
             query = query.where(t.holds.c.lifted_on.is_(None))
-        return self._rows(query)
+        return self.queries.rows(query)
 
     # -- the schedule ---------------------------------------------------------------------
 
-    def _rows(self, query: Any) -> list[dict[str, Any]]:
-        self.queries.projections.catch_up()
-        with self.queries.store.read() as conn:
-            return [dict(r) for r in conn.execute(query).mappings()]
+    def _gather(self) -> engine.Facts:
+        return facts.gather(self.queries, self._keystore(), self._sealer(), self.hold_rows())
 
     def schedule(self) -> list[Item]:
         """Every key holding personal data, with its class, start event and due date."""
-        return engine.schedule(self.app.policies.retention, self._facts())
-
-    def _facts(self) -> engine.Facts:
-        """What the engine judges, gathered from the read models and the key store."""
-        memberships: dict[str, list[engine.Membership]] = defaultdict(list)
-        case_members: dict[str, set[str]] = defaultdict(set)
-        for row in self._rows(select(t.members)):
-            memberships[row["subject_id"]].append(
-                engine.Membership(row["case_id"], row["ended_on"])
-            )
-            case_members[row["case_id"]].add(row["subject_id"])
-        last_signal = {
-            r["case_id"]: r["last"]
-            for r in self._rows(
-                select(
-                    t.signals.c.case_id, func.max(t.signals.c.observed_on).label("last")
-                ).group_by(t.signals.c.case_id)
-            )
-        }
-        left_step_1 = {
-            r["case_id"]
-            for r in self._rows(
-                select(t.step_history.c.case_id).where(
-                    t.step_history.c.from_step == 1, t.step_history.c.kind == t.STEP_FORWARD
-                )
-            )
-        }
-        cases = {
-            r["case_id"]: engine.CaseFacts(
-                case_id=r["case_id"],
-                ref=r["ref"],
-                ongoing=r["status"] == ACTIVE,
-                closed_on=r["closed_on"],
-                ended_on=r["ended_on"],
-                bewaartermijn=r["bewaartermijn"],
-                last_signal=last_signal.get(r["case_id"]),
-                left_step_1=r["case_id"] in left_step_1,
-                members=frozenset(case_members[r["case_id"]]),
-            )
-            for r in self._rows(select(t.cases))
-        }
-        subjects = [
-            engine.SubjectFacts(
-                subject_id=r["subject_id"],
-                short=r["short"],
-                categories=tuple(json.loads(r["categories"])),
-                registered_on=r["registered_on"],
-                born=self._date_of_birth(r),
-                memberships=tuple(memberships[r["subject_id"]]),
-            )
-            for r in self._rows(select(t.subjects).where(t.subjects.c.erased_at.is_(None)))
-        ]
-        holds = frozenset(r["target"] for r in self.hold_rows())
-        with self._keystore().engine.connect() as conn:
-            case_keys = [
-                (r[0], r[1])
-                for r in conn.execute(
-                    select(data_keys.c.subject_id, data_keys.c.category).where(
-                        data_keys.c.category.in_(list(CASE_CATEGORIES))
-                    )
-                )
-            ]
-            months = {
-                r[0]
-                for r in conn.execute(
-                    select(data_keys.c.subject_id).where(
-                        data_keys.c.subject_id.startswith(f"{ACCESS_LOG}:", autoescape=True)
-                    )
-                )
-            }
-        purged = frozenset((r["owner"], r["category"]) for r in self._rows(select(t.purges)))
-        months |= {o for o, _ in purged if o.startswith(f"{ACCESS_LOG}:")}
-        held_subjects = [h for h in holds if len(h) == 36]
-        access = [
-            engine.AccessMonth(owner, owner.split(":", 1)[1], self._seen(owner, held_subjects))
-            for owner in sorted(months)
-        ]
-        return engine.Facts(cases, subjects, case_keys, CASE_CATEGORIES, access, holds, purged)
-
-    def _seen(self, owner: str, subjects: list[str]) -> bool:
-        """Was any of these (held) subjects seen in this access-log month?"""
-        if not subjects:
-            return False
-        month = owner.split(":", 1)[1]
-        query = (
-            select(t.access_log.c.access_id)
-            .where(
-                t.access_log.c.on_date.startswith(month, autoescape=True),
-                t.access_log.c.subject_id.in_(subjects),
-            )
-            .limit(1)
-        )
-        return bool(self._rows(query))
-
-    def _date_of_birth(self, subject: dict[str, Any]) -> date | None:
-        sealed = subject.get("dob_sealed")
-        if not sealed:
-            return None
-        value = self._sealer().open(subject["subject_id"], "date_of_birth", json.loads(sealed))
-        return None if value in (None, MASKED) else date.fromisoformat(str(value))
+        return engine.schedule(self.app.policies.retention, self._gather())
 
     # -- purging -----------------------------------------------------------------------------
 
@@ -285,13 +182,14 @@ class Retention:
     def approve(
         self, run_ref: str, comment: str, by: Acting, progress: Progress | None = None
     ) -> RunResult:
-        rows = self._rows(
-            select(t.retention_runs.c.run_id).where(t.retention_runs.c.run_id.like(f"{run_ref}%"))
-        )
-        if len(rows) != 1:
-            raise NotFound(f"no single retention run matches '{run_ref}'")
-        run: object = self.app.repository.get(UUID(rows[0]["run_id"]))
-        assert isinstance(run, RetentionRun)
+        prefix = c.id_prefix(run_ref, "RUN_ID")
+        comment = c.free_text(comment, "--comment")
+        runs = t.retention_runs.c.run_id
+        rows = self.queries.rows(select(runs).where(runs.startswith(prefix, autoescape=True)))
+        run_id = c.one_match([r["run_id"] for r in rows], prefix, "retention run")
+        run: object = self.app.repository.get(UUID(run_id))
+        if not isinstance(run, RetentionRun):
+            raise NotFound(f"no retention run starts with '{prefix}'")
         run.approve(comment, by)
         self.app.commit(run)
         # Re-check every proposed item now: a hold may have been placed since the proposal.
@@ -312,7 +210,11 @@ class Retention:
         executed_on = self.app.clock().isoformat()
         purged: list[dict[str, Any]] = []
         for number, item in enumerate(due, start=1):
-            assert item.due is not None and item.start_date is not None and item.class_id
+            if item.due is None or item.start_date is None or not item.class_id:
+                raise Inconsistent(
+                    f"retention item {item.label} ({item.category}) is due without a class "
+                    "or dates; nothing more was purged"
+                )
             # A date derived from the date of birth would outlive the destroyed key: the
             # record of an age limit keeps only the year in which it was reached.
             start_date, due_date = (
@@ -392,7 +294,7 @@ class Retention:
                 "run": r["run_id"][:8],
                 "by": r["actor"],
             }
-            for r in self._rows(query)
+            for r in self.queries.rows(query)
         ]
 
     def check_agreed_term(self, term: Duration) -> None:

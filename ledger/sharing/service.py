@@ -55,7 +55,8 @@ class Sharing:
             aggregate: object = self.app.repository.get(convenant_id(key))
         except AggregateNotFoundError:
             raise NotFound(f"there is no convenant '{key}'; see `regie convenant list`") from None
-        assert isinstance(aggregate, Convenant)
+        if not isinstance(aggregate, Convenant):
+            raise NotFound(f"there is no convenant '{key}'; see `regie convenant list`")
         return aggregate
 
     @gated("convenant.add")
@@ -236,19 +237,20 @@ class Sharing:
         return share_id
 
     def _share(self, ref: str) -> Share:
-        text = ref.strip().lower()
+        prefix = c.id_prefix(ref, "share")
         self.queries.projections.catch_up()
+        shares = t.shares.c.share_id
         with self.queries.store.read() as conn:
             matches = [
                 r[0]
                 for r in conn.execute(
-                    select(t.shares.c.share_id).where(t.shares.c.share_id.like(f"{text}%"))
+                    select(shares).where(shares.startswith(prefix, autoescape=True))
                 )
             ]
-        if len(matches) != 1:
-            raise NotFound(f"no single share matches '{ref}'; see `regie share list`")
-        aggregate: object = self.app.repository.get(UUID(matches[0]))
-        assert isinstance(aggregate, Share)
+        share_id = c.one_match(matches, prefix, "share", "regie share list")
+        aggregate: object = self.app.repository.get(UUID(share_id))
+        if not isinstance(aggregate, Share):
+            raise NotFound(f"no share starts with '{prefix}'; see `regie share list`")
         return aggregate
 
     @gated("share.review")

@@ -24,6 +24,7 @@ AppendHook = Callable[[Connection, Sequence[int], Sequence[Any]], None]
 """Called inside the write transaction with the new positions and stored events."""
 
 NOT_INITIALISED = "the ledger is not initialised; run `regie init` first"
+CONNECTION_CLOSED = "the database connection was closed underway; run the command again"
 
 
 class StoreUnavailable(RegieError):
@@ -42,7 +43,8 @@ def driver_execute(
     first row of a query, else None.
     """
     dbapi_connection = conn.connection.dbapi_connection
-    assert dbapi_connection is not None
+    if dbapi_connection is None:
+        raise StoreUnavailable(CONNECTION_CLOSED)
     base_error = conn.dialect.loaded_dbapi.Error
     cursor = dbapi_connection.cursor()
     try:
@@ -71,7 +73,8 @@ def driver_rows(
     Core query raises: with the statement when executing, without it when fetching.
     """
     dbapi_connection = conn.connection.dbapi_connection
-    assert dbapi_connection is not None
+    if dbapi_connection is None:
+        raise StoreUnavailable(CONNECTION_CLOSED)
     base_error = conn.dialect.loaded_dbapi.Error
     cursor = dbapi_connection.cursor()
     try:

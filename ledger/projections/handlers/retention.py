@@ -60,7 +60,7 @@ def purged(ws: Workspace, e: Purge.Purged) -> None:
         _scrub(
             ws,
             t.access_log,
-            t.access_log.c.on_date.like(f"{e.label}%"),
+            t.access_log.c.on_date.startswith(e.label, autoescape=True),
             lambda row: row["on_date"].startswith(e.label),
             {"subject_id": None},
         )
