@@ -181,7 +181,11 @@ def findings(ctx: Context, as_json: bool, as_csv: bool) -> None:
     )
 
 
-@command.command("subject-report")
+@command.command(
+    "subject-report",
+    # click would cut the summary at the first period, "AVG art."
+    short_help="The answer to an inzageverzoek (AVG art. 15), in Dutch, as text or PDF.",
+)
 @click.argument("subject")
 @click.option(
     "--format",
