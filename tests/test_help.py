@@ -39,6 +39,16 @@ def test_short_help_is_not_cut_after_an_abbreviation(path: str, command: click.C
     assert summary.count("(") == summary.count(")"), f"{path}: summary cut at {summary!r}"
 
 
+@pytest.mark.parametrize(
+    "group", [c for _, c in COMMANDS if isinstance(c, click.Group)], ids=lambda c: c.name
+)
+def test_summaries_fit_the_reference_width(group: click.Group) -> None:
+    """docs/cli.md lists commands at 100 columns; click cuts a longer summary with '...'."""
+    limit = 100 - 6 - max(len(name) for name in group.commands)
+    cut = [n for n, c in group.commands.items() if c.get_short_help_str(limit).endswith("...")]
+    assert not cut, f"shorten the first sentence of: {', '.join(sorted(cut))}"
+
+
 def examples(command: click.Command) -> list[str]:
     """The example command lines of a --help text, continuation lines joined."""
     text = inspect.cleandoc(command.help or "").replace("\b", "")

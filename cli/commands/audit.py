@@ -248,7 +248,7 @@ def subject_report(
 @pass_ctx
 @handle_errors
 def checkpoint(ctx: Context, export_path: Path | None, list_all: bool, as_json: bool) -> None:
-    """Show (or export) the newest signed checkpoint: tree size, root hash, time, signature.
+    """Show or export the newest signed checkpoint: size, root hash, time, signature.
 
     Publish exported checkpoints outside the ledger (e-mail them to the privacy officer,
     archive them): anyone can later check that the log still extends them.
@@ -287,7 +287,7 @@ def checkpoint(ctx: Context, export_path: Path | None, list_all: bool, as_json: 
 @pass_ctx
 @handle_errors
 def verify(ctx: Context, as_json: bool) -> None:
-    """Recompute the whole Merkle tree from the stored events and check every checkpoint.
+    """Recompute the Merkle tree from the stored events and check every checkpoint.
 
     Exit 1 with the first bad position when anything was changed, removed, reordered or
     inserted behind the ledger's back.
