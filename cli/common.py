@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ledger.bootstrap import Ledger
     from ledger.config import Settings
     from ledger.domain.acting import Acting
+    from ledger.errors import RegieError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -103,7 +104,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except RegieError as exc:
-            click.echo(f"Error: {exc.message}", err=True)
+            click.echo(f"Error: {_plain(exc)}", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException:
             raise
@@ -128,6 +129,16 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _plain(error: RegieError) -> str:
+    """The message; a rejected command input is said in the command line's own terms."""
+    from cli import inputerrors
+
+    cause = error.__cause__
+    if inputerrors.is_command_error(cause):
+        return inputerrors.sentence(cause, click.get_current_context(silent=True))
+    return error.message
+
+
 def json_option(func: F) -> F:
     return click.option(
         "--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text."
@@ -143,7 +154,8 @@ class IsoDate(click.ParamType[date, Any]):
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"'{value}' is not an ISO 8601 date such as 2026-11-22", param, ctx)
+            # Not echoed: a mistyped date may be a date of birth.
+            self.fail("expected an ISO 8601 date such as 2026-11-22", param, ctx)
 
 
 ISO_DATE = IsoDate()
@@ -155,7 +167,8 @@ def key_values(values: Sequence[str], what: str) -> dict[str, str]:
     for item in values:
         key, sep, text = item.partition("=")
         if not sep or not key.strip():
-            raise click.BadParameter(f"'{item}' must look like KEY=TEXT", param_hint=what)
+            # Not echoed: the text may be personal data.
+            raise click.BadParameter("each must look like KEY=TEXT", param_hint=what)
         out[key.strip()] = text.strip()
     return out
 
