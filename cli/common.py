@@ -178,25 +178,40 @@ def emit_json(data: Any) -> None:
 
 
 def echo(message: str) -> None:
-    click.echo(message)
+    """Print a message, wrapped at spaces to the terminal's width (COLUMNS; 80 in a pipe)."""
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size((80, 24)).columns
+    lines = []
+    for line in message.splitlines() or [""]:
+        indent = line[: len(line) - len(line.lstrip())]
+        lines.extend(
+            textwrap.wrap(
+                line,
+                width,
+                subsequent_indent=indent + "  ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            if len(line) > width
+            else [line]
+        )
+    click.echo("\n".join(lines))
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Rows under a title; readable at the terminal's width (see cli/tables.py)."""
     from rich.console import Console
-    from rich.table import Table
 
-    out = Table(title=title, title_justify="left", show_lines=False)
-    for column in columns:
-        out.add_column(column, overflow="fold")
-    count = 0
-    for row in rows:
-        out.add_row(*("" if v is None else str(v) for v in row))
-        count += 1
+    from cli.tables import print_table
+
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
     console = Console()
-    if count == 0:
-        console.print(f"{title + ': ' if title else ''}nothing to show")
+    if not cells:
+        console.print(f"{title + ': ' if title else ''}nothing to show", markup=False)
     else:
-        console.print(out)
+        print_table(console, title, columns, cells)
 
 
 def csv_option(func: F) -> F:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -225,15 +226,14 @@ def subject_report(
         emit_rows(report["shares"], False, True, "", [])
         return
     text = subject_report_text(report)
+    if out is None:
+        click.echo(text.rstrip())  # a document as written, not rewrapped like a message
+        return
     if fmt == "pdf":
-        assert out is not None
         out.write_bytes(to_pdf(text, f"Inzage {report['subject']}"))
-        echo(f"Wrote the report to {out}.")
-    elif out is not None:
-        out.write_text(text, encoding="utf-8")
-        echo(f"Wrote the report to {out}.")
     else:
-        echo(text.rstrip())
+        out.write_text(text, encoding="utf-8")
+    echo(f"Wrote the report to {out}.")
 
 
 @command.command("checkpoint")
@@ -276,8 +276,11 @@ def checkpoint(ctx: Context, export_path: Path | None, list_all: bool, as_json: 
     if as_json:
         emit_json(head)
     else:
-        echo(f"Tree size {head['tree_size']}, root {head['root_hash']}")
-        echo(f"Signed {head['timestamp']} by key {head['key_id']} ({head['origin']})")
+        # One fact a line: the hash and the origin would push one line past 80 columns.
+        echo(f"Tree size {head['tree_size']}")
+        echo(f"Root hash {head['root_hash']}")
+        echo(f"Signed    {head['timestamp']} by key {head['key_id']}")
+        echo(f"Origin    {head['origin']}")
         if export_path is not None:
             echo(f"Exported to {export_path}.")
 
@@ -299,7 +302,8 @@ def verify(ctx: Context, as_json: bool) -> None:
     from rich.progress import Progress
 
     ledger = ctx.reader()
-    with Progress(transient=True, disable=as_json) as progress:
+    # Not in a pipe either: there it would only leave an empty line behind.
+    with Progress(transient=True, disable=as_json or not sys.stdout.isatty()) as progress:
         task = progress.add_task("Verifying the log", total=None)
         report = ledger.audit_log.verify(
             lambda done, total: progress.update(task, completed=done, total=total)
@@ -314,10 +318,8 @@ def verify(ctx: Context, as_json: bool) -> None:
             }
         )
     else:
-        echo(
-            f"OK: {report.events} events and {report.checkpoints} signed checkpoints verify; "
-            f"root {report.root_hash}."
-        )
+        echo(f"OK: {report.events} events and {report.checkpoints} signed checkpoints verify.")
+        echo(f"Root hash: {report.root_hash}")
 
 
 @command.command("prove")
@@ -407,7 +409,7 @@ def check_proof(proof_file: Path, public_key: Path, as_json: bool) -> None:
 def _emit(document: dict[str, object], out: Path | None) -> None:
     text = json.dumps(document, indent=2)
     if out is None:
-        echo(text)
+        click.echo(text)  # JSON: never rewrapped
     else:
         out.write_text(text + "\n", encoding="utf-8")
         echo(f"Wrote {document['type']} proof to {out}.")
