@@ -99,8 +99,8 @@ def test_a_bad_case_reference_names_the_form(run: Run) -> None:
 def test_a_bad_pseudonym_is_not_echoed(run: Run) -> None:
     line = refused(
         run("subject", "add", "--kind", "wettelijk-vertegenwoordiger", "--name", "Test Ouder",
-            "--representative-of", "Jan"),
-        hidden="Jan",
+            "--representative-of", "Test Naam"),
+        hidden="Test Naam",
     )
     assert "--representative-of must be a pseudonym such as P-3f9a2c1d0b" in line
 
