@@ -97,12 +97,16 @@ def test_a_bad_case_reference_names_the_form(run: Run) -> None:
 
 
 def test_a_bad_pseudonym_is_not_echoed(run: Run) -> None:
-    line = refused(
-        run("subject", "add", "--kind", "wettelijk-vertegenwoordiger", "--name", "Test Ouder",
-            "--representative-of", "Test Naam"),
-        hidden="Test Naam",
-    )
-    assert "--representative-of must be a pseudonym such as P-3f9a2c1d0b" in line
+    def representative_of(typed: str) -> str:
+        return refused(
+            run("subject", "add", "--kind", "wettelijk-vertegenwoordiger", "--name", "Test Ouder",
+                "--representative-of", typed),
+            hidden=typed,
+        )
+
+    short = representative_of("Test")  # refused by the command's shape
+    assert "--representative-of must be a pseudonym such as P-3f9a2c1d0b" in short
+    assert "a pseudonym such as P-3f9a2c1d0b" in representative_of("Test Naam Ouder")
 
 
 def test_a_malformed_key_value_is_not_echoed(run: Run) -> None:
