@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ledger.bootstrap import Ledger
     from ledger.config import Settings
     from ledger.domain.acting import Acting
+    from ledger.errors import RegieError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,7 +94,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except RegieError as exc:
-            click.echo(f"Error: {exc.message}", err=True)
+            click.echo(f"Error: {_plain(exc)}", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException:
             raise
@@ -118,6 +119,16 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _plain(error: RegieError) -> str:
+    """The message; a rejected command input is said in the command line's own terms."""
+    from cli import inputerrors
+
+    cause = error.__cause__
+    if inputerrors.is_command_error(cause):
+        return inputerrors.sentence(cause, click.get_current_context(silent=True))
+    return error.message
+
+
 def json_option(func: F) -> F:
     return click.option(
         "--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text."
@@ -133,7 +144,8 @@ class IsoDate(click.ParamType[date, Any]):
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"'{value}' is not an ISO 8601 date such as 2026-11-22", param, ctx)
+            # Not echoed: a mistyped date may be a date of birth.
+            self.fail("expected an ISO 8601 date such as 2026-11-22", param, ctx)
 
 
 ISO_DATE = IsoDate()
@@ -145,7 +157,8 @@ def key_values(values: Sequence[str], what: str) -> dict[str, str]:
     for item in values:
         key, sep, text = item.partition("=")
         if not sep or not key.strip():
-            raise click.BadParameter(f"'{item}' must look like KEY=TEXT", param_hint=what)
+            # Not echoed: the text may be personal data.
+            raise click.BadParameter("each must look like KEY=TEXT", param_hint=what)
         out[key.strip()] = text.strip()
     return out
 
@@ -155,25 +168,40 @@ def emit_json(data: Any) -> None:
 
 
 def echo(message: str) -> None:
-    click.echo(message)
+    """Print a message, wrapped at spaces to the terminal's width (COLUMNS; 80 in a pipe)."""
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size((80, 24)).columns
+    lines = []
+    for line in message.splitlines() or [""]:
+        indent = line[: len(line) - len(line.lstrip())]
+        lines.extend(
+            textwrap.wrap(
+                line,
+                width,
+                subsequent_indent=indent + "  ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            if len(line) > width
+            else [line]
+        )
+    click.echo("\n".join(lines))
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Rows under a title; readable at the terminal's width (see cli/tables.py)."""
     from rich.console import Console
-    from rich.table import Table
 
-    out = Table(title=title, title_justify="left", show_lines=False)
-    for column in columns:
-        out.add_column(column, overflow="fold")
-    count = 0
-    for row in rows:
-        out.add_row(*("" if v is None else str(v) for v in row))
-        count += 1
+    from cli.tables import print_table
+
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
     console = Console()
-    if count == 0:
-        console.print(f"{title + ': ' if title else ''}nothing to show")
+    if not cells:
+        console.print(f"{title + ': ' if title else ''}nothing to show", markup=False)
     else:
-        console.print(out)
+        print_table(console, title, columns, cells)
 
 
 def csv_option(func: F) -> F:

@@ -9,13 +9,14 @@ from cli.common import table
 
 def case_overview(o: dict[str, Any]) -> None:
     from rich.console import Console
+    from rich.text import Text
 
     from ledger.cases.labels import step_label
 
     console = Console()
     status = o["status"]
     header = (
-        f"[bold]{o['ref']}[/bold]  {o['working_name']}  ({o['municipality']}, {o['area']})\n"
+        f"  {o['working_name']}  ({o['municipality']}, {o['area']})\n"
         f"Status: {status}   Stap: {step_label(o['step'])}"
         + ("  (stappen 4 en 5 samengevoegd)" if o["merged_4_5"] else "")
         + f"\nUitvoeringscoördinator: {o['coordinator'] or '— (nog niet aangewezen)'}"
@@ -30,7 +31,8 @@ def case_overview(o: dict[str, Any]) -> None:
             f"\nAfgesloten op {o['closed_on']}; doelen bereikt: {o['goals_reached']}; "
             f"bewaartermijn: {o['bewaartermijn']}"
         )
-    console.print(header)
+    # Text, not markup: a working name may hold brackets.
+    console.print(Text(o["ref"], style="bold") + Text(header))
     table(
         "Stappen",
         ["datum", "soort", "van", "naar", "orgaan", "wie", "reden"],
@@ -61,7 +63,7 @@ def case_overview(o: dict[str, Any]) -> None:
             for d in o["decisions"]
         ),
     )
-    actions(o["actions"], title="Acties")
+    actions(o["actions"], title="Acties", with_case=False)
     table(
         "Escalaties",
         ["datum", "actie", "naar", "reden", "wie"],
@@ -94,23 +96,15 @@ def case_overview(o: dict[str, Any]) -> None:
         )
 
 
-def actions(rows: list[dict[str, Any]], title: str = "Acties") -> None:
+def actions(rows: list[dict[str, Any]], title: str = "Acties", with_case: bool = True) -> None:
+    """The actions; within one case's overview its ref on every row would only take room."""
+    columns = ["id", "actie", "spoor", "organisatie", "persoon", "uiterlijk", "status"]
     table(
         title,
-        [
-            "case",
-            "id",
-            "actie",
-            "spoor",
-            "organisatie",
-            "persoon",
-            "uiterlijk",
-            "status",
-            "escalaties",
-        ],
+        [*(["case"] if with_case else []), *columns, "escalaties"],
         (
             (
-                a["ref"],
+                *([a["ref"]] if with_case else []),
                 a["id"],
                 a["description"],
                 a["track"],

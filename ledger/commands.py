@@ -43,7 +43,7 @@ REF_HELP = "a case reference such as JG-2026-001 (see `regie case list`)"
 
 # -- id prefixes: the start of a stored id (a UUID) as a user types it ----------------
 
-ID_PREFIX_HELP = "expected the start of an id: 4 or more hex digits (0-9, a-f), such as 3f9a2c1d"
+ID_PREFIX_HELP = "the start of an id: 4 or more hex digits (0-9, a-f), such as 3f9a2c1d"
 _HEX_DIGITS = re.compile(r"[0-9a-f]{4,32}")
 _UUID_CUTS = (0, 8, 12, 16, 20, 32)
 
@@ -71,7 +71,7 @@ def id_prefix(text: str, what: str) -> str:
     """:func:`normal_id_prefix` or BadInput naming ``what`` (never echoing the input)."""
     prefix = normal_id_prefix(text)
     if prefix is None:
-        raise BadInput(f"{what}: {ID_PREFIX_HELP}")
+        raise BadInput(f"{what} must be {ID_PREFIX_HELP}")
     return prefix
 
 

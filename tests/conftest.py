@@ -15,9 +15,12 @@ PostgreSQL server instead of starting one (see tests/pg_server.py).
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -191,3 +194,42 @@ def ledger(database_url: str, clock: FixedClock) -> Iterator[Ledger]:
         yield opened
     finally:
         opened.close()
+
+
+# -- the README's tour ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Toured:
+    """A fresh data directory after docs/tour.sh ran in it, with the environment it used."""
+
+    home: Path
+    env: dict[str, str]
+    output: str
+
+
+def cli_environment(home: Path) -> dict[str, str]:
+    """A shell environment for `regie` on a fresh ledger under ``home``: no config file,
+    no inherited REGIE_ settings, the venv's bin first on PATH."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGIE_")}
+    env.update(
+        HOME=str(home),
+        REGIE_DATA_DIR=str(home / ".local" / "share" / "regie"),
+        REGIE_CONFIG=str(home / "absent-config.toml"),
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        COLUMNS="80",
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def toured(tmp_path_factory: pytest.TempPathFactory) -> Toured:
+    """docs/tour.sh run once with bash on a fresh data directory (the session shares it)."""
+    home = tmp_path_factory.mktemp("tour")
+    env = cli_environment(home)
+    tour = Path(__file__).resolve().parent.parent / "docs" / "tour.sh"
+    done = subprocess.run(
+        ["bash", str(tour)], cwd=home, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, f"docs/tour.sh failed:\n{done.stdout}\n{done.stderr}"
+    return Toured(home=home, env=env, output=done.stdout)

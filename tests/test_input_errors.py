@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import secrets
 import shlex
 import sqlite3
@@ -151,7 +152,7 @@ def test_a_run_id_must_be_hex_and_wildcards_approve_nothing(ledger: Ledger) -> N
     other = b.privacy_officer(ledger, second=True)
     before = ledger.app.recorder.max_notification_id()
     for bad in ("%", "%%%%%%%%", "________", proposal.run_id[:8] + "%"):
-        with pytest.raises(BadInput, match=r"^RUN_ID: expected the start of an id"):
+        with pytest.raises(BadInput, match=r"^RUN_ID must be the start of an id"):
             ledger.retention.approve(bad, "lijst gecontroleerd", other)
     assert ledger.app.recorder.max_notification_id() == before
     ledger.retention.approve(proposal.run_id[:8].upper(), "lijst gecontroleerd", other)
@@ -239,13 +240,14 @@ def test_reasons_comments_notes_and_motivations_are_bounded(cli: Run, database: 
         (f"retention hold lift abcd --reason {long}", "--reason", b.REGISSEUR),
         (f"retention approve abcd --comment {long}", "--comment", OFFICER),
         (f"{decision} --not-prioritised --motivation {long}", "motivation", b.REGISSEUR),
-        (f"{decision} --prioritised --item sturing={long}", "items.sturing", b.REGISSEUR),
+        (f"{decision} --prioritised --item sturing={long}", "--item", b.REGISSEUR),
         (f"action done {ref} A1 --note {long}", "note", b.REGISSEUR),
         (f"{signal} --location {'x' * 201} --text t", "location", b.REGISSEUR),
         (f"{signal} --location plein --text {long}", "text", b.REGISSEUR),
     ):
         line = one_line_error(cli(command, actor=actor), 2)
-        assert line.startswith(f"Error: {where}: "), line
+        option = where if where.startswith("--") else f"--{where.split('.')[0]}"
+        assert re.match(rf"^Error: {option}s?\b", line), line  # the option, in words
         assert "characters" in line or "empty" in line, line
     assert events(database) == before
 

@@ -422,7 +422,7 @@ def test_an_ad_hoc_share_is_flagged_until_the_privacy_officer_reviews_it(
 
     before = mark(ledger)
     for wildcard in ("%%%%%%", "______", share_id[:6] + "%"):
-        with pytest.raises(BadInput, match=r"^share: expected the start of an id"):
+        with pytest.raises(BadInput, match=r"^share: the start of an id"):
             ledger.sharing.review(c.build(c.ReviewShare, share=wildcard, comment="ok"), officer)
     assert mark(ledger) == before and len(flagged()) == 1
 
@@ -608,7 +608,7 @@ def test_convenants_and_shares_through_the_command_line(cli: Any, tmp_path: Path
     ]
     ad_hoc_share = shares[2]
     line = one_line_error(run("share review % --comment x", actor=OFFICER), 2)
-    assert line.startswith("Error: share: expected the start of an id")
+    assert line.startswith("Error: SHARE must be the start of an id")
     ok(run(f"share review {ad_hoc_share['share']} --comment 'Voldoende'", actor=OFFICER))
     line = one_line_error(run(f"share review {ad_hoc_share['share']} --comment x", OFFICER), 1)
     assert "share.review" in line

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
+from cli.commands import integrity
 from cli.common import (
     ISO_DATE,
     Context,
@@ -16,7 +16,6 @@ from cli.common import (
     handle_errors,
     json_option,
     pass_ctx,
-    table,
 )
 
 
@@ -181,7 +180,11 @@ def findings(ctx: Context, as_json: bool, as_csv: bool) -> None:
     )
 
 
-@command.command("subject-report")
+@command.command(
+    "subject-report",
+    # click would cut the summary at the first period, "AVG art."
+    short_help="The answer to an inzageverzoek (AVG art. 15), in Dutch, as text or PDF.",
+)
 @click.argument("subject")
 @click.option(
     "--format",
@@ -221,201 +224,15 @@ def subject_report(
         emit_rows(report["shares"], False, True, "", [])
         return
     text = subject_report_text(report)
-    if fmt == "pdf" and out is not None:  # a PDF without --out was refused above
-        out.write_bytes(to_pdf(text, f"Inzage {report['subject']}"))
-        echo(f"Wrote the report to {out}.")
-    elif out is not None:
-        out.write_text(text, encoding="utf-8")
-        echo(f"Wrote the report to {out}.")
-    else:
-        echo(text.rstrip())
-
-
-@command.command("checkpoint")
-@click.option(
-    "--export",
-    "export_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the newest signed checkpoint (with the public key) to this file.",
-)
-@click.option("--list", "list_all", is_flag=True, help="List every stored checkpoint.")
-@json_option
-@pass_ctx
-@handle_errors
-def checkpoint(ctx: Context, export_path: Path | None, list_all: bool, as_json: bool) -> None:
-    """Show (or export) the newest signed checkpoint: tree size, root hash, time, signature.
-
-    Publish exported checkpoints outside the ledger (e-mail them to the privacy officer,
-    archive them): anyone can later check that the log still extends them.
-
-    \b
-    Example:
-      regie audit checkpoint --export checkpoint-2026-11-22.json
-      regie audit checkpoint --list
-    """
-    ledger = ctx.ledger()
-    if list_all:
-        heads = ledger.operations.checkpoints(ctx.acting())
-        if as_json:
-            emit_json([h.to_json() for h in heads])
-        else:
-            table(
-                "Checkpoints",
-                ["tree size", "root hash", "time"],
-                ((h.tree_size, h.root_hash.hex(), h.timestamp) for h in heads),
-            )
-        return
-    head = ledger.operations.checkpoint(ctx.acting())
-    if export_path is not None:
-        export_path.write_text(json.dumps(head, indent=2) + "\n", encoding="utf-8")
-    if as_json:
-        emit_json(head)
-    else:
-        echo(f"Tree size {head['tree_size']}, root {head['root_hash']}")
-        echo(f"Signed {head['timestamp']} by key {head['key_id']} ({head['origin']})")
-        if export_path is not None:
-            echo(f"Exported to {export_path}.")
-
-
-@command.command("verify")
-@json_option
-@pass_ctx
-@handle_errors
-def verify(ctx: Context, as_json: bool) -> None:
-    """Recompute the whole Merkle tree from the stored events and check every checkpoint.
-
-    Exit 1 with the first bad position when anything was changed, removed, reordered or
-    inserted behind the ledger's back.
-
-    \b
-    Example:
-      regie audit verify
-    """
-    from rich.progress import Progress
-
-    ledger = ctx.ledger()
-    with Progress(transient=True, disable=as_json) as progress:
-        task = progress.add_task("Verifying the log", total=None)
-        report = ledger.operations.verify(
-            ctx.acting(),
-            lambda done, total: progress.update(task, completed=done, total=total)
-        )
-    if as_json:
-        emit_json(
-            {
-                "verified": True,
-                "events": report.events,
-                "checkpoints": report.checkpoints,
-                "root_hash": report.root_hash,
-            }
-        )
-    else:
-        echo(
-            f"OK: {report.events} events and {report.checkpoints} signed checkpoints verify; "
-            f"root {report.root_hash}."
-        )
-
-
-@command.command("prove")
-@click.argument("event", type=click.IntRange(min=1))
-@click.option(
-    "--with-event",
-    is_flag=True,
-    help="Include the stored (sealed) event bytes, so the leaf hash can be recomputed.",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the proof to this file instead of standard output.",
-)
-@pass_ctx
-@handle_errors
-def prove(ctx: Context, event: int, with_event: bool, out: Path | None) -> None:
-    """Emit an RFC 9162 inclusion proof (JSON) for the event at position EVENT.
-
-    The proof carries the signed checkpoint, so it can be checked without the database.
-
-    \b
-    Example:
-      regie audit prove 42 --out proof-42.json
-      regie audit check-proof proof-42.json --public-key signing.pub
-    (The output is always JSON; --json is accepted for uniformity.)
-    """
-    ledger = ctx.ledger()
-    _emit(ledger.operations.prove(event, ctx.acting(), with_event), out)
-
-
-@command.command("consistency")
-@click.argument("old", type=click.IntRange(min=0))
-@click.argument("new", type=click.IntRange(min=1))
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the proof to this file instead of standard output.",
-)
-@pass_ctx
-@handle_errors
-def consistency(ctx: Context, old: int, new: int, out: Path | None) -> None:
-    """Emit an RFC 9162 consistency proof between the checkpoints of sizes OLD and NEW.
-
-    \b
-    Example:
-      regie audit consistency 120 245 --out consistency.json
-    (The output is always JSON; --json is accepted for uniformity.)
-    """
-    ledger = ctx.ledger()
-    _emit(ledger.operations.consistency(old, new, ctx.acting()), out)
-
-
-@command.command("check-proof")
-@click.argument("proof_file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--public-key",
-    "public_key",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="The ledger's Ed25519 public key (signing.pub, PEM or hex).",
-)
-@json_option
-@handle_errors
-def check_proof(proof_file: Path, public_key: Path, as_json: bool) -> None:
-    """Check an inclusion or consistency proof offline: no database needed.
-
-    \b
-    Example:
-      regie audit check-proof proof-42.json \\
-        --public-key ~/.local/share/regie/regie.sqlite.keys/signing.pub
-    """
-    from ledger.audit.service import check_proof_file
-    from ledger.errors import BadInput
-
-    try:
-        proof = json.loads(proof_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise BadInput(f"{proof_file}: not a readable JSON proof ({exc})") from exc
-    message = check_proof_file(proof, public_key)
-    if as_json:
-        emit_json({"valid": True, "statement": message})
-    else:
-        echo(f"Valid: {message}.")
-
-
-def _emit(document: dict[str, object], out: Path | None) -> None:
-    text = json.dumps(document, indent=2)
     if out is None:
-        echo(text)
+        click.echo(text.rstrip())  # a document as written, not rewrapped like a message
+        return
+    if fmt == "pdf":
+        out.write_bytes(to_pdf(text, f"Inzage {report['subject']}"))
     else:
-        out.write_text(text + "\n", encoding="utf-8")
-        echo(f"Wrote {document['type']} proof to {out}.")
+        out.write_text(text, encoding="utf-8")
+    echo(f"Wrote the report to {out}.")
 
 
-# --json for uniformity with every other command: proofs are JSON already.
-for _cmd in (prove, consistency):
-    _cmd.params.append(
-        click.Option(
-            ["--json", "as_json"],
-            is_flag=True,
-            expose_value=False,
-            help="Print machine-readable JSON (always the case here).",
-        )
-    )
+for _integrity in integrity.COMMANDS:
+    command.add_command(_integrity)

@@ -200,7 +200,7 @@ def receive(
 def police_report(
     ctx: Context, case_ref: str, subject: str, reported_on: Any, as_json: bool
 ) -> None:
-    """Note that a police-internal person-level report exists; it is never received or stored.
+    """Note that a police-internal report on a person exists; never received or stored.
 
     \b
     Example:

@@ -17,10 +17,13 @@ from cli.common import (
 )
 from ledger.access.purposes import DEFAULT_PURPOSE
 
+# Given as short_help too: click would cut the summary at its first period, "AVG art."
+_SUMMARY = "The information duty (AVG art. 13/14): letters due, generated, delivered, deferred."
 
-@click.group("letters")
+
+@click.group("letters", short_help=_SUMMARY, help=_SUMMARY)
 def command() -> None:
-    """The information duty (AVG art. 13/14): letters due, generated, delivered, deferred."""
+    pass
 
 
 @command.command("due")

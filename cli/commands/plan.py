@@ -78,7 +78,7 @@ def show(ctx: Context, case_ref: str, as_json: bool) -> None:
     table(
         "Sporen", ["spoor", "omschrijving"], ((t["kind"], t["description"]) for t in plan["tracks"])
     )
-    render.actions(plan["actions"])
+    render.actions(plan["actions"], with_case=False)
     table(
         "Versies",
         ["versie", "door", "op", "vervallen acties"],
