@@ -18,7 +18,7 @@ from ledger import commands as c
 from ledger.access.gate import GATED
 from ledger.bootstrap import Ledger
 from ledger.domain.access import DENIED
-from ledger.errors import Unauthorised
+from ledger.errors import BadInput, Unauthorised
 from ledger.projections import tables as t
 from tests import builders as b
 from tests.conftest import FixedClock
@@ -136,3 +136,13 @@ def test_no_file_in_the_cli_calls_the_gate() -> None:
         if re.search(r"\.gate\b|authorise\(|personal_data\(", path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_a_malformed_case_reference_is_bad_input_and_never_logged(ledger: Ledger) -> None:
+    """A denial records the case; garbage in its place must not reach the access log."""
+    b.seed_actors(ledger)
+    outsider = ledger.app.acting(b.ADMIN)  # may not record signals at all
+    before = ledger.app.recorder.max_notification_id()
+    with pytest.raises(BadInput, match="case reference"):
+        ledger.cases.plan("x" * 120_000, outsider)
+    assert ledger.app.recorder.max_notification_id() == before

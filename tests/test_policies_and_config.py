@@ -135,6 +135,6 @@ def test_month_end_arithmetic() -> None:
 def test_every_domain_rule_is_documented() -> None:
     from ledger.domain.rules import RULES
 
-    text = (Path(__file__).parent.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    text = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
     missing = [rule_id for rule_id in RULES if f"`{rule_id}`" not in text]
-    assert not missing, f"add these rules to docs/architecture.md: {missing}"
+    assert not missing, f"add these rules to docs/rules.md: {missing}"

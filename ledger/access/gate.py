@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +22,7 @@ from ledger.domain import rules
 from ledger.domain.access import ACCESS_CATEGORY, DENIED, GRANTED, Access, period_owner
 from ledger.domain.acting import Acting
 from ledger.domain.case import Case
-from ledger.errors import Unauthorised
+from ledger.errors import BadInput, Unauthorised
 from policies.permissions import RolePermission
 
 
@@ -132,9 +133,19 @@ def gated(command: str, *, case: str | None = None) -> Callable[[F], F]:
     return decorate
 
 
+_CASE_REF = re.compile(r"JG-[0-9]{4}-[0-9]{3,}")
+
+
 def _case_of(arguments: dict[str, Any], name: str | None) -> str | None:
+    """The case a call concerns, checked before it can reach the access log (a denial
+    records it): only a well-formed reference, never whatever text was passed."""
     value = arguments.get(name) if name else getattr(arguments.get("cmd"), "case", None)
-    return str(value).upper() if value else None
+    if not value:
+        return None
+    ref = str(value).strip().upper()
+    if not _CASE_REF.fullmatch(ref):
+        raise BadInput("expected a case reference such as JG-2026-001 (see `regie case list`)")
+    return ref
 
 
 CASE_LISTINGS = frozenset({"signal.list", "action.list", "share.list"})
