@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from pathlib import Path
 
 from tests.conftest import Toured
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 TOUR = ROOT / "docs" / "tour.sh"
 
 

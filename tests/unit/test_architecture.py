@@ -7,7 +7,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 PACKAGES = ("ledger", "policies", "cli")
 MAX_LINES = 400
 MAX_TOP_LEVEL_MODULES = 8

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Toured, cli_environment
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-# docs/cli.md is generated from --help; tests/test_help.py parses its examples.
+# docs/cli.md is generated from --help; tests/e2e/test_help.py parses its examples.
 FILES = [
     path
     for path in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]

@@ -1,7 +1,7 @@
 """Input that once slipped through: each is refused in one line, and nothing is written.
 
 Everyone here is synthetic; the command lines run in-process with click's CliRunner on a
-SQLite ledger (the services behave the same on PostgreSQL, see tests/test_sharing.py).
+SQLite ledger (the services behave the same on PostgreSQL, see tests/integration/test_sharing.py).
 """
 
 from __future__ import annotations

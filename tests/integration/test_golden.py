@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-GOLDEN = Path(__file__).parent / "fixtures" / "golden"
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import FIXTURES, ROOT
+
+GOLDEN = FIXTURES / "golden"
 EVENTS_IN_GOLDEN = 72
 
 

@@ -13,6 +13,7 @@ from ledger.config import load_settings
 from ledger.durations import Duration
 from ledger.errors import BadInput
 from policies.loader import DEFAULTS, PolicyError, load_policies
+from tests.paths import ROOT
 
 
 def test_the_shipped_defaults_load() -> None:
@@ -135,6 +136,6 @@ def test_month_end_arithmetic() -> None:
 def test_every_domain_rule_is_documented() -> None:
     from ledger.domain.rules import RULES
 
-    text = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     missing = [rule_id for rule_id in RULES if f"`{rule_id}`" not in text]
     assert not missing, f"add these rules to docs/rules.md: {missing}"

@@ -22,6 +22,7 @@ from ledger.errors import BadInput, Unauthorised
 from ledger.projections import tables as t
 from tests import builders as b
 from tests.conftest import FixedClock
+from tests.paths import ROOT
 
 SERVICES = (
     "actors", "cases", "persons", "sharing", "retention", "letters", "privacy", "operations"
@@ -32,7 +33,6 @@ exists (the bootstrap administrator is registered by `actor add` without a gate)
 `audit check-proof` reads only a proof file and a public key, offline, no ledger."""
 
 OBSERVER = "waarnemer-test"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _gated_methods(ledger: Ledger) -> Iterator[tuple[str, str, Any]]:

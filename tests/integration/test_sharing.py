@@ -25,6 +25,7 @@ from ledger.sharing.service import ShareRefused
 from policies.loader import load_policies
 from tests import builders as b
 from tests.conftest import FixedClock
+from tests.paths import ROOT
 
 KEY = "jga-test"
 OFFICER = "privacy-test"
@@ -175,7 +176,7 @@ def test_convenant_file_errors_name_the_file_the_key_and_the_problem(
 
 
 def test_the_example_convenant_loads() -> None:
-    example = Path(__file__).parent.parent / "ledger" / "examples" / "convenant.toml"
+    example = ROOT / "ledger" / "examples" / "convenant.toml"
     content = load_convenant(example, load_policies())
     assert {p["organisation"] for p in content["party"]} >= {"gemeente", "politie", "om"}
 

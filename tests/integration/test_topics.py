@@ -15,7 +15,6 @@ import inspect
 import pkgutil
 import sqlite3
 from contextlib import closing
-from pathlib import Path
 from types import ModuleType
 from uuid import uuid4
 
@@ -29,8 +28,8 @@ from ledger.bootstrap import Ledger
 from ledger.domain import FORMER_TOPICS, stored_topics
 from ledger.domain.actor import Actor
 from tests import builders as b
+from tests.paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 TOPICS = FIXTURES / "topics.txt"
 GOLDEN = FIXTURES / "golden" / "ledger.sqlite"
 # Classes the library defines on every aggregate; never triggered unless declared.

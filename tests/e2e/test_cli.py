@@ -10,13 +10,14 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import regie
+from tests.paths import ROOT
 
 
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """The CLI on a SQLite ledger, acting as whoever REGIE_ACTOR names.
 
-    (On PostgreSQL the actor is the database user; tests/test_identity.py covers that.)
+    (On PostgreSQL the actor is the database user; tests/integration/test_identity.py covers that.)
     """
     monkeypatch.setenv("REGIE_DATABASE_URL", f"sqlite:///{tmp_path}/cli.sqlite")
     monkeypatch.setenv("REGIE_CONFIG", str(tmp_path / "absent.toml"))
@@ -382,5 +383,5 @@ def test_demo_writes_a_closed_case_and_refuses_a_used_ledger(tmp_path: Path) -> 
 def test_the_cli_reference_in_docs_is_current() -> None:
     from cli.reference import render
 
-    current = (Path(__file__).parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    current = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert current == render(), "regenerate with: python -m cli.reference > docs/cli.md"

@@ -1,0 +1,1 @@
+"""Integration tests: services and the store on SQLite and on a real PostgreSQL server."""
