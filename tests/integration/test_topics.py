@@ -52,14 +52,26 @@ def domain_modules() -> list[ModuleType]:
 def declared_event_classes() -> dict[str, ast.ClassDef]:
     """Event classes written in ledger/domain, by topic, with their source definition."""
     out: dict[str, ast.ClassDef] = {}
+    aggregates = [
+        a for m in domain_modules() for _, a in inspect.getmembers(m, inspect.isclass)
+        if issubclass(a, Aggregate) and a.__module__ == m.__name__
+    ]  # fmt: skip
     for module in domain_modules():
         tree = ast.parse(inspect.getsource(module))
         for top in tree.body:
             if not isinstance(top, ast.ClassDef):
                 continue
+            owner = getattr(module, top.name)
+            # A part of an aggregate (a mixin such as CaseSteps) declares events that the
+            # library re-declares on the aggregate: their topic is the aggregate's.
+            owners = [owner] if issubclass(owner, Aggregate) else [
+                a for a in aggregates if issubclass(a, owner)
+            ]  # fmt: skip
             for node in top.body:
-                if isinstance(node, ast.ClassDef):
-                    value = getattr(getattr(module, top.name), node.name)
+                if not isinstance(node, ast.ClassDef):
+                    continue
+                for aggregate in owners:
+                    value = getattr(aggregate, node.name)
                     if isinstance(value, type) and issubclass(value, Aggregate.Event):
                         out[get_topic(value)] = node
     return out

@@ -13,9 +13,8 @@ PACKAGES = ("ledger", "policies", "cli")
 MAX_LINES = 400
 MAX_TOP_LEVEL_MODULES = 8
 
-TOO_LONG_TODAY = {
-    # module: its length when the limit was set; split these (issue: architecture).
-    "ledger/domain/case.py": 890,
+TOO_LONG_TODAY: dict[str, int] = {
+    # module: its length when the limit was set; such a module may shrink, never grow.
 }
 
 
