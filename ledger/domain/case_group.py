@@ -3,7 +3,7 @@ part in the case."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eventsourcing.domain import Aggregate
 
@@ -12,9 +12,6 @@ from ledger.domain.acting import Acting
 from ledger.domain.case_state import (
     CaseState,
 )
-
-if TYPE_CHECKING:
-    from ledger.domain.case import Case
 
 
 class CaseGroup(CaseState):
@@ -37,7 +34,7 @@ class CaseGroup(CaseState):
         from_date: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.members[self.subject] = {
                 "core": self.core,
                 "influence": self.influence,
@@ -56,7 +53,7 @@ class CaseGroup(CaseState):
         from_date: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.members[self.subject] = {
                 "core": self.core,
                 "influence": self.influence,
@@ -72,7 +69,7 @@ class CaseGroup(CaseState):
         reason: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.members.pop(self.subject, None)
             case.former_members.add(self.subject)
 
@@ -135,7 +132,7 @@ class CaseGroup(CaseState):
         agreed_on: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.namenlijst_version = self.version
 
     def agree_namenlijst(
@@ -170,7 +167,7 @@ class CaseGroup(CaseState):
         requested_on: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.groepsscans_requested = self.number
 
     def request_groepsscan(
@@ -202,7 +199,7 @@ class CaseGroup(CaseState):
         summary: dict[str, str]
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.groepsscans_received = self.number
 
     def receive_groepsscan(
@@ -239,7 +236,7 @@ class CaseGroup(CaseState):
         reported_on: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             pass
 
     def note_police_report(self, subject: str, reported_on: str, by: Acting) -> None:
@@ -260,7 +257,7 @@ class CaseGroup(CaseState):
         reason: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.added_participants[self.actor] = self.reason
 
     class ParticipantRemoved(Aggregate.Event):
@@ -270,7 +267,7 @@ class CaseGroup(CaseState):
         reason: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.added_participants.pop(self.actor, None)
 
     def add_participant(self, actor: str, reason: str, by: Acting) -> None:

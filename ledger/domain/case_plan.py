@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eventsourcing.domain import Aggregate
 
@@ -17,9 +17,6 @@ from ledger.domain.case_state import (
     WITHDRAWN,
     CaseState,
 )
-
-if TYPE_CHECKING:
-    from ledger.domain.case import Case
 
 
 class CasePlan(CaseState):
@@ -35,7 +32,7 @@ class CasePlan(CaseState):
         withdrawn: list[int]
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.plan_version = self.version
             for action in self.actions:
                 case.actions[action["number"]] = OPEN
@@ -97,7 +94,7 @@ class CasePlan(CaseState):
         plan_version: int
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.actions[self.number] = OPEN
 
     class ActionCompleted(Aggregate.Event):
@@ -108,7 +105,7 @@ class CasePlan(CaseState):
         note: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.actions[self.number] = DONE
 
     class ActionEscalated(Aggregate.Event):
@@ -120,7 +117,7 @@ class CasePlan(CaseState):
         escalated_on: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             pass  # escalation leaves the action open; the read model counts it
 
     def add_action(
@@ -196,7 +193,7 @@ class CasePlan(CaseState):
         closed_on: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.status = CLOSED
             for number in self.handover:
                 case.actions[int(number)] = HANDED_OVER

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eventsourcing.domain import Aggregate
 
@@ -15,9 +15,6 @@ from ledger.domain.case_state import (
     PRIORITISED,
     CaseState,
 )
-
-if TYPE_CHECKING:
-    from ledger.domain.case import Case
 
 
 class CaseSteps(CaseState):
@@ -35,7 +32,7 @@ class CaseSteps(CaseState):
         text: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.signal_count = self.number
 
     def record_signal(
@@ -72,7 +69,7 @@ class CaseSteps(CaseState):
         decided_on: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.coordinator = self.coordinator
 
     def designate_coordinator(self, coordinator: str, decided_on: str, by: Acting) -> None:
@@ -96,7 +93,7 @@ class CaseSteps(CaseState):
         decided_on: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.step = self.to_step
 
     class StepsMerged(Aggregate.Event):
@@ -111,7 +108,7 @@ class CaseSteps(CaseState):
         decided_on: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.step = self.to_step
             case.merged_4_5 = True
 
@@ -125,7 +122,7 @@ class CaseSteps(CaseState):
         decided_on: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.step = self.to_step
             case.merged_4_5 = False
 
@@ -139,7 +136,7 @@ class CaseSteps(CaseState):
         decided_on: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.status = ENDED
 
     def _check_entry(self, target: int) -> None:
@@ -251,7 +248,7 @@ class CaseSteps(CaseState):
         decided_on: str
         by: dict[str, Any]
 
-        def apply(self, case: Case) -> None:
+        def apply(self, case: CaseState) -> None:
             case.decision_count = self.number
             case.last_decision = self.outcome
 

@@ -19,8 +19,7 @@ from ledger.domain.case import Case
 from ledger.domain.share import PROVIDED
 from ledger.domain.subject import Subject
 from ledger.durations import Duration
-from ledger.persons.service import Persons
-from ledger.privacy.service import subject_registration_org
+from ledger.persons.service import Persons, registration_org
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.sharing.service import Sharing
@@ -203,7 +202,7 @@ class LetterContent:
         order_of = {c.key: i for i, c in enumerate(self.app.policies.persoonsgegevens.category)}
         categories = sorted(held, key=lambda k: (order_of.get(k, len(order_of)), k))
 
-        sources = [subject_registration_org(self.app, youth)]
+        sources = [registration_org(self.app, youth)]
         sources += [n["by"]["org"] for n in youth.notes]
         sources += [s["from_org"] for s in shares]
         for row in lists:

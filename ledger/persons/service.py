@@ -313,3 +313,9 @@ class Persons:
             }
             for r in rows
         ]
+
+
+def registration_org(app: Regie, subject: Subject) -> str:
+    """The organisation that registered a subject: the source of its identifying data."""
+    first = next(iter(app.repository.event_store.get(subject.id, limit=1)))
+    return str(first.by["org"])  # type: ignore[attr-defined]

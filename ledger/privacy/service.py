@@ -18,7 +18,7 @@ from ledger.access.purposes import AUDIT_PURPOSE
 from ledger.application import Regie
 from ledger.domain.acting import Acting
 from ledger.domain.share import PROVIDED, REFUSED
-from ledger.persons.service import Persons
+from ledger.persons.service import Persons, registration_org
 from ledger.privacy.findings import Detectors, finding
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
@@ -268,7 +268,7 @@ class PrivacyAudit:
             name: self.persons.open_field(subject, name, sealed)
             for name, sealed in subject.fields.items()
         }
-        sources: set[str] = {subject_registration_org(self.app, subject)}
+        sources: set[str] = {registration_org(self.app, subject)}
         sources.update(n["by"]["org"] for n in subject.notes)
         shares = self.queries.rows(
             select(t.shares)
@@ -311,11 +311,6 @@ class PrivacyAudit:
             "generated_on": self.app.clock().isoformat(),
             "confidential": confidential,
         }
-
-
-def subject_registration_org(app: Regie, subject: Any) -> str:
-    first = next(iter(app.repository.event_store.get(subject.id, limit=1)))
-    return str(first.by["org"])  # type: ignore[attr-defined]
 
 
 def _case_bewaartermijn(queries: Queries, ref: str) -> str | None:
