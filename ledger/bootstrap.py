@@ -35,6 +35,7 @@ from ledger.crypto.seal import Sealer
 from ledger.domain.acting import Acting
 from ledger.errors import BadInput, NotInitialised, Unauthorised
 from ledger.letters.service import Letters
+from ledger.operations.integrity import Integrity
 from ledger.operations.service import Operations
 from ledger.persons.service import Persons
 from ledger.privacy.service import PrivacyAudit
@@ -78,8 +79,14 @@ class Ledger:
         self.audit_log = LogAudit(store, keys, self.origin)
         self.group = Group(self.persons)
         self.cases = Cases(self.app, self.gate, self.queries, self.group)
+        self.integrity = Integrity(
+            self.app, store, keys, self.log, self.audit_log, self.origin
+        )
+        store.commit_hooks.append(self.integrity.after_commit)
+        store.rollback_hooks.append(self.log.discard)
+        self.gate.guard = self.integrity.guard
         self.operations = Operations(
-            self.gate, self.audit_log, self.projections, self.rotate_master_key
+            self.gate, self.audit_log, self.projections, self.rotate_master_key, self.integrity
         )
         self.sharing = Sharing(self.app, self.queries, self.persons)
         self.retention = Retention(
@@ -93,6 +100,7 @@ class Ledger:
         self.letters = Letters(
             self.app, self.queries, self.persons, self.sharing, self.gate, self.access_log
         )
+        self.privacy.delivery_problems = self.integrity.delivery_problems
 
     # -- identity -----------------------------------------------------------------------
 
@@ -195,6 +203,7 @@ class Ledger:
     def initialise(self) -> bool:
         """Create store, triggers, keys and key store idempotently; True when new."""
         created = self.store.initialise(extra_metadata=[read_models])
+        self.store.migrate()
         with self.store.write(lock=False) as conn:
             triggers.install(conn)
             if conn.execute(select(meta.c.key).where(meta.c.key == "ledger_id")).first() is None:
@@ -229,5 +238,6 @@ def open_ledger(
     store = Store(database_url)
     if require_initialised:
         store.require_initialised()
+    store.migrate()
     keys = KeyFiles(key_dir or default_key_dir(database_url))
     return Ledger(store, policies, keys, clock)

@@ -5,7 +5,7 @@ from typing import Any
 
 import click
 
-from cli.commands import integrity
+from cli.commands import integrity, witnessing
 from cli.common import (
     ISO_DATE,
     Context,
@@ -234,5 +234,5 @@ def subject_report(
     echo(f"Wrote the report to {out}.")
 
 
-for _integrity in integrity.COMMANDS:
+for _integrity in (*integrity.COMMANDS, *witnessing.COMMANDS):
     command.add_command(_integrity)

@@ -21,12 +21,20 @@ def command(ctx: Context, as_json: bool) -> None:
 
     ledger = ctx.ledger(require_initialised=False)
     created = ledger.initialise()
-    result = {"database": safe_url(ctx.settings.database_url), "created": created}
+    result = {
+        "database": safe_url(ctx.settings.database_url),
+        "created": created,
+        "first_key_fingerprint": ledger.audit_log.first_key_fingerprint(),
+    }
     if as_json:
         emit_json(result)
     elif created:
         echo(f"Ledger created at {result['database']}.")
         echo("Next: register the first actor (an administrator), e.g.")
         echo("  regie actor add beheer --name 'Beheerder' --org gemeente --role administrator")
+        echo(
+            f"Keep this outside this machine: the fingerprint of the ledger's first signing "
+            f"key is {result['first_key_fingerprint']} (`regie audit verify --first-key`)."
+        )
     else:
         echo(f"Ledger at {result['database']} already exists; nothing to do.")

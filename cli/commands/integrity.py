@@ -65,18 +65,39 @@ def checkpoint(ctx: Context, export_path: Path | None, list_all: bool, as_json: 
 
 
 @click.command("verify")
+@click.option(
+    "--against",
+    "against",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="An exported checkpoint, or a directory of them, kept outside the ledger.",
+)
+@click.option("--witnesses", is_flag=True, help="Also hold the ledger against every witness.")
+@click.option(
+    "--first-key",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The ledger's first public signing key, kept elsewhere (default: the key dir's).",
+)
 @json_option
 @pass_ctx
 @handle_errors
-def verify(ctx: Context, as_json: bool) -> None:
-    """Recompute the Merkle tree from the stored events and check every checkpoint.
+def verify(
+    ctx: Context,
+    against: tuple[Path, ...],
+    witnesses: bool,
+    first_key: Path | None,
+    as_json: bool,
+) -> None:
+    """Recompute the log, check every checkpoint, hold it against its witnesses.
 
-    Exit 1 with the first bad position when anything was changed, removed, reordered or
-    inserted behind the ledger's back.
+    Exit 1, naming what and where, when anything was changed, removed, reordered or
+    inserted behind the ledger's back, and when the ledger is behind or diverges from
+    its high-water mark, an exported checkpoint (--against) or a witness (--witnesses).
 
     \b
     Example:
       regie audit verify
+      regie audit verify --against checkpoint.json --witnesses
     """
     from rich.progress import Progress
 
@@ -86,7 +107,10 @@ def verify(ctx: Context, as_json: bool) -> None:
         task = progress.add_task("Verifying the log", total=None)
         report = ledger.operations.verify(
             ctx.acting(),
-            lambda done, total: progress.update(task, completed=done, total=total)
+            lambda done, total: progress.update(task, completed=done, total=total),
+            against,
+            witnesses,
+            first_key,
         )
     if as_json:
         emit_json(
@@ -142,7 +166,7 @@ def prove(ctx: Context, event: int, with_event: bool, out: Path | None) -> None:
 @pass_ctx
 @handle_errors
 def consistency(ctx: Context, old: int, new: int, out: Path | None) -> None:
-    """Emit an RFC 9162 consistency proof between the checkpoints of sizes OLD and NEW.
+    """Emit an RFC 9162 consistency proof between checkpoints OLD and NEW.
 
     \b
     Example:

@@ -158,6 +158,8 @@ class Gate:
     def __init__(self, app: Regie, log: AccessLog) -> None:
         self.app = app
         self.log = log
+        # Set by bootstrap: refuses every command on a ledger behind its high-water mark.
+        self.guard: Callable[[str], None] | None = None
 
     def _permission(self, by: Acting) -> RolePermission | None:
         return self.app.policies.permissions.for_role(by.role)
@@ -169,6 +171,8 @@ class Gate:
         return Unauthorised(message)
 
     def authorise(self, by: Acting, command: str, case_ref: str | None = None) -> None:
+        if self.guard is not None:
+            self.guard(command)
         permission = self._permission(by)
         if permission is None or not permission.allows(command):
             raise self._deny(

@@ -30,10 +30,16 @@ def public_key_id(key: Ed25519PublicKey) -> str:
     return hashlib.sha256(b"regie-signing-key\x00" + raw).hexdigest()[:16]
 
 
-def body(origin: str, tree_size: int, root_hash: bytes, timestamp: str) -> bytes:
-    return (
-        f"{origin}\n{tree_size}\n{base64.b64encode(root_hash).decode()}\n— time {timestamp}\n"
-    ).encode()
+def body(
+    origin: str, tree_size: int, root_hash: bytes, timestamp: str, previous: int | None = None
+) -> bytes:
+    """The signed bytes. Since 0.2 a checkpoint also names the size of the one before it
+    (``— previous N``), so that a checkpoint taken out of the chain is found by verify;
+    checkpoints written before carry no such line and verify as they were signed."""
+    text = f"{origin}\n{tree_size}\n{base64.b64encode(root_hash).decode()}\n— time {timestamp}\n"
+    if previous is not None:
+        text += f"— previous {previous}\n"
+    return text.encode()
 
 
 @dataclass(frozen=True)
@@ -44,15 +50,25 @@ class Checkpoint:
     timestamp: str
     key_id: str
     signature: bytes
+    previous: int | None = None
+
+    @property
+    def signed_body(self) -> bytes:
+        return body(self.origin, self.tree_size, self.root_hash, self.timestamp, self.previous)
 
     @classmethod
     def sign(
-        cls, key: Ed25519PrivateKey, origin: str, tree_size: int, root_hash: bytes, timestamp: str
+        cls,
+        key: Ed25519PrivateKey,
+        origin: str,
+        tree_size: int,
+        root_hash: bytes,
+        timestamp: str,
+        previous: int | None = None,
     ) -> Checkpoint:
-        signature = key.sign(body(origin, tree_size, root_hash, timestamp))
-        return cls(
-            origin, tree_size, root_hash, timestamp, public_key_id(key.public_key()), signature
-        )
+        signature = key.sign(body(origin, tree_size, root_hash, timestamp, previous))
+        key_id = public_key_id(key.public_key())
+        return cls(origin, tree_size, root_hash, timestamp, key_id, signature, previous)
 
     def verify(self, key: Ed25519PublicKey) -> None:
         if public_key_id(key) != self.key_id:
@@ -61,9 +77,7 @@ class Checkpoint:
                 f"not by the given key {public_key_id(key)}"
             )
         try:
-            key.verify(
-                self.signature, body(self.origin, self.tree_size, self.root_hash, self.timestamp)
-            )
+            key.verify(self.signature, self.signed_body)
         except InvalidSignature:
             raise CheckpointError(
                 f"the signature of the checkpoint of size {self.tree_size} does not verify"
@@ -77,7 +91,8 @@ class Checkpoint:
             "timestamp": self.timestamp,
             "key_id": self.key_id,
             "signature": base64.b64encode(self.signature).decode(),
-            "note": body(self.origin, self.tree_size, self.root_hash, self.timestamp).decode(),
+            "previous": self.previous,
+            "note": self.signed_body.decode(),
         }
 
     @classmethod
@@ -90,6 +105,7 @@ class Checkpoint:
                 timestamp=str(data["timestamp"]),
                 key_id=str(data["key_id"]),
                 signature=base64.b64decode(data["signature"], validate=True),
+                previous=None if data.get("previous") is None else int(data["previous"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise BadInput(f"{where}: not a regie checkpoint ({exc})") from exc

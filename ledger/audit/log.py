@@ -42,7 +42,8 @@ _SQLITE_LATEST = (
 _SQLITE_INSERT_LEAVES = f"INSERT INTO {log.name} (position, leaf_hash) VALUES (?, ?)"
 _SQLITE_INSERT_CHECKPOINT = (
     f"INSERT INTO {checkpoints.name} "
-    "(tree_size, root_hash, timestamp, key_id, signature, frontier) VALUES (?, ?, ?, ?, ?, ?)"
+    "(tree_size, root_hash, timestamp, key_id, signature, frontier, previous_size) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -96,6 +97,7 @@ def checkpoint_row(conn: Connection, tree_size: int | None = None) -> Any:
 
 
 def row_to_checkpoint(origin: str, row: Any) -> Checkpoint:
+    previous = getattr(row, "previous_size", None)
     return Checkpoint(
         origin=origin,
         tree_size=int(row.tree_size),
@@ -103,6 +105,7 @@ def row_to_checkpoint(origin: str, row: Any) -> Checkpoint:
         timestamp=row.timestamp,
         key_id=row.key_id,
         signature=bytes(row.signature),
+        previous=None if previous is None else int(previous),
     )
 
 
@@ -120,6 +123,9 @@ class TamperEvidentLog:
         # A cache only: the frontier this process last stored, and its root.
         self._frontier: CompactRange | None = None
         self._frontier_root: bytes | None = None
+        # The checkpoint of the open write transaction, until the store says it committed
+        # (take) or rolled back (discard): see ledger/audit/highwater.py.
+        self._pending: Checkpoint | None = None
 
     @property
     def key(self) -> Ed25519PrivateKey:
@@ -198,17 +204,18 @@ class TamperEvidentLog:
                 _INSERT_LEAVES,
                 [{"position": p, "leaf_hash": h} for p, h in zip(positions, hashes, strict=True)],
             )
+        previous = frontier.size
         frontier.extend(hashes)
         size, root = frontier.size, frontier.root()
         timestamp = datetime.now(UTC).isoformat()
         # What Checkpoint.sign signs, with the key id computed once per process.
-        signature = key.sign(body(self.origin, size, root, timestamp))
+        signature = key.sign(body(self.origin, size, root, timestamp, previous))
         stored_frontier = json.dumps(frontier.to_hex())
         if sqlite:
             driver_execute(
                 conn,
                 _SQLITE_INSERT_CHECKPOINT,
-                (size, root, timestamp, self.key_id, signature, stored_frontier),
+                (size, root, timestamp, self.key_id, signature, stored_frontier, previous),
             )
         else:
             conn.execute(
@@ -220,8 +227,25 @@ class TamperEvidentLog:
                     "key_id": self.key_id,
                     "signature": signature,
                     "frontier": stored_frontier,
+                    "previous_size": previous,
                 },
             )
         # A cache only: the next append compares it with the newest stored checkpoint.
         self._frontier = frontier
         self._frontier_root = root
+        self._pending = Checkpoint(
+            self.origin, size, root, timestamp, self.key_id, signature, previous
+        )
+
+    def take(self) -> Checkpoint | None:
+        """The checkpoint of the transaction that just committed, once."""
+        head, self._pending = self._pending, None
+        return head
+
+    def discard(self) -> None:
+        self._pending = None
+
+    def reload_key(self) -> None:
+        """After a rotation: sign with the (new) key on file from the next checkpoint on."""
+        self._key = None
+        self._key_id = None

@@ -8,8 +8,9 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ledger.audit import verify as v
-from ledger.audit.checkpoint import Checkpoint
-from ledger.crypto.keyfiles import KeyFiles, load_public_key, public_key_hex
+from ledger.audit.checkpoint import Checkpoint, public_key_id
+from ledger.audit.keychain import KeyChain, key_chain
+from ledger.crypto.keyfiles import KeyFiles, SigningKeyFiles, load_public_key, public_key_hex
 from ledger.store import Store
 
 
@@ -33,9 +34,22 @@ class LogAudit:
         with self.store.read() as conn:
             return v.list_checkpoints(conn, self.origin())
 
-    def verify(self, progress: v.Progress | None = None) -> v.VerifyReport:
+    def chain(self, first: Ed25519PublicKey | None = None) -> KeyChain:
+        """The key chain from ``first`` (default: the ledger's own first key file)."""
+        anchor = first if first is not None else SigningKeyFiles(self.keys).first_public_key()
         with self.store.read() as conn:
-            return v.verify(conn, self.origin(), self.public_key(), progress)
+            return key_chain(conn, anchor)
+
+    def first_key_fingerprint(self) -> str:
+        """The key id of the first signing key: what to keep elsewhere to trust the chain."""
+        return public_key_id(SigningKeyFiles(self.keys).first_public_key())
+
+    def verify(
+        self, progress: v.Progress | None = None, first: Ed25519PublicKey | None = None
+    ) -> v.VerifyReport:
+        chain = self.chain(first)
+        with self.store.read() as conn:
+            return v.verify(conn, self.origin(), chain, progress)
 
     def prove(self, position: int, with_event: bool = False) -> dict[str, Any]:
         with self.store.read() as conn:

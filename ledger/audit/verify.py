@@ -5,7 +5,8 @@ position (or checkpoint):
 
 1. events and log leaves are numbered 1..n without gaps, one leaf per event;
 2. each leaf equals the hash recomputed from its event row;
-3. every checkpoint's signature verifies with the ledger's public key;
+3. every checkpoint's signature verifies with the key the key chain names for it (the
+   first key, then each recorded rotation), and the checkpoints form an unbroken chain;
 4. every checkpoint's root equals the root recomputed over the first ``tree_size`` leaves;
 5. no checkpoint claims more leaves than there are, and the newest covers every event.
 """
@@ -27,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, func, select
 
 from ledger.audit.checkpoint import Checkpoint, CheckpointError
+from ledger.audit.keychain import KeyChain
 from ledger.audit.log import LEAF_HEADER, leaf_data, row_to_checkpoint
 from ledger.audit.merkle import CompactRange, ProofError, leaf_hash
 from ledger.audit.proofs import MerkleTree, verify_consistency, verify_inclusion
@@ -97,18 +99,19 @@ def _leaf_of(
 
 
 def verify(
-    conn: Connection, origin: str, public_key: Ed25519PublicKey, progress: Progress | None = None
+    conn: Connection, origin: str, chain: KeyChain, progress: Progress | None = None
 ) -> VerifyReport:
     total = int(conn.execute(select(func.count()).select_from(events)).scalar() or 0)
     rows = list(conn.execute(select(checkpoints).order_by(checkpoints.c.tree_size)))
     heads = [row_to_checkpoint(origin, r) for r in rows]
     frontiers = {int(r.tree_size): r.frontier for r in rows}
-    # Step 3: signatures.
+    # Step 3: signatures, and the chain of checkpoints.
     for head in heads:
         try:
-            head.verify(public_key)
+            chain.check(head)
         except CheckpointError as exc:
             raise VerificationFailed(None, f"checkpoint {head.tree_size}: {exc}") from None
+    check_chain(heads)
     pending = iter(heads)
     next_head = next(pending, None)
     next_size = None if next_head is None else next_head.tree_size
@@ -203,6 +206,37 @@ def verify(
         if progress is not None:
             progress(position, total)
         return VerifyReport(position, len(heads), frontier.root().hex())
+
+
+def check_chain(heads: list[Checkpoint]) -> None:
+    """Each chained checkpoint names the size of the one before it: a checkpoint taken out
+    of the table, or one put in, breaks the chain and is named (checkpoints written before
+    chaining began carry no link and are not judged by it)."""
+    chained = False
+    before = 0
+    for head in heads:
+        if head.previous is None:
+            if chained:
+                raise VerificationFailed(
+                    None,
+                    f"checkpoint {head.tree_size} carries no link to the one before it, "
+                    "though the checkpoints before it do (a checkpoint was put in)",
+                )
+        else:
+            chained = True
+            if head.previous > before:
+                raise VerificationFailed(
+                    None,
+                    f"checkpoint {head.previous} is missing: checkpoint {head.tree_size} "
+                    f"follows it, but the one stored before is {before or 'none'}",
+                )
+            if head.previous < before:
+                raise VerificationFailed(
+                    None,
+                    f"checkpoint {before} does not belong between {head.previous} and "
+                    f"{head.tree_size} (a checkpoint was put in)",
+                )
+        before = head.tree_size
 
 
 def _stored_frontier(text: str) -> Any:

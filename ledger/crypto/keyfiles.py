@@ -26,7 +26,9 @@ ENV_SIGNING_KEY_FILE = "REGIE_SIGNING_KEY_FILE"
 MASTER = "master.key"
 MASTER_NEXT = "master.key.next"
 SIGNING = "signing.key"
+SIGNING_NEXT = "signing.key.next"
 PUBLIC = "signing.pub"
+FIRST_PUBLIC = "signing.first.pub"
 
 
 class KeysMissing(RegieError):
@@ -76,16 +78,10 @@ class KeyFiles:
             created.append(MASTER)
         if not os.environ.get(ENV_SIGNING_KEY_FILE) and not (self.directory / SIGNING).exists():
             private = Ed25519PrivateKey.generate()
-            pem = private.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-            _write_private(self.directory / SIGNING, pem)
-            public = private.public_key().public_bytes(
-                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-            )
+            _write_private(self.directory / SIGNING, _pem_private(private))
+            public = _pem_public(private.public_key())
             (self.directory / PUBLIC).write_bytes(public)
+            (self.directory / FIRST_PUBLIC).write_bytes(public)
             created.append(SIGNING)
         return created
 
@@ -173,6 +169,74 @@ class KeyFiles:
         if not isinstance(key, Ed25519PrivateKey):
             raise BadInput(f"{path}: not an Ed25519 private key")
         return key
+
+
+def _pem_private(key: Ed25519PrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def _pem_public(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+class SigningKeyFiles:
+    """The signing key's files beyond the current one: the first public key (the trust
+    anchor of the key chain) and a rotation's staged next key."""
+
+    def __init__(self, keys: KeyFiles) -> None:
+        self.directory = keys.directory
+        self.keys = keys
+
+    def first_public_key(self) -> Ed25519PublicKey:
+        """The first signing key of this ledger: ``signing.first.pub``, written by ``init``
+        (a ledger from before 0.2, never rotated, takes the current ``signing.pub``)."""
+        first = self.directory / FIRST_PUBLIC
+        if first.exists():
+            return load_public_key(first)
+        current = self.keys.signing_key().public_key()
+        first.write_bytes(_pem_public(current))
+        return current
+
+    def staged(self) -> Ed25519PrivateKey | None:
+        path = self.directory / SIGNING_NEXT
+        if not path.exists():
+            return None
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise BadInput(f"{path}: not an Ed25519 private key")
+        return key
+
+    def stage_next(self) -> Ed25519PrivateKey:
+        """A new signing key beside the current one (first half of a rotation)."""
+        if os.environ.get(ENV_SIGNING_KEY_FILE):
+            raise BadInput(
+                f"the signing key comes from {ENV_SIGNING_KEY_FILE}; rotate it where that "
+                "file is kept"
+            )
+        staged = self.staged()
+        if staged is not None:
+            return staged
+        key = Ed25519PrivateKey.generate()
+        _write_private(self.directory / SIGNING_NEXT, _pem_private(key))
+        return key
+
+    def promote_next(self) -> None:
+        """Make the staged key current, once the log recorded the rotation."""
+        staged = self.staged()
+        if staged is None:
+            return
+        (self.directory / PUBLIC).write_bytes(_pem_public(staged.public_key()))
+        os.replace(self.directory / SIGNING_NEXT, self.directory / SIGNING)
+
+    def discard_next(self) -> None:
+        """A staged key whose rotation was never recorded signs nothing: remove it."""
+        (self.directory / SIGNING_NEXT).unlink(missing_ok=True)
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:

@@ -257,3 +257,14 @@ SUBJECT_HELD = _r(
     "a subject under a legal hold cannot be erased while the hold lasts",
     "AVG art. 17(3)(e); policies/defaults/retention.toml",
 )
+WITNESS_UNIQUE = _r("witness.unique", "a witness with this name is already registered", "—")
+NO_ROLLBACK = _r(
+    "log.no-rollback",
+    "there is no rollback to accept: the ledger extends its high-water mark",
+    "RFC 9162 §2.1.4 (consistency); docs/operations.md (Recovery)",
+)
+DOCUMENT_DIVERGED = _r(
+    "log.document",
+    "the ledger no longer extends the checkpoint printed on this document",
+    "RFC 9162 §2.1.4; docs/operations.md (Witnesses)",
+)

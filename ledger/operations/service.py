@@ -6,14 +6,17 @@ replays every event into new read models; rotation re-wraps every data key.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from ledger.access.gate import Gate, gated
 from ledger.audit import verify as v
 from ledger.audit.checkpoint import Checkpoint
 from ledger.audit.service import LogAudit
+from ledger.crypto.keyfiles import load_public_key
 from ledger.domain.acting import Acting
+from ledger.operations.integrity import Integrity
 from ledger.projections.runner import Progress, Projections
 
 
@@ -24,15 +27,54 @@ class Operations:
         log: LogAudit,
         projections: Projections,
         rotate: Callable[[], dict[str, object]],
+        integrity: Integrity,
     ) -> None:
         self.gate = gate
         self.log = log
         self.projections = projections
         self._rotate = rotate
+        self.integrity = integrity
 
     @gated("audit.verify")
-    def verify(self, by: Acting, progress: v.Progress | None = None) -> v.VerifyReport:
-        return self.log.verify(progress)
+    def verify(
+        self,
+        by: Acting,
+        progress: v.Progress | None = None,
+        against: Sequence[Path] = (),
+        witnesses: bool = False,
+        first_key: Path | None = None,
+    ) -> v.VerifyReport:
+        """The whole log recomputed, then held against the high-water mark, the given
+        exported checkpoints (files or directories) and, with ``witnesses``, every
+        registered witness; the first problem fails the verification, naming what."""
+        first = load_public_key(first_key) if first_key is not None else None
+        report = self.log.verify(progress, first)
+        problems = [p for p in [self.integrity.rollback_problem()] if p]
+        problems += self.integrity.problems_against(list(against), witnesses)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise v.VerificationFailed(None, problems[0] + more)
+        return report
+
+    @gated("audit.check-document")
+    def check_document(self, text: str, by: Acting) -> list[str]:
+        return self.integrity.check_document(text)
+
+    @gated("audit.witness.add")
+    def add_witness(self, name: str, directory: Path, by: Acting) -> dict[str, str]:
+        return self.integrity.add_witness(name, directory, by)
+
+    @gated("audit.witness.list")
+    def witnesses(self, by: Acting) -> list[dict[str, str]]:
+        return self.integrity.witnesses()
+
+    @gated("audit.accept-rollback")
+    def accept_rollback(self, reason: str, by: Acting) -> dict[str, Any]:
+        return self.integrity.accept_rollback(reason, by)
+
+    @gated("keys.rotate-signing")
+    def rotate_signing_key(self, by: Acting) -> dict[str, str]:
+        return self.integrity.rotate_signing(by)
 
     @gated("audit.checkpoint")
     def checkpoint(self, by: Acting) -> dict[str, Any]:

@@ -7,6 +7,7 @@ before its answer is returned: reading the audit log is logged.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -52,6 +53,8 @@ class PrivacyAudit:
         self.gate = gate
         self.log = log
         self.detectors = Detectors(app, queries, sharing)
+        # Set by bootstrap: checkpoints a witness (or the high-water mark) did not receive.
+        self.delivery_problems: Callable[[], list[Row]] = list
 
     # -- who saw a subject --------------------------------------------------------------
 
@@ -236,6 +239,17 @@ class PrivacyAudit:
                     )
                 )
         out += self.detectors.all(shares)
+        out += [
+            finding(
+                "getuige-niet-bereikt",
+                str(p.get("since", ""))[:10],
+                None,
+                None,
+                f"checkpoint {p.get('pending')} not delivered to {p['witness']} "
+                f"({p.get('where')}): {p.get('error')}",
+            )
+            for p in self.delivery_problems()
+        ]
         from ledger.domain.subject import short_id
         from ledger.letters.triggers import deferrals_to_review
 

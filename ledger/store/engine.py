@@ -143,6 +143,8 @@ class Store:
             _sqlite_setup(self.engine)
         self._writer = self.engine.execution_options(regie_write=True)
         self.append_hooks: list[AppendHook] = []
+        self.commit_hooks: list[Callable[[], None]] = []
+        self.rollback_hooks: list[Callable[[], None]] = []
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -189,6 +191,25 @@ class Store:
                 )
         return was_new
 
+    def migrate(self) -> None:
+        """Bring an older store's history tables to this schema: additive changes only
+        (schema 2 adds ``previous_size`` to the checkpoints); history is never rewritten."""
+        if not self.exists():
+            return
+        with self.engine.connect() as conn:
+            names = {c["name"] for c in inspect(conn).get_columns(schema.checkpoints.name)}
+        if "previous_size" in names:
+            return
+        with self.write(lock=False) as conn:
+            conn.exec_driver_sql(
+                f"ALTER TABLE {schema.checkpoints.name} ADD COLUMN previous_size BIGINT"
+            )
+            conn.execute(
+                schema.meta.update()
+                .where(schema.meta.c.key == "schema_version")
+                .values(value=schema.SCHEMA_VERSION)
+            )
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -196,11 +217,21 @@ class Store:
 
     @contextmanager
     def write(self, *, lock: bool = True) -> Iterator[Connection]:
-        """A serialised write transaction; commits on success, rolls back on error."""
-        with self._writer.begin() as conn:
-            if lock and self.dialect == "postgresql":
-                conn.exec_driver_sql(f"LOCK TABLE {schema.events.name} IN EXCLUSIVE MODE")
-            yield conn
+        """A serialised write transaction; commits on success, rolls back on error.
+
+        After the commit the commit hooks run (the high-water mark, the witnesses: what
+        must only ever see committed checkpoints); after a rollback the rollback hooks."""
+        try:
+            with self._writer.begin() as conn:
+                if lock and self.dialect == "postgresql":
+                    conn.exec_driver_sql(f"LOCK TABLE {schema.events.name} IN EXCLUSIVE MODE")
+                yield conn
+        except BaseException:
+            for hook in self.rollback_hooks:
+                hook()
+            raise
+        for hook in self.commit_hooks:
+            hook()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 history = MetaData()
 
@@ -55,6 +55,8 @@ checkpoints = Table(
     Column("key_id", String(16), nullable=False),
     Column("signature", LargeBinary(64), nullable=False),
     Column("frontier", Text, nullable=False),
+    # Since schema 2: the size of the checkpoint before this one, also in the signed body.
+    Column("previous_size", _position),
 )
 
 APPEND_ONLY = (events, log, checkpoints)

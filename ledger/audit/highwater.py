@@ -1,0 +1,70 @@
+"""The high-water mark: the newest signed checkpoint, kept outside the database.
+
+After every committed write the ledger's newest checkpoint is written beside the signing
+key (embedded) or in the server's state directory, atomically: a temporary file, fsync,
+rename, fsync of the directory. A ledger found smaller than its mark, or not extending it,
+was rolled back or truncated behind the ledger's back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from ledger.audit.checkpoint import Checkpoint
+from ledger.errors import BadInput
+
+MARK_FILE = "checkpoint.json"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that a crash leaves the old or the new file whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def read_checkpoint_file(path: Path) -> Checkpoint:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BadInput(f"{path}: not a readable checkpoint ({type(exc).__name__})") from None
+    return Checkpoint.from_json(data, str(path))
+
+
+class HighWaterMark:
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / MARK_FILE
+
+    def read(self) -> Checkpoint | None:
+        if not self.path.exists():
+            return None
+        return read_checkpoint_file(self.path)
+
+    def raise_to(self, head: Checkpoint) -> None:
+        """Keep the larger of the stored mark and ``head`` (another process may be ahead)."""
+        current = self.read()
+        same_ledger = current is not None and current.origin == head.origin
+        if same_ledger and current is not None and current.tree_size >= head.tree_size:
+            return
+        self.replace(head)
+
+    def replace(self, head: Checkpoint) -> None:
+        write_atomically(self.path, json.dumps(head.to_json(), indent=2) + "\n")
