@@ -35,9 +35,12 @@ from ledger.errors import BadInput, RegieError
 from ledger.store import Store
 from ledger.store.schema import events
 
-EXEMPT = frozenset({"audit.verify", "audit.accept-rollback"})
-"""What a ledger behind its high-water mark still runs: the check and the recovery."""
+EXEMPT = frozenset({"audit.verify", "audit.check-document", "audit.accept-rollback"})
+"""What a ledger behind its high-water mark still runs: the checks and the recovery."""
 STATUS_FILE = "witness-status.json"
+REGISTRY_FILE = "witnesses.json"
+"""The witnesses, also kept beside the signing key: whoever cuts the log's tail must not
+cut the list of those who would notice."""
 
 
 class RolledBack(RegieError):
@@ -64,6 +67,7 @@ class Integrity:
         self.mark = HighWaterMark(keys.directory)
         self.signing = SigningKeyFiles(keys)
         self.status_path = keys.directory / STATUS_FILE
+        self.registry_path = keys.directory / REGISTRY_FILE
         self._checked = False
 
     # -- after every commit -----------------------------------------------------------
@@ -199,6 +203,19 @@ class Integrity:
     # -- witnesses ------------------------------------------------------------------------
 
     def witnesses(self) -> list[dict[str, str]]:
+        """The registered witnesses: those the log records and those kept beside the key."""
+        kept = self._kept_witnesses()
+        names = {w["name"] for w in kept}
+        return kept + [w for w in self._recorded_witnesses() if w["name"] not in names]
+
+    def _kept_witnesses(self) -> list[dict[str, str]]:
+        try:
+            data = json.loads(self.registry_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        return [{k: str(w[k]) for k in ("name", "kind", "location")} for w in data]
+
+    def _recorded_witnesses(self) -> list[dict[str, str]]:
         with self.store.read() as conn:
             rows = conn.execute(
                 select(events.c.state)
@@ -217,6 +234,8 @@ class Integrity:
         location = str(directory.expanduser().resolve())
         self.app.commit(Witness(name=name, kind="dir", location=location, by=by.record()))
         witness = {"name": name, "kind": "dir", "location": location}
+        kept = [w for w in self._kept_witnesses() if w["name"] != name]
+        write_atomically(self.registry_path, json.dumps([*kept, witness], indent=2) + "\n")
         with self.store.read() as conn:
             row = checkpoint_row(conn)
         if row is not None:  # the newest checkpoint at once, then every new one
