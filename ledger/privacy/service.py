@@ -22,6 +22,7 @@ from ledger.persons.service import Persons, registration_org
 from ledger.privacy.findings import Detectors, finding
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
+from ledger.retention.destructions import Destructions
 from ledger.sharing.service import Sharing, share_row
 
 Row = dict[str, Any]
@@ -44,6 +45,7 @@ class PrivacyAudit:
         sharing: Sharing,
         gate: Gate,
         log: AccessLog,
+        destructions: Destructions,
     ) -> None:
         self.app = app
         self.queries = queries
@@ -51,7 +53,7 @@ class PrivacyAudit:
         self.sharing = sharing
         self.gate = gate
         self.log = log
-        self.detectors = Detectors(app, queries, sharing)
+        self.detectors = Detectors(app, queries, sharing, destructions)
 
     # -- who saw a subject --------------------------------------------------------------
 
