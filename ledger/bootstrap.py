@@ -87,6 +87,7 @@ class Ledger:
             self.app, self.queries, lambda: self.keystore, lambda: self.sealer, self.gate
         )
         self.cases.agreed_term_check = self.retention.check_agreed_term
+        self.app.before_first_write = self.finish_destructions
         self.app.texts = CaseTexts(lambda: self.sealer)
         self.privacy = PrivacyAudit(
             self.app,
