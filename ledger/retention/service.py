@@ -4,7 +4,8 @@ The schedule is derived from the read models (cases, memberships, subjects, hold
 and the key store's inventory: for each key — a subject's data category, or a month of
 access-log references — every retention class that covers it yields a due date from its
 start event; the key expires at the latest of them, and not while any start event is still
-pending or a legal hold applies. A run records each purge, then destroys the key.
+pending or a legal hold applies. A run records each purge, then destroys the key; it also
+destroys the keys of earlier erasures and purges that an interruption left alive.
 """
 
 from __future__ import annotations
