@@ -14,7 +14,8 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
+from eventsourcing.persistence import IntegrityError, Recording
 
 from ledger.crypto.envelope import RECORDS, CaseTexts
 from ledger.domain import rules, stored_topics
@@ -40,6 +41,9 @@ class Regie(Application[UUID]):
         self.policies = policies
         self.clock = clock
         self.texts: CaseTexts | None = None  # set by bootstrap: seals case free text
+        self.before_first_write: Callable[[], object] | None = None
+        """Runs once, before the first write of this process (bootstrap: finishing recorded
+        destructions whose keys survived a crash)."""
         super().__init__(
             env={"AGGREGATE_CACHE_MAXSIZE": "500", "PERSISTENCE_MODULE": "eventsourcing.popo"}
         )
@@ -52,6 +56,17 @@ class Regie(Application[UUID]):
     def sql_recorder(self) -> SqlRecorder:
         """The recorder with the ledger's own operations (the library types it generally)."""
         return self._sql_recorder
+
+    def save(
+        self,
+        *objs: MutableOrImmutableAggregate[UUID] | DomainEventProtocol[UUID] | None,
+        **kwargs: Any,
+    ) -> list[Recording[UUID]]:
+        """Every write passes here (``commit`` too): the first one runs the first-write hook."""
+        hook, self.before_first_write = self.before_first_write, None
+        if hook is not None:
+            hook()
+        return super().save(*objs, **kwargs)
 
     # -- helpers -----------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from uuid import uuid4
 
 from sqlalchemy import inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.access.gate import AccessLog, Gate
 from ledger.actors.service import Actors
@@ -33,7 +34,7 @@ from ledger.crypto.keystore import (
 )
 from ledger.crypto.seal import Sealer
 from ledger.domain.acting import Acting
-from ledger.errors import BadInput, NotInitialised, Unauthorised
+from ledger.errors import BadInput, NotInitialised, RegieError, Unauthorised
 from ledger.letters.service import Letters
 from ledger.operations.integrity import Integrity
 from ledger.operations.service import Operations
@@ -93,9 +94,16 @@ class Ledger:
             self.app, self.queries, lambda: self.keystore, lambda: self.sealer, self.gate
         )
         self.cases.agreed_term_check = self.retention.check_agreed_term
+        self.app.before_first_write = self.finish_destructions
         self.app.texts = CaseTexts(lambda: self.sealer)
         self.privacy = PrivacyAudit(
-            self.app, self.queries, self.persons, self.sharing, self.gate, self.access_log
+            self.app,
+            self.queries,
+            self.persons,
+            self.sharing,
+            self.gate,
+            self.access_log,
+            self.retention.destructions,
         )
         self.letters = Letters(
             self.app, self.queries, self.persons, self.sharing, self.gate, self.access_log
@@ -197,6 +205,20 @@ class Ledger:
         count = keystore.rewrap(new)
         self.keys.promote_next_master()
         return {"rewrapped": count, "key_id": key_id(new)}
+
+    def finish_destructions(self) -> int:
+        """Destroy the keys of every recorded erasure or purge that a crash left alive.
+
+        Runs before the first write of each process, so that a kill -9 between the record
+        and the destruction is repaired by whatever writes next. A failure here (the key
+        store unreachable, say) leaves the write to go ahead: the destruction stays a finding
+        (`audit findings`) and the next `retention run` or write tries again.
+        """
+        destructions = self.retention.destructions
+        try:
+            return destructions.finish(destructions.unfinished())
+        except (RegieError, SQLAlchemyError):
+            return 0
 
     # -- lifecycle --------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ def plan(ctx: Context, as_of: Any, show_all: bool, as_json: bool, as_csv: bool) 
     """
     ledger = ctx.ledger()
     day = (as_of or ledger.app.clock()).isoformat()
+    schedule = ledger.retention.plan(ctx.acting())
     rows = [
         {
             "case": ", ".join(i.cases) or "-",
@@ -48,10 +49,12 @@ def plan(ctx: Context, as_of: Any, show_all: bool, as_json: bool, as_csv: bool) 
             "start_event": i.start_event,
             # An age limit's date would reveal the date of birth: show its year only.
             "due": i.due[:4] if i.due and i.year_only else i.due,
-            "status": _status(i, day),
+            "status": _status(i, day, schedule.destroyed(i)),
         }
-        for i in ledger.retention.plan(ctx.acting())
-        if show_all or (not i.purged and (i.held or (i.due is not None and i.due <= day)))
+        for i in schedule.items
+        if show_all
+        or (i.purged and not schedule.destroyed(i))
+        or (not i.purged and (i.held or (i.due is not None and i.due <= day)))
     ]
     rows.sort(key=lambda r: (r["case"], r["class"], r["due"] or "9999", r["what"]))
     emit_rows(
@@ -69,11 +72,16 @@ def plan(ctx: Context, as_of: Any, show_all: bool, as_json: bool, as_csv: bool) 
             ("status", "status"),
         ],
     )
+    if schedule.unfinished and not (as_json or as_csv):
+        echo(
+            f"{len(schedule.unfinished)} recorded erasure(s) or purge(s) still have keys; "
+            "`regie retention run` destroys them (see `regie audit findings`)."
+        )
 
 
-def _status(item: Any, day: str) -> str:
+def _status(item: Any, day: str, destroyed: bool) -> str:
     if item.purged:
-        return "vernietigd"
+        return "vernietigd" if destroyed else "nog niet vernietigd"
     if item.held:
         return "vastgehouden"
     return "vervallen" if item.due and item.due <= day else "loopt"
@@ -89,7 +97,8 @@ def run(ctx: Context, as_of: Any, dry_run: bool, as_json: bool) -> None:
     """The scheduled job: destroy every expired key that no hold protects, provably.
 
     Idempotent and resumable: after an interruption the next run completes the work,
-    purging nothing twice. With four-eyes on (policy), it records a proposal instead.
+    purging nothing twice, and it destroys the keys of any recorded erasure that an
+    interruption left alive. With four-eyes on (policy), it records a proposal instead.
 
     \b
     Example:
@@ -138,6 +147,7 @@ def _summary(result: Any, as_json: bool) -> None:
                 "proposal": result.proposal,
                 "purged": result.purged,
                 "completed_earlier_runs": result.completed,
+                "completed_erasures": result.completed_erasures,
                 "held": result.held,
             }
         )
@@ -152,7 +162,8 @@ def _summary(result: Any, as_json: bool) -> None:
     echo(
         f"Retention run {result.run_id[:8] if result.run_id else '(dry run)'} as of "
         f"{result.as_of}: {what} {len(result.purged)} key(s); {result.held} held; "
-        f"{result.completed} interrupted purge(s) completed."
+        f"{result.completed} interrupted purge(s) and {result.completed_erasures} "
+        "interrupted erasure(s) completed."
     )
     for item in result.purged:
         echo(
@@ -170,6 +181,9 @@ def _summary(result: Any, as_json: bool) -> None:
 @handle_errors
 def report(ctx: Context, since: Any, until: Any, as_json: bool, as_csv: bool) -> None:
     """The proof of destruction: what was destroyed, under which rule, when, by which run.
+
+    A purge whose key still exists (a run was interrupted) says "nog niet vernietigd"
+    until a run or the next write destroys the key.
 
     \b
     Example:
@@ -190,6 +204,7 @@ def report(ctx: Context, since: Any, until: Any, as_json: bool, as_csv: bool) ->
             ("due_date", "vervaldatum"),
             ("run", "run"),
             ("by", "door"),
+            ("status", "status"),
         ],
     )
 

@@ -32,6 +32,7 @@ from ledger.crypto.keyfiles import key_id
 from ledger.errors import RegieError
 
 ALL_CATEGORIES = "*"
+_IN_CHUNK = 500  # owners per query: well below SQLite's limit on bound parameters
 
 keys_metadata = MetaData()
 
@@ -219,6 +220,25 @@ class KeyStore:
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql(f"VACUUM {data_keys.name}")
         return int(destroyed)
+
+    def alive(self, owners: Iterable[str]) -> set[tuple[str, str]]:
+        """(owner, category) of every data key of these owners that still exists: the
+        inventory a recorded destruction is checked against. Reads no key material."""
+        wanted = sorted(set(owners))
+        found: set[tuple[str, str]] = set()
+        if not wanted or not self.exists():
+            return found
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), _IN_CHUNK):
+                found.update(
+                    (str(r[0]), str(r[1]))
+                    for r in conn.execute(
+                        select(data_keys.c.subject_id, data_keys.c.category).where(
+                            data_keys.c.subject_id.in_(wanted[start : start + _IN_CHUNK])
+                        )
+                    )
+                )
+        return found
 
     def is_shredded(self, subject_id: str, category: str) -> bool:
         with self.engine.connect() as conn:

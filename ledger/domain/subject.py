@@ -94,14 +94,24 @@ class Subject(Aggregate):
         self.trigger_event(self.NoteRecorded, category=category, note=note, by=by.record())
 
     class Erased(Aggregate.Event):
-        """The subject's data keys were destroyed (crypto-shredding): why, on which basis."""
+        """The subject's data keys are to be destroyed (crypto-shredding): why, on which basis.
 
-        class_version = 1
+        Version 2 carries ``erased_on``, the domain date of the erasure (from the ledger's
+        clock): how long a destruction has been left unfinished is counted from it.
+        """
+
+        class_version = 2
 
         categories: list[str] | None
         reason: str
         basis: str
+        erased_on: str
         by: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 had no domain date: the UTC date it was stored is the best there is."""
+            state["erased_on"] = state["timestamp"].date().isoformat()
 
         def apply(self, subject: Subject) -> None:
             if self.categories is None:
@@ -116,11 +126,22 @@ class Subject(Aggregate):
             )
 
     def erase(
-        self, reason: str, basis: str, by: Acting, categories: list[str] | None = None
+        self,
+        reason: str,
+        basis: str,
+        erased_on: str,
+        by: Acting,
+        categories: list[str] | None = None,
     ) -> None:
+        """Record the erasure of every category (``categories`` None) or of the given ones."""
         self.require_not_erased()
         self.trigger_event(
-            self.Erased, categories=categories, reason=reason, basis=basis, by=by.record()
+            self.Erased,
+            categories=categories,
+            reason=reason,
+            basis=basis,
+            erased_on=erased_on,
+            by=by.record(),
         )
 
 

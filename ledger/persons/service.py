@@ -195,7 +195,7 @@ class Persons:
             if destroyed == 0:
                 raise rules.SUBJECT_ERASED.refuse(f"subject {subject.short} was already erased")
             return "completed"
-        subject.erase(cmd.reason, cmd.basis, by)
+        subject.erase(cmd.reason, cmd.basis, self.app.day(None), by)
         self.app.commit(subject)
         self.sealer.keystore.shred(str(subject.id))
         return "erased"

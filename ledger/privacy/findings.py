@@ -1,6 +1,7 @@
 """Findings for the privacy officer that need a closer look at the record: shares under an
-expired or unsigned convenant, access without a role in the case, bulk reads, and reads
-outside office hours (thresholds and hours are policy data)."""
+expired or unsigned convenant, access without a role in the case, bulk reads, reads
+outside office hours (thresholds and hours are policy data), and recorded erasures or
+purges whose keys still exist."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ledger.application import Regie
 from ledger.domain.share import PROVIDED
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
+from ledger.retention.destructions import Destructions
 from ledger.sharing.service import Sharing
 from policies.sharing import ConvenantFacts
 
@@ -25,13 +27,17 @@ def finding(kind: str, on: str, actor: str | None, case: str | None, detail: str
     return {"kind": kind, "on": on, "actor": actor, "case": case, "detail": detail}
 
 
+UNFINISHED_DESTRUCTION = "vernietiging-onvoltooid"
 
 
 class Detectors:
-    def __init__(self, app: Regie, queries: Queries, sharing: Sharing) -> None:
+    def __init__(
+        self, app: Regie, queries: Queries, sharing: Sharing, destructions: Destructions
+    ) -> None:
         self.app = app
         self.queries = queries
         self.sharing = sharing
+        self.destructions = destructions
 
     def all(self, shares: list[Row]) -> list[Row]:
         return [
@@ -39,6 +45,18 @@ class Detectors:
             *self.access_without_role(),
             *self.bulk_reads(),
             *self.outside_office_hours(),
+            *self.unfinished_destructions(),
+        ]
+
+    def unfinished_destructions(self) -> list[Row]:
+        """A recorded erasure or purge whose key still exists: the data still opens, although
+        the record says it was destroyed. It stays a finding until the key is gone."""
+        today = self.app.clock()
+        return [
+            finding(
+                UNFINISHED_DESTRUCTION, u.recorded_on, u.recorded_by, u.case, u.describe(today)
+            )
+            for u in self.destructions.unfinished()
         ]
 
     def shares_outside_convenant(self, shares: list[Row]) -> list[Row]:

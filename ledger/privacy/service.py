@@ -23,6 +23,7 @@ from ledger.persons.service import Persons, registration_org
 from ledger.privacy.findings import Detectors, finding
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
+from ledger.retention.destructions import Destructions
 from ledger.sharing.service import Sharing, share_row
 
 Row = dict[str, Any]
@@ -45,6 +46,7 @@ class PrivacyAudit:
         sharing: Sharing,
         gate: Gate,
         log: AccessLog,
+        destructions: Destructions,
     ) -> None:
         self.app = app
         self.queries = queries
@@ -52,7 +54,7 @@ class PrivacyAudit:
         self.sharing = sharing
         self.gate = gate
         self.log = log
-        self.detectors = Detectors(app, queries, sharing)
+        self.detectors = Detectors(app, queries, sharing, destructions)
         # Set by bootstrap: checkpoints a witness (or the high-water mark) did not receive.
         self.delivery_problems: Callable[[], list[Row]] = list
 

@@ -9,6 +9,10 @@ from ledger.projections.metadata import STEP_FORWARD as STEP_FORWARD
 from ledger.projections.metadata import by_columns
 from ledger.projections.metadata import read_models as read_models
 from ledger.projections.metadata import tracking as tracking
+from ledger.projections.retention_tables import erasures as erasures
+from ledger.projections.retention_tables import holds as holds
+from ledger.projections.retention_tables import purges as purges
+from ledger.projections.retention_tables import retention_runs as retention_runs
 
 actors = Table(
     "rm_actors",
@@ -339,55 +343,6 @@ Index("rm_access_subject_at", access_log.c.subject_id, access_log.c.at)
 Index("rm_access_actor_at", access_log.c.actor, access_log.c.at)
 Index("rm_access_at", access_log.c.at)
 
-# -- retention ------------------------------------------------------------------------------
-
-holds = Table(
-    "rm_holds",
-    read_models,
-    Column("hold_id", String(36), primary_key=True),
-    Column("target_kind", String(16), nullable=False),
-    Column("target", String(36), nullable=False),
-    Column("label", String(40), nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("placed_on", String(10), nullable=False),
-    Column("placed_by", String(64), nullable=False),
-    Column("lifted_on", String(10)),
-    Column("lifted_by", String(64)),
-)
-Index("rm_holds_target", holds.c.target)
-
-purges = Table(
-    "rm_purges",
-    read_models,
-    Column("purge_id", String(36), primary_key=True),
-    Column("owner", String(64), nullable=False),
-    Column("owner_kind", String(16), nullable=False),
-    Column("label", String(40), nullable=False),
-    Column("category", String(64), nullable=False),
-    Column("class_id", String(64), nullable=False),
-    Column("start_event", Text, nullable=False),
-    Column("start_date", String(10), nullable=False),
-    Column("due_date", String(10), nullable=False),
-    Column("executed_on", String(10), nullable=False),
-    Column("run_id", String(36), nullable=False),
-    *by_columns(),
-)
-Index("rm_purges_executed", purges.c.executed_on)
-
-retention_runs = Table(
-    "rm_retention_runs",
-    read_models,
-    Column("run_id", String(36), primary_key=True),
-    Column("as_of", String(10), nullable=False),
-    Column("items", Integer, nullable=False),
-    Column("proposal", Boolean, nullable=False),
-    Column("proposed_by", String(64), nullable=False),
-    Column("approved_by", String(64)),
-    Column("purged", Integer),
-    Column("started_at", String(40), nullable=False),
-    Column("completed_at", String(40)),
-)
-
 MUTABLE = (
     actors, cases, actions, subjects, members, groepsscans, participants, convenants, shares,
     holds, retention_runs,
@@ -395,6 +350,6 @@ MUTABLE = (
 APPEND_ONLY = (
     step_history, decisions, signals, plans, escalations, member_history, namenlijsten,
     police_reports, convenant_versions, convenant_signatures, share_subjects, share_recipients,
-    access_log, purges,
+    access_log, purges, erasures,
 )  # fmt: skip
 ALL = (*MUTABLE, *APPEND_ONLY)

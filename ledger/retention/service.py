@@ -4,7 +4,8 @@ The schedule is derived from the read models (cases, memberships, subjects, hold
 and the key store's inventory: for each key — a subject's data category, or a month of
 access-log references — every retention class that covers it yields a due date from its
 start event; the key expires at the latest of them, and not while any start event is still
-pending or a legal hold applies. A run records each purge, then destroys the key.
+pending or a legal hold applies. A run records each purge, then destroys the key; it also
+destroys the keys of earlier erasures and purges that an interruption left alive.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from ledger import commands as c
 from ledger.access.gate import Gate, gated
 from ledger.application import Regie
-from ledger.crypto.keystore import KeyStore, data_keys
+from ledger.crypto.keystore import KeyStore
 from ledger.crypto.seal import Sealer
 from ledger.domain import rules
 from ledger.domain.acting import Acting
@@ -31,11 +32,13 @@ from ledger.errors import Inconsistent, NotFound
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.retention import facts
+from ledger.retention.destructions import PURGE, Destructions, Unfinished
 from policies import retention_schedule as engine
 from policies.retention import RetentionClass, duration
 from policies.retention_schedule import SUBJECT, Item
 
 Progress = Callable[[int, int], None]
+DESTROYED, NOT_DESTROYED = "vernietigd", "nog niet vernietigd"
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,25 @@ class RunResult:
     as_of: str
     purged: list[dict[str, Any]]
     completed: int
+    """Purges recorded by an earlier, interrupted run whose keys this run destroyed."""
     held: int
     proposal: bool
     dry_run: bool
+    completed_erasures: int = 0
+    """Recorded erasures whose keys still existed, destroyed by this run."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    items: list[Item]
+    unfinished: list[Unfinished]
+    """Recorded erasures and purges whose keys still exist (the next run destroys them)."""
+
+    def destroyed(self, item: Item) -> bool:
+        """Purged, and the key is really gone."""
+        return item.purged and not any(
+            u.owner == item.owner and item.category in u.alive for u in self.unfinished
+        )
 
 
 class Retention:
@@ -63,6 +82,7 @@ class Retention:
         self.queries = queries
         self._keystore = keystore
         self._sealer = sealer
+        self.destructions = Destructions(queries, keystore)
 
     @property
     def classes(self) -> list[RetentionClass]:
@@ -111,9 +131,9 @@ class Retention:
         return self.hold_rows(active_only)
 
     @gated("retention.plan")
-    def plan(self, by: Acting) -> list[Item]:
-        """The schedule, for whoever may see it."""
-        return self.schedule()
+    def plan(self, by: Acting) -> Plan:
+        """The schedule, for whoever may see it, and what was recorded but not destroyed."""
+        return Plan(self.schedule(), self.destructions.unfinished())
 
     def hold_rows(self, active_only: bool = True) -> list[dict[str, Any]]:
         query = select(t.holds).order_by(t.holds.c.placed_on)
@@ -132,18 +152,6 @@ class Retention:
 
     # -- purging -----------------------------------------------------------------------------
 
-    def _unfinished(self, items: Iterable[Item]) -> list[Item]:
-        """Purges that were recorded but whose key still exists (a run was interrupted)."""
-        purged = [i for i in items if i.purged]
-        if not purged:
-            return []
-        with self._keystore().engine.connect() as conn:
-            alive = {
-                (r[0], r[1])
-                for r in conn.execute(select(data_keys.c.subject_id, data_keys.c.category))
-            }
-        return [i for i in purged if (i.owner, i.category) in alive]
-
     @gated("retention.run")
     def run(
         self,
@@ -155,11 +163,14 @@ class Retention:
         day = self.app.day(as_of)
         items = self.schedule()
         due = [i for i in items if i.is_due(day)]
-        unfinished = self._unfinished(items)
+        # Taken before this run writes: the first write of a process may finish them too.
+        unfinished = self.destructions.unfinished()
+        purges = sum(1 for u in unfinished if u.what == PURGE)
+        erasures = len(unfinished) - purges
         held = sum(1 for i in items if i.held and i.due is not None and i.due <= day)
         if dry_run:
             return RunResult(
-                None, day, [asdict(i) for i in due], len(unfinished), held, False, True
+                None, day, [asdict(i) for i in due], purges, held, False, True, erasures
             )
         four_eyes = self.app.policies.retention.settings.four_eyes
         run = RetentionRun(
@@ -170,13 +181,13 @@ class Retention:
             by=by.record(),
         )
         self.app.commit(run)
-        completed = self._complete(unfinished)
+        self._complete(unfinished)
         if four_eyes:
             return RunResult(
-                str(run.id), day, [asdict(i) for i in due], completed, held, True, False
+                str(run.id), day, [asdict(i) for i in due], purges, held, True, False, erasures
             )
         purged = self._execute(run, due, by, progress)
-        return RunResult(str(run.id), day, purged, completed, held, False, False)
+        return RunResult(str(run.id), day, purged, purges, held, False, False, erasures)
 
     @gated("retention.approve")
     def approve(
@@ -244,21 +255,21 @@ class Retention:
             keystore.shred(item.owner, [item.category])
             if progress is not None:
                 progress(number, len(due))
-        self._shred_finished_subjects(due)
+        self._shred_finished_subjects(i.owner for i in due if i.owner_kind == SUBJECT)
         run.complete(len(purged), by)
         self.app.commit(run)
         return purged
 
-    def _complete(self, unfinished: list[Item]) -> int:
-        keystore = self._keystore()
-        for item in unfinished:
-            keystore.shred(item.owner, [item.category])
-        self._shred_finished_subjects(unfinished)
-        return len(unfinished)
+    def _complete(self, unfinished: list[Unfinished]) -> None:
+        """Finish recorded erasures and purges whose keys still exist (idempotent)."""
+        self.destructions.finish(unfinished)
+        self._shred_finished_subjects(
+            u.owner for u in unfinished if u.what == PURGE and u.owner_kind == SUBJECT
+        )
 
-    def _shred_finished_subjects(self, items: Iterable[Item]) -> None:
+    def _shred_finished_subjects(self, owners: Iterable[str]) -> None:
         """When every category of a subject is purged, destroy the subject as a whole."""
-        subjects = {i.owner for i in items if i.owner_kind == SUBJECT}
+        subjects = set(owners)
         if not subjects:
             return
         remaining = {
@@ -282,6 +293,9 @@ class Retention:
             query = query.where(t.purges.c.executed_on >= since.isoformat())
         if until is not None:
             query = query.where(t.purges.c.executed_on <= until.isoformat())
+        rows = self.queries.rows(query)
+        # Recorded is not destroyed: a key that still exists is reported as such.
+        alive = self.destructions.alive((r["owner"], r["category"]) for r in rows)
         return [
             {
                 "executed_on": r["executed_on"],
@@ -293,8 +307,10 @@ class Retention:
                 "due_date": r["due_date"],
                 "run": r["run_id"][:8],
                 "by": r["actor"],
+                "destroyed": (r["owner"], r["category"]) not in alive,
+                "status": NOT_DESTROYED if (r["owner"], r["category"]) in alive else DESTROYED,
             }
-            for r in self.queries.rows(query)
+            for r in rows
         ]
 
     def check_agreed_term(self, term: Duration) -> None:

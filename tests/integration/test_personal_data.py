@@ -169,7 +169,7 @@ def test_an_interrupted_erasure_is_completed_by_running_it_again(ledger: Ledger)
     by = b.seed_actors(ledger)
     subject = register(ledger, by)
     aggregate = ledger.persons.subject(subject)
-    aggregate.erase("verzoek", "AVG art. 17", by)
+    aggregate.erase("verzoek", "AVG art. 17", ledger.app.clock().isoformat(), by)
     ledger.app.save(aggregate)  # event stored, keys not yet destroyed: a crash in between
     assert ledger.persons.view(subject, by)["fields"]["name"] == MASKED
     outcome = ledger.persons.erase(

@@ -45,6 +45,17 @@ def subject_note(ws: Workspace, e: Subject.NoteRecorded) -> None:
 
 
 def subject_erased(ws: Workspace, e: Subject.Erased) -> None:
+    ws.append(
+        t.erasures,
+        {
+            "subject_id": str(e.originator_id),
+            "seq": e.originator_version,
+            "short": short_id(e.originator_id),
+            "categories": None if e.categories is None else dump(sorted(e.categories)),
+            "erased_on": e.erased_on,
+            **by_of(e),
+        },
+    )
     if e.categories is not None:
         return
     row = ws.require(t.subjects, str(e.originator_id))
