@@ -28,6 +28,7 @@ from cli.commands import (
     signal,
     step,
     subject,
+    token,
 )
 from cli.common import Context
 from ledger.access.purposes import PURPOSE_MAX
@@ -121,6 +122,7 @@ for module in (
     init,
     demo,
     actor,
+    token,
     case,
     signal,
     step,

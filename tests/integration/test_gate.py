@@ -25,7 +25,8 @@ from tests.conftest import FixedClock
 from tests.paths import ROOT
 
 SERVICES = (
-    "actors", "cases", "persons", "sharing", "retention", "letters", "privacy", "operations"
+    "actors", "cases", "persons", "sharing", "retention", "letters", "privacy", "operations",
+    "tokens",
 )  # fmt: skip
 UNGATED_COMMANDS = {"init", "demo", "audit.check-proof"}
 """`init` creates the ledger and `demo` writes a new synthetic one, both before any actor
