@@ -24,6 +24,7 @@ from cli.commands import (
     plan,
     projections,
     retention,
+    serve,
     share,
     signal,
     step,
@@ -138,6 +139,7 @@ for module in (
     audit,
     retention,
     projections,
+    serve,
 ):
     regie.add_command(module.command)
 regie.add_command(groepsscan.namenlijst)
