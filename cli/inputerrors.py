@@ -29,6 +29,7 @@ PATTERNS = {
     "with a letter or digit",
     r"^[A-Za-z_][A-Za-z0-9_.-]{0,62}$": "a database login of at most 63 letters, digits, "
     "dots, dashes or underscores, not starting with a digit",
+    r"^tok_[0-9a-f]{12}$": "a token id such as tok_3f9a2c1d5e6b (see `regie token list`)",
 }
 
 # Fields whose expected form is better said by what they refer to than by their type.

@@ -24,10 +24,12 @@ from cli.commands import (
     plan,
     projections,
     retention,
+    serve,
     share,
     signal,
     step,
     subject,
+    token,
 )
 from cli.common import Context
 from ledger.access.purposes import PURPOSE_MAX
@@ -121,6 +123,7 @@ for module in (
     init,
     demo,
     actor,
+    token,
     case,
     signal,
     step,
@@ -136,6 +139,7 @@ for module in (
     audit,
     retention,
     projections,
+    serve,
 ):
     regie.add_command(module.command)
 regie.add_command(groepsscan.namenlijst)

@@ -47,6 +47,7 @@ from ledger.retention.service import Retention
 from ledger.sharing.service import Sharing
 from ledger.store import Store
 from ledger.store.schema import events, meta
+from ledger.tokens.service import Tokens
 from policies.loader import Policies, load_policies
 
 
@@ -109,6 +110,7 @@ class Ledger:
             self.app, self.queries, self.persons, self.sharing, self.gate, self.access_log
         )
         self.privacy.delivery_problems = self.integrity.delivery_problems
+        self.tokens = Tokens(self.app, self.gate, self.queries, self.access_log)
 
     # -- identity -----------------------------------------------------------------------
 

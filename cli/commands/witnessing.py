@@ -1,5 +1,5 @@
 """`regie audit witness ...`, `check-document` and `accept-rollback`: the log held
-against checkpoints kept outside it (decision 0019)."""
+against checkpoints kept outside it (decision 0020)."""
 
 from __future__ import annotations
 

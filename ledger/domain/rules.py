@@ -131,6 +131,8 @@ BOOTSTRAP_ADMIN = _r(
     "actor.bootstrap-administrator", "the first actor must hold the administrator role", "—"
 )
 ACTOR_ACTIVE = _r("actor.active", "the actor is deactivated", "—")
+TOKEN_EXPIRY = _r("token.expiry", "an API token cannot expire before the day it is issued", "—")
+TOKEN_REVOKED = _r("token.revoked", "the API token was already revoked", "—")
 
 SUBJECT_ERASED = _r(
     "subject.erased", "the subject was erased; its data cannot be changed or linked", "AVG art. 17"

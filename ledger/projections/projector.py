@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ledger.projections.handlers import cases, persons, retention, sharing
+from ledger.projections.handlers import cases, persons, retention, sharing, tokens
 from ledger.projections.handlers.common import Handler
 
 HANDLERS: dict[type, Handler] = {
@@ -10,4 +10,5 @@ HANDLERS: dict[type, Handler] = {
     **persons.HANDLERS,
     **sharing.HANDLERS,
     **retention.HANDLERS,
+    **tokens.HANDLERS,
 }

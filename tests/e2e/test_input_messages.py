@@ -130,7 +130,8 @@ def _patterns(schema: Any) -> Iterator[str]:
 
 
 def test_every_pattern_of_the_commands_is_said_in_words() -> None:
-    import ledger.letters.commands  # noqa: F401  (registers its commands)
+    import ledger.letters.commands
+    import ledger.tokens.commands  # noqa: F401
     from ledger.commands import Command
 
     models: list[type[Command]] = []

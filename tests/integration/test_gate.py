@@ -25,12 +25,14 @@ from tests.conftest import FixedClock
 from tests.paths import ROOT
 
 SERVICES = (
-    "actors", "cases", "persons", "sharing", "retention", "letters", "privacy", "operations"
+    "actors", "cases", "persons", "sharing", "retention", "letters", "privacy", "operations",
+    "tokens",
 )  # fmt: skip
-UNGATED_COMMANDS = {"init", "demo", "audit.check-proof"}
+UNGATED_COMMANDS = {"init", "demo", "audit.check-proof", "serve"}
 """`init` creates the ledger and `demo` writes a new synthetic one, both before any actor
 exists (the bootstrap administrator is registered by `actor add` without a gate);
-`audit check-proof` reads only a proof file and a public key, offline, no ledger."""
+`audit check-proof` reads only a proof file and a public key, offline, no ledger;
+`serve` runs no command itself: every request it serves passes the gate of its method."""
 
 OBSERVER = "waarnemer-test"
 

@@ -1,0 +1,168 @@
+"""The HTTP API: bearer-token authentication, then one gated service method per command.
+
+The HTTP layer only says who acts (through :meth:`Tokens.authenticate`) and carries JSON
+in and out; every permission is checked by the gate inside the service method, exactly
+as for the embedded CLI. One request at a time goes through the ledger (a lock): the
+services were written for one caller, and a municipality's load fits in that easily.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from typing import Any
+
+from fastapi import Body, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from ledger.bootstrap import Ledger
+from ledger.commands import REF_HELP
+from ledger.errors import BadInput, Conflict, NotFound, RegieError
+from ledger.server.jsonable import jsonable
+from ledger.server.routes import Route, bound, routes
+from ledger.tokens.service import AUTHENTICATE, AuthenticationFailed
+
+ROLE_HEADER = "X-Regie-Role"
+"""The role to act in, like ``--as``; default: the actor's first role."""
+
+
+class ErrorBody(BaseModel):
+    """Every error: one line, and the exit code the CLI would end with."""
+
+    error: str
+    exit_code: int
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Bad input (exit code 2); nothing was written."},
+    401: {"model": ErrorBody, "description": "No, unknown, expired or revoked token (exit 1)."},
+    403: {"model": ErrorBody, "description": "Refused by the gate or a rule (exit 1)."},
+    404: {"model": ErrorBody, "description": "The case, actor, ... does not exist (exit 2)."},
+}
+
+
+def status_of(error: RegieError) -> int:
+    if isinstance(error, AuthenticationFailed):
+        return 401
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, BadInput) or error.exit_code == 2:
+        return 400
+    if isinstance(error, Conflict):
+        return 409
+    return 403
+
+
+def error_response(status: int, message: str, exit_code: int) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"error": message, "exit_code": exit_code}, status, headers=headers)
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    """The first problem in one line, like ``commands.build``: the field, never the value."""
+    errors = exc.errors()
+    if not errors:
+        return "the request body is not valid"
+    first = errors[0]
+    field = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+    message = str(first.get("msg", "is not valid"))
+    if field == "case" or field.endswith(".case"):
+        message = f"expected {REF_HELP}"
+    return f"{field}: {message}"
+
+
+def create_app(ledger: Ledger) -> FastAPI:
+    """The API over one opened ledger (which the caller closes)."""
+    app = FastAPI(
+        title="regie",
+        version="0.1.0",
+        description="The regie ledger's commands over HTTP; see docs/api.md.",
+    )
+    lock = threading.Lock()
+    offered = routes(ledger)
+
+    @app.exception_handler(RegieError)
+    def _regie_error(_request: Request, exc: RegieError) -> JSONResponse:
+        return error_response(status_of(exc), exc.message, exc.exit_code)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(400, _validation_message(exc), 2)
+
+    @app.exception_handler(HTTPException)
+    def _http(_request: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 404:
+            return error_response(404, "no such endpoint; see docs/api.md", 2)
+        return error_response(exc.status_code, str(exc.detail).splitlines()[0], 2)
+
+    @app.exception_handler(Exception)
+    def _internal(_request: Request, exc: Exception) -> JSONResponse:
+        # The type only: a message could carry data that must not leave the server.
+        return error_response(
+            500, f"internal error ({type(exc).__name__}); nothing further was written", 1
+        )
+
+    @app.get("/health", summary="Whether the server runs and its ledger answers.")
+    def health() -> dict[str, str]:
+        with lock:
+            return {"status": "ok", "ledger": ledger.origin()}
+
+    @app.get("/commands", summary="The commands this server offers (authenticated).")
+    def commands(request: Request) -> dict[str, Any]:
+        with lock:
+            ledger.tokens.authenticate(
+                _bearer(request), request.headers.get(ROLE_HEADER), AUTHENTICATE
+            )
+        return {"commands": sorted(offered)}
+
+    for route in offered.values():
+        app.add_api_route(
+            f"/commands/{route.name}",
+            _endpoint(ledger, route, lock),
+            methods=["POST"],
+            name=route.name,
+            summary=f"{route.command}: {route.summary}" if route.summary else route.command,
+            response_model=None,
+            responses=ERRORS,
+        )
+    return app
+
+
+def _endpoint(ledger: Ledger, route: Route, lock: threading.Lock) -> Any:
+    """A FastAPI endpoint whose body is the route's model (so it is in the OpenAPI)."""
+
+    optional = not any(f.is_required() for f in route.body.model_fields.values())
+
+    def endpoint(request: Request, body: BaseModel | None = None) -> dict[str, Any]:
+        if body is None:
+            body = route.body.model_validate({})
+        with lock:
+            by = ledger.tokens.authenticate(
+                _bearer(request), request.headers.get(ROLE_HEADER), route.command
+            )
+            method = bound(ledger, route)
+            extra: dict[str, Any] = {}
+            if "command" in inspect.signature(method).parameters:
+                extra["command"] = route.command
+            result = method(by=by, **route.arguments(body), **extra)
+            return {"command": route.command, "result": jsonable(result)}
+
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                              annotation=Request),
+            inspect.Parameter("body", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                              annotation=route.body | None if optional else route.body,
+                              default=Body(None) if optional else inspect.Parameter.empty),
+        ]
+    )  # fmt: skip
+    endpoint.__name__ = route.name.replace(".", "_").replace("-", "_").replace(":", "__")
+    return endpoint

@@ -1,0 +1,1 @@
+"""API tokens: issued to actors, revoked, and turned back into an acting identity."""

@@ -1,0 +1,156 @@
+"""Issue, list and revoke API tokens, and turn a presented token back into who acts.
+
+Authentication is identity, not permission: it says who acts (refusing unknown, expired
+and revoked tokens and deactivated actors) and records every failure in the access log;
+what that actor may then do is for the gate of the service method the request reaches.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from eventsourcing.application import AggregateNotFoundError
+from sqlalchemy import select
+
+from ledger.access.gate import AccessLog, Gate, gated
+from ledger.access.purposes import DEFAULT_PURPOSE
+from ledger.application import Regie
+from ledger.domain import rules
+from ledger.domain.access import DENIED
+from ledger.domain.acting import Acting
+from ledger.domain.token import Token, digest, token_key
+from ledger.errors import Inconsistent, NotFound, Unauthorised
+from ledger.projections.queries import Queries, Row
+from ledger.projections.token_table import tokens
+from ledger.tokens import commands as tc
+
+UNAUTHENTICATED = Acting(actor="(unauthenticated)", role="(none)", organisation="(none)")
+"""Who a failed authentication is recorded as when no actor can be named: not a valid
+actor id, so it can never be mistaken for (or registered as) a real actor."""
+
+AUTHENTICATE = "server.authenticate"
+"""The command a failed authentication is recorded under when the request named none."""
+
+_TOKEN = re.compile(r"(tok_[0-9a-f]{12})\.[A-Za-z0-9_-]{43}")
+_TOKEN_MAX = 100
+_ID_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token: ``secret`` is shown once, here, and stored nowhere."""
+
+    token_id: str
+    actor: str
+    issued_on: str
+    expires_on: str | None
+    secret: str
+
+
+class AuthenticationFailed(Unauthorised):
+    """The presented token does not identify an actor who may act."""
+
+
+class Tokens:
+    def __init__(self, app: Regie, gate: Gate, queries: Queries, access_log: AccessLog) -> None:
+        self.app = app
+        self.gate = gate
+        self.queries = queries
+        self.access_log = access_log
+
+    @gated("token.issue")
+    def issue(self, cmd: tc.IssueToken, by: Acting) -> IssuedToken:
+        actor = self.app.actor(cmd.actor)
+        if not actor.active:
+            raise rules.ACTOR_ACTIVE.refuse(f"actor {actor.handle} is deactivated")
+        today = self.app.clock().isoformat()
+        expires = cmd.expires_on.isoformat() if cmd.expires_on else None
+        token_id = self._new_id()
+        secret = f"{token_id}.{secrets.token_urlsafe(32)}"
+        token = Token.issue(token_id, actor.handle, secret, today, expires, by)
+        self.app.commit(token)
+        return IssuedToken(token_id, actor.handle, today, expires, secret)
+
+    def _new_id(self) -> str:
+        for _ in range(_ID_ATTEMPTS):
+            candidate = f"tok_{secrets.token_hex(6)}"
+            if token_key(candidate) not in self.app.repository:
+                return candidate
+        raise Inconsistent("could not draw an unused token id; run the command again")
+
+    @gated("token.list")
+    def tokens(self, by: Acting) -> list[Row]:
+        today = self.app.clock().isoformat()
+        rows = self.queries.rows(select(tokens).order_by(tokens.c.issued_at, tokens.c.token_id))
+        for row in rows:
+            row.pop("token_key")
+            row["status"] = (
+                "revoked"
+                if row["revoked_on"]
+                else "expired"
+                if row["expires_on"] and today > row["expires_on"]
+                else "active"
+            )
+        return rows
+
+    @gated("token.revoke")
+    def revoke(self, cmd: tc.RevokeToken, by: Acting) -> None:
+        token = self._token(cmd.token_id)
+        if token is None:
+            raise NotFound(f"there is no token {cmd.token_id}; see `regie token list`")
+        token.revoke(cmd.reason, self.app.clock().isoformat(), by)
+        self.app.commit(token)
+
+    def _token(self, token_id: str) -> Token | None:
+        try:
+            aggregate: object = self.app.repository.get(token_key(token_id))
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, Token) else None
+
+    # -- authentication ---------------------------------------------------------------
+
+    def authenticate(self, presented: str | None, role: str | None, command: str) -> Acting:
+        """The actor a bearer token stands for, acting in ``role`` (default: their first).
+
+        Every failure is recorded as a denial of ``command`` before it is raised: under
+        the token's actor when the token is genuine, else as :data:`UNAUTHENTICATED`
+        (with the token's public id, if it had one). The secret is never recorded.
+        """
+        if not presented:
+            raise self._fail(
+                UNAUTHENTICATED,
+                command,
+                "no API token: send `Authorization: Bearer <token>` (an administrator "
+                "issues one with `regie token issue`)",
+            )
+        match = _TOKEN.fullmatch(presented) if len(presented) <= _TOKEN_MAX else None
+        token = self._token(match.group(1)) if match else None
+        if token is None or not hmac.compare_digest(token.digest, digest(presented)):
+            named = f" ({match.group(1)})" if match else ""
+            raise self._fail(UNAUTHENTICATED, command, f"unknown API token{named}")
+        owner = self._owner(token)
+        if token.revoked:
+            raise self._fail(owner, command, f"API token {token.token_id} was revoked")
+        if token.expired(self.app.clock().isoformat()):
+            raise self._fail(
+                owner, command, f"API token {token.token_id} expired on {token.expires_on}"
+            )
+        try:
+            return self.app.acting(token.actor, role)
+        except Unauthorised as exc:
+            raise self._fail(owner, command, exc.message) from None
+
+    def _owner(self, token: Token) -> Acting:
+        """The token's actor as a denial names them (even when deactivated)."""
+        try:
+            return self.app.actor(token.actor).acting_as(None)
+        except NotFound:
+            return UNAUTHENTICATED
+
+    def _fail(self, by: Acting, command: str, reason: str) -> AuthenticationFailed:
+        self.access_log.record(by, command, "read", [], DEFAULT_PURPOSE, DENIED, None, reason)
+        return AuthenticationFailed(reason)
