@@ -110,6 +110,9 @@ class Ledger:
             self.app, self.queries, self.persons, self.sharing, self.gate, self.access_log
         )
         self.privacy.delivery_problems = self.integrity.delivery_problems
+        self.privacy.checkpoint_line = self.integrity.document_line
+        self.retention.checkpoint_line = self.integrity.document_line
+        self.letters.content.checkpoint_line = self.integrity.document_line
         self.tokens = Tokens(self.app, self.gate, self.queries, self.access_log)
 
     # -- identity -----------------------------------------------------------------------

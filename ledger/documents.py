@@ -65,6 +65,8 @@ def subject_report_text(report: dict[str, Any], organisation: str = "Gemeente") 
         "beperken, en u kunt bezwaar maken. Bent u het niet eens met hoe wij met uw gegevens "
         "omgaan, dan kunt u een klacht indienen bij de Autoriteit Persoonsgegevens.",
     ]
+    if report.get("checkpoint"):
+        lines += ["", f"{report['checkpoint']} (zo is na te gaan dat dit overzicht klopt)"]
     return "\n".join(lines) + "\n"
 
 

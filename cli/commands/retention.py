@@ -189,10 +189,13 @@ def report(ctx: Context, since: Any, until: Any, as_json: bool, as_csv: bool) ->
     Example:
       regie retention report --from 2027-01-01 --csv > vernietiging-2027.csv
     """
-    rows = ctx.ledger().retention.report(ctx.acting(), since, until)
+    document = ctx.ledger().retention.proof_of_destruction(ctx.acting(), since, until)
+    if as_json:
+        emit_json(document)
+        return
     emit_rows(
-        rows,
-        as_json,
+        document["purges"],
+        False,
         as_csv,
         "Verklaring van vernietiging",
         [
@@ -207,6 +210,9 @@ def report(ctx: Context, since: Any, until: Any, as_json: bool, as_csv: bool) ->
             ("status", "status"),
         ],
     )
+    if not as_csv and document["checkpoint"]:
+        echo("")
+        echo(document["checkpoint"])
 
 
 @command.group("hold")

@@ -8,6 +8,7 @@ recipients and retention. Names and addresses are added only when rendering.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -56,6 +57,8 @@ class LetterFacts:
     exercise_rights: str
     exercise_rights_youth: str
     convenants: list[str] = field(default_factory=list)
+    checkpoint: str = ""
+    """The ledger's checkpoint when the letter was made (ledger/audit/document.py)."""
 
 
 def duration_words(term: Duration) -> str:
@@ -112,6 +115,8 @@ class LetterContent:
         self.queries = queries
         self.persons = persons
         self.sharing = sharing
+        # Set by bootstrap: the printed checkpoint every document carries.
+        self.checkpoint_line: Callable[[], str] = str
 
     def _label(self, kind: str, key: str) -> str:
         return self.app.policies.label(kind, key)
@@ -232,6 +237,7 @@ class LetterContent:
             convenants=[
                 f"{content['name']} (versie {version})" for (_, version), content in used.items()
             ],
+            checkpoint=self.checkpoint_line(),
         )
 
     def _retention(self, cases: list[Case], held: set[str]) -> list[str]:

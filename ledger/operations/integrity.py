@@ -23,7 +23,7 @@ from sqlalchemy import select
 from ledger.application import Regie
 from ledger.audit.against import ledger_head, problem_with
 from ledger.audit.checkpoint import Checkpoint, public_key_id
-from ledger.audit.document import PrintedCheckpoint, found_in, printed
+from ledger.audit.document import PrintedCheckpoint, found_in, line, printed
 from ledger.audit.highwater import HighWaterMark, read_checkpoint_file, write_atomically
 from ledger.audit.log import TamperEvidentLog, checkpoint_row, row_to_checkpoint
 from ledger.audit.service import LogAudit
@@ -199,6 +199,12 @@ class Integrity:
         ):
             return f"{seen}: NOT consistent: the ledger's checkpoint {seen.tree_size} differs"
         return f"{seen}: consistent: the ledger (size {size}) extends this checkpoint"
+
+    def document_line(self) -> str:
+        """The newest checkpoint as printed on a document; empty on an empty ledger."""
+        with self.store.read() as conn:
+            row = checkpoint_row(conn)
+        return "" if row is None else line(row_to_checkpoint(self.origin(), row))
 
     # -- witnesses ------------------------------------------------------------------------
 

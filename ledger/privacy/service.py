@@ -57,6 +57,7 @@ class PrivacyAudit:
         self.detectors = Detectors(app, queries, sharing, destructions)
         # Set by bootstrap: checkpoints a witness (or the high-water mark) did not receive.
         self.delivery_problems: Callable[[], list[Row]] = list
+        self.checkpoint_line: Callable[[], str] = str
 
     # -- who saw a subject --------------------------------------------------------------
 
@@ -326,6 +327,7 @@ class PrivacyAudit:
             "cases": retention,
             "generated_on": self.app.clock().isoformat(),
             "confidential": confidential,
+            "checkpoint": self.checkpoint_line(),
         }
 
 

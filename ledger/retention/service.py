@@ -82,6 +82,8 @@ class Retention:
         self.queries = queries
         self._keystore = keystore
         self._sealer = sealer
+        # Set by bootstrap: the printed checkpoint every document carries.
+        self.checkpoint_line: Callable[[], str] = str
         self.destructions = Destructions(queries, keystore)
 
     @property
@@ -281,6 +283,13 @@ class Retention:
                 keystore.shred(subject, None)
 
     # -- the proof of destruction ---------------------------------------------------------
+
+    @gated("retention.report")
+    def proof_of_destruction(
+        self, by: Acting, since: date | None = None, until: date | None = None
+    ) -> dict[str, Any]:
+        """The report as a document: its rows and the ledger's checkpoint it was made at."""
+        return {"purges": self.report(by, since, until), "checkpoint": self.checkpoint_line()}
 
     @gated("retention.report")
     def report(

@@ -391,6 +391,9 @@ def test_every_generated_letter_has_every_art14_element(
                 text = letter.path.read_text(encoding="utf-8")
                 assert text == letter.text
                 assert missing_art14_elements(text, world.expected) == []
+                # Every letter carries the ledger's checkpoint, and the ledger answers for it.
+                [answer] = ledger.operations.check_document(text, ledger.app.acting(b.ADMIN))
+                assert "consistent" in answer and "NOT" not in answer
         finally:
             ledger.close()
 

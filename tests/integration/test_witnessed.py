@@ -23,12 +23,14 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Connection, text
 
+from ledger import commands as c
 from ledger.audit import triggers
 from ledger.audit.checkpoint import Checkpoint
 from ledger.audit.document import line
 from ledger.audit.log import row_to_checkpoint
 from ledger.audit.verify import VerificationFailed
 from ledger.bootstrap import Ledger, open_ledger
+from ledger.documents import subject_report_text
 from ledger.domain.acting import Acting
 from ledger.operations.integrity import RolledBack
 from tests import builders as b
@@ -351,3 +353,22 @@ def test_witnessed_checkpoints_catch_every_cut_and_rewrite_and_nothing_else(
             else:
                 report = lg.operations.verify(b.privacy_officer(lg), against=against)
                 assert report.events == current
+
+
+def test_every_document_the_ledger_hands_out_carries_its_checkpoint(
+    ledger: Ledger, clock: FixedClock, tmp_path: Path
+) -> None:
+    """Subject reports and the proof of destruction (letters: tests/integration/test_letters)."""
+    by, _ = history(ledger)
+    register = c.build(
+        c.RegisterSubject, kind="jongere", name="Test Document", date_of_birth="2011-02-03"
+    )
+    subject = ledger.persons.register(register, by).short
+    officer_ = officer(ledger)
+    report = ledger.privacy.subject_report(subject, officer_)
+    text = subject_report_text(report)
+    [answer] = ledger.operations.check_document(text, officer_)
+    assert "consistent" in answer and "NOT" not in answer
+    proof = ledger.retention.proof_of_destruction(officer_)
+    [answer] = ledger.operations.check_document(proof["checkpoint"], officer_)
+    assert "NOT" not in answer
