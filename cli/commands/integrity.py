@@ -60,6 +60,7 @@ def checkpoint(ctx: Context, export_path: Path | None, list_all: bool, as_json: 
         echo(f"Root hash {head['root_hash']}")
         echo(f"Signed    {head['timestamp']} by key {head['key_id']}")
         echo(f"Origin    {head['origin']}")
+        echo(head["printed"])
         if export_path is not None:
             echo(f"Exported to {export_path}.")
 

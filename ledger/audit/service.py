@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ledger.audit import verify as v
 from ledger.audit.checkpoint import Checkpoint, public_key_id
+from ledger.audit.document import line
 from ledger.audit.keychain import KeyChain, key_chain
 from ledger.crypto.keyfiles import KeyFiles, SigningKeyFiles, load_public_key, public_key_hex
 from ledger.store import Store
@@ -28,6 +29,7 @@ class LogAudit:
             head = v.latest_checkpoint(conn, self.origin())
         out = head.to_json()
         out["public_key"] = public_key_hex(self.public_key())
+        out["printed"] = line(head)  # as documents carry it (ledger/audit/document.py)
         return out
 
     def checkpoints(self) -> list[Checkpoint]:
