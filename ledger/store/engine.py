@@ -114,6 +114,9 @@ def _sqlite_setup(engine: Engine) -> None:
         driver_execute(conn, "BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+_PG_WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('regie:' || current_schema()))"
+
+
 class Store:
     """Owns the engine; hands out read and write transactions."""
 
@@ -224,7 +227,10 @@ class Store:
         try:
             with self._writer.begin() as conn:
                 if lock and self.dialect == "postgresql":
-                    conn.exec_driver_sql(f"LOCK TABLE {schema.events.name} IN EXCLUSIVE MODE")
+                    # A transaction-scoped advisory lock per ledger schema: it serialises the
+                    # writers like LOCK TABLE ... EXCLUSIVE did, admits readers, and needs
+                    # no UPDATE privilege on history (deploy/postgresql/grants.sql).
+                    conn.exec_driver_sql(_PG_WRITE_LOCK)
                 yield conn
         except BaseException:
             for hook in self.rollback_hooks:
