@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from uuid import uuid4
 
+from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -34,7 +35,8 @@ from ledger.crypto.keystore import (
 )
 from ledger.crypto.seal import Sealer
 from ledger.domain.acting import Acting
-from ledger.errors import BadInput, NotInitialised, RegieError, Unauthorised
+from ledger.domain.policy import POLICY_SET_ID, SYSTEM, PolicySet
+from ledger.errors import BadInput, Inconsistent, NotInitialised, RegieError, Unauthorised
 from ledger.letters.service import Letters
 from ledger.operations.integrity import Integrity
 from ledger.operations.service import Operations
@@ -95,7 +97,7 @@ class Ledger:
             self.app, self.queries, lambda: self.keystore, lambda: self.sealer, self.gate
         )
         self.cases.agreed_term_check = self.retention.check_agreed_term
-        self.app.before_first_write = self.finish_destructions
+        self.app.before_first_write = self._before_first_write
         self.app.texts = CaseTexts(lambda: self.sealer)
         self.privacy = PrivacyAudit(
             self.app,
@@ -210,6 +212,25 @@ class Ledger:
         count = keystore.rewrap(new)
         self.keys.promote_next_master()
         return {"rewrapped": count, "key_id": key_id(new)}
+
+    def _before_first_write(self) -> None:
+        self.activate_policies()
+        self.finish_destructions()
+
+    def activate_policies(self) -> bool:
+        """Record the policy set in force if it is not the one recorded last (decision 0022)."""
+        policy_hash, files = self.policies.policy_hash, self.policies.fingerprint
+        try:
+            found: object = self.app.repository.get(POLICY_SET_ID)
+        except AggregateNotFoundError:
+            found = PolicySet(policy_hash=policy_hash, files=files, by=SYSTEM)
+        else:
+            if not isinstance(found, PolicySet):
+                raise Inconsistent("the policy-set record of this ledger is not readable")
+            if not found.activate(policy_hash, files):
+                return False
+        self.app.commit(found)
+        return True
 
     def finish_destructions(self) -> int:
         """Destroy the keys of every recorded erasure or purge that a crash left alive.

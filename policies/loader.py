@@ -7,6 +7,7 @@ reported with the file, the key path and what is wrong.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ledger.errors import BadInput
-from policies.letters import LettersFile, check_letters
+from policies.letters import LettersFile, check_letters, template_dirs
 from policies.model import (
     AuditFile,
     OrganisationsFile,
@@ -79,6 +80,26 @@ class Policies:
     retention: RetentionFile
     letters: LettersFile
     sources: dict[str, Path]
+
+    @cached_property
+    def fingerprint(self) -> dict[str, str]:
+        """SHA-256 of every policy file in force (and of the letter templates beside the
+        letters policy), by name: what an activation of this policy set records."""
+        out = {
+            name: hashlib.sha256(path.read_bytes()).hexdigest()
+            for name, path in sorted(self.sources.items())
+        }
+        for directory in reversed(template_dirs(self.sources["letters"])):  # own ones win
+            for template in sorted(directory.glob("*.j2")):
+                digest = hashlib.sha256(template.read_bytes()).hexdigest()
+                out[f"templates/{template.name}"] = digest
+        return out
+
+    @cached_property
+    def policy_hash(self) -> str:
+        """One hash for the whole set: the one each decision judged by it records."""
+        lines = "".join(f"{name} {digest}\n" for name, digest in self.fingerprint.items())
+        return hashlib.sha256(lines.encode()).hexdigest()
 
     @staticmethod
     def _keys(terms: Sequence[Term]) -> frozenset[str]:

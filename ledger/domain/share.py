@@ -19,7 +19,10 @@ PROVIDED, REFUSED = "verstrekt", "geweigerd"
 
 class Share(Aggregate):
     class Decided(Aggregate.Created):
-        class_version = 1
+        """Version 2 records ``policy_hash``: the policy set (ledger/domain/policy.py) that
+        judged the request; decisions recorded before carry None."""
+
+        class_version = 2
 
         share_id: str
         case: str
@@ -28,7 +31,12 @@ class Share(Aggregate):
         outcome: str
         refusals: list[dict[str, str]]
         ad_hoc: bool
+        policy_hash: str | None
         by: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["policy_hash"] = None
 
     @event(Decided)
     def __init__(
@@ -40,9 +48,11 @@ class Share(Aggregate):
         outcome: str,
         refusals: list[dict[str, str]],
         ad_hoc: bool,
+        policy_hash: str | None,
         by: dict[str, Any],
     ) -> None:
         self.case = case
+        self.policy_hash = policy_hash
         self.outcome = outcome
         self.ad_hoc = ad_hoc
         self.reviewed = False

@@ -229,6 +229,7 @@ class Sharing:
                 {"rule": r.rule, "text": r.text, "source": r.source} for r in verdict.refusals
             ],
             ad_hoc=request.ad_hoc,
+            policy_hash=self.app.policies.policy_hash,
             by=by.record(),
         )
         self.app.commit(share)

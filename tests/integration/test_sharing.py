@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from click.testing import CliRunner, Result
@@ -341,6 +342,9 @@ def test_an_allowed_share_is_in_the_register_of_disclosures(ledger: Ledger, tmp_
     )
     [row] = ledger.privacy.disclosures(officer)
     assert row["share_id"] == share_id
+    # The decision names the policy set that judged it (decision 0022).
+    decided = ledger.app.repository.get(UUID(share_id))
+    assert decided.policy_hash == ledger.policies.policy_hash
     assert (row["case"], row["step"], row["from"], row["to"]) == (ref, 3, "politie", ["gemeente"])
     assert (row["subjects"], row["categories"]) == (1, ["groepspositie", "identificatie"])
     assert (row["basis"], row["outcome"], row["ad_hoc"]) == (

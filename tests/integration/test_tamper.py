@@ -41,7 +41,7 @@ from tests.conftest import FixedClock, fresh_database_url
 EVENTS, LOG, CHECKPOINTS = "regie_events", "regie_log", "regie_checkpoints"
 PRIMARY_KEY = {EVENTS: "notification_id", LOG: "position", CHECKPOINTS: "tree_size"}
 REFUSED = "history is append-only"
-LAST = "notification_id = 10"  # the last event of small_history
+LAST = "notification_id = 11"  # the last event of small_history
 
 
 # -- ledgers --------------------------------------------------------------------------
@@ -75,7 +75,7 @@ def erase_subject(ledger: Ledger, by: Acting, pseudonym: str) -> None:
 
 
 def small_history(ledger: Ledger) -> str:
-    """Ten events in ten transactions: five actors, a case walked to step 3."""
+    """Eleven events in eleven transactions: policies, five actors, a case walked to step 3."""
     by = b.seed_actors(ledger)
     ref = b.open_case(ledger, by)
     b.walk_to_step(ledger, by, ref, 3)
@@ -416,7 +416,7 @@ def test_any_single_tampering_is_detected_at_the_tampered_position(
 
 
 # Every kind at its edges (first, last, middle), so each run covers all of them whatever
-# the property above happens to draw. small_history writes 8 events, one per checkpoint.
+# the property above happens to draw. small_history writes 11 events, one per checkpoint.
 EVERY_KIND: dict[str, Callable[[int], Tampering]] = {
     "state of the first event": lambda n: flip_state_byte(1, 0, 0xFF),
     "topic of the last event": lambda n: rename_topic(n),
@@ -496,7 +496,7 @@ def test_verify_detects_an_originator_id_rewritten_in_another_spelling(
     ledger: Ledger,
 ) -> None:
     ref = small_history(ledger)
-    assert ledger.app.recorder.max_notification_id() == 10  # five actors, five case events
+    assert ledger.app.recorder.max_notification_id() == 11  # policies, 5 actors, 5 case events
     with attacker(ledger) as conn:
         conn.execute(text(f"UPDATE {EVENTS} SET originator_id = upper(originator_id) WHERE {LAST}"))
     # The rewrite matters: replayed afresh, the case lost its last step advance.
@@ -504,7 +504,7 @@ def test_verify_detects_an_originator_id_rewritten_in_another_spelling(
         assert fresh.app.case(ref).step == 2
     with pytest.raises(VerificationFailed) as failure:
         ledger.audit_log.verify()
-    assert failure.value.position == 10
+    assert failure.value.position == 11
 
 
 @pytest.mark.parametrize(

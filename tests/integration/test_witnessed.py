@@ -68,7 +68,7 @@ def snapshot(path: Path, to: Path) -> None:
 
 
 def history(ledger: Ledger) -> tuple[Acting, str]:
-    """Ten events in ten transactions (five actors, a case walked to step 3)."""
+    """Eleven events in eleven transactions (policies, five actors, a case to step 3)."""
     by = b.seed_actors(ledger)
     ref = b.open_case(ledger, by)
     b.walk_to_step(ledger, by, ref, 3)
