@@ -88,6 +88,12 @@ class Context:
             )
         return self._acting
 
+    def today(self) -> date:
+        """The ledger's today (its clock, not necessarily this machine's)."""
+        if self.through_server:
+            return self._remote_ledger().today()
+        return self.ledger().app.clock()
+
     def _remote_ledger(self) -> RemoteLedger:
         if self._remote is None:
             from cli.remote import connect

@@ -202,6 +202,10 @@ class RemoteLedger:
         index = self._client.index
         return Acting(index["actor"], index["role"], index.get("organisation", ""))
 
+    def today(self) -> date:
+        """The server's today, which every default date of a command is."""
+        return date.fromisoformat(self._client.index["today"])
+
     def close(self) -> None:
         """Nothing is held open between requests."""
 

@@ -38,7 +38,7 @@ def plan(ctx: Context, as_of: Any, show_all: bool, as_json: bool, as_csv: bool) 
       regie retention plan --all --csv > bewaarplan.csv
     """
     ledger = ctx.ledger()
-    day = (as_of or ledger.app.clock()).isoformat()
+    day = (as_of or ctx.today()).isoformat()
     schedule = ledger.retention.plan(ctx.acting())
     rows = [
         {

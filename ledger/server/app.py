@@ -131,6 +131,7 @@ def create_app(ledger: Ledger) -> FastAPI:
             "actor": by.actor,
             "role": by.role,
             "organisation": by.organisation,
+            "today": ledger.app.clock().isoformat(),
             "methods": methods,
         }
 
