@@ -58,6 +58,11 @@ def not_through_server(what: str | None = None) -> NotThroughServer:
     )
 
 
+class NotInAnswer(NotThroughServer, AttributeError):
+    """What a command prints that the server's JSON does not carry (yet); an
+    AttributeError too, so that ``getattr(row, name, default)`` still works."""
+
+
 class Record(dict[str, Any]):
     """A JSON object from the server; ``row["ref"]`` and ``case.ref`` both work, as they
     do for the rows and aggregates of the embedded ledger."""
@@ -66,7 +71,9 @@ class Record(dict[str, Any]):
         try:
             return self[name]
         except KeyError:
-            raise AttributeError(name) from None
+            if name.startswith("_"):
+                raise AttributeError(name) from None
+            raise NotInAnswer(not_through_server().message) from None
 
 
 def revived(value: Any) -> Any:

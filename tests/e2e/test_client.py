@@ -257,3 +257,10 @@ def test_the_client_imports_neither_sqlalchemy_nor_the_ledgers_store(client: Cli
             check=False,
         )
         assert done.returncode == 0, done.stderr
+
+
+def test_what_the_answer_lacks_is_said_in_one_line(client: Client) -> None:
+    done = client.run("retention", "plan", actor="privacy")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.startswith("Error: `regie retention plan` is not available through the")
+    assert done.stderr.count("\n") == 1
