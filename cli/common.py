@@ -12,11 +12,12 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 if TYPE_CHECKING:
+    from cli.remote import RemoteLedger
     from ledger.bootstrap import Ledger
     from ledger.config import Settings
     from ledger.domain.acting import Acting
@@ -34,6 +35,7 @@ class Context:
         self.purpose_option = purpose
         self._settings: Settings | None = None
         self._ledger: Ledger | None = None
+        self._remote: RemoteLedger | None = None
         self._acting: Acting | None = None
 
     def purpose(self, default: str) -> str:
@@ -51,7 +53,15 @@ class Context:
             self._settings = settings
         return self._settings
 
+    @property
+    def through_server(self) -> bool:
+        """Whether a server is configured: then every command goes through its API."""
+        return bool(self.settings.server)
+
     def ledger(self, *, require_initialised: bool = True) -> Ledger:
+        """The embedded ledger, or with a server configured its stand-in (same calls)."""
+        if self.through_server:
+            return cast("Ledger", self._remote_ledger())
         if self._ledger is None:
             from ledger.bootstrap import open_ledger
 
@@ -69,12 +79,37 @@ class Context:
         Only identity is settled here; whether this actor may run the command, on this
         case, is for the application (the gate in every service method) to decide.
         """
+        if self._acting is None and self.through_server:
+            self._acting = self._remote_ledger().acting()
         if self._acting is None:
             settings = self.settings
             self._acting = self.ledger().identify(
                 settings.actor, self.role_option or settings.role
             )
         return self._acting
+
+    def today(self) -> date:
+        """The ledger's today (its clock, not necessarily this machine's)."""
+        if self.through_server:
+            return self._remote_ledger().today()
+        return self.ledger().app.clock()
+
+    def _remote_ledger(self) -> RemoteLedger:
+        if self._remote is None:
+            from cli.remote import connect
+            from ledger.config import api_token
+            from ledger.errors import BadInput
+
+            settings = self.settings
+            if self.db_option:
+                raise BadInput("--db opens a ledger on this machine; unset REGIE_SERVER for it")
+            self._remote = connect(
+                settings.server or "",
+                api_token(settings),
+                self.role_option or settings.role,
+                settings.actor,
+            )
+        return self._remote
 
     def close(self) -> None:
         if self._ledger is not None:

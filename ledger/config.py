@@ -2,7 +2,8 @@
 
 Precedence for every setting: explicit argument (CLI flag) > environment variable >
 config file > platform default. The config file is TOML with top-level keys
-``database_url``, ``actor``, ``role`` and ``policy_dir``.
+``database_url``, ``actor``, ``role`` and ``policy_dir``; a client of a server has
+``server`` (its URL) and ``token_file`` (a file holding the API token).
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ ENV_CONFIG = "REGIE_CONFIG"
 ENV_POLICY_DIR = "REGIE_POLICY_DIR"
 ENV_DATA_DIR = "REGIE_DATA_DIR"
 
-_KNOWN_KEYS = {"database_url", "actor", "role", "policy_dir", "key_dir", "fg_contact"}
+_KNOWN_KEYS = {
+    "database_url", "actor", "role", "policy_dir", "key_dir", "fg_contact", "server",
+    "token_file",
+}  # fmt: skip
+ENV_SERVER = "REGIE_SERVER"
+ENV_TOKEN = "REGIE_TOKEN"
+ENV_TOKEN_FILE = "REGIE_TOKEN_FILE"
 ENV_FG_CONTACT = "REGIE_FG_CONTACT"
 DEFAULT_FG_CONTACT = (
     "De functionaris gegevensbescherming van de gemeente (contactgegevens op de website "
@@ -94,6 +101,8 @@ class Settings:
     config_file: Path | None
     key_dir_setting: Path | None = None
     fg_contact: str = DEFAULT_FG_CONTACT
+    server: str | None = None
+    token_file: Path | None = None
 
     @property
     def key_dir(self) -> Path:
@@ -139,6 +148,7 @@ def load_settings() -> Settings:
     url = os.environ.get(ENV_DATABASE_URL) or file_values.get("database_url")
     policy = os.environ.get(ENV_POLICY_DIR) or file_values.get("policy_dir")
     keys = os.environ.get(ENV_KEY_DIR) or file_values.get("key_dir")
+    token_file = os.environ.get(ENV_TOKEN_FILE) or file_values.get("token_file")
     return Settings(
         database_url=url or default_database_url(),
         actor=os.environ.get(ENV_ACTOR) or file_values.get("actor"),
@@ -149,4 +159,22 @@ def load_settings() -> Settings:
         fg_contact=os.environ.get(ENV_FG_CONTACT)
         or file_values.get("fg_contact")
         or DEFAULT_FG_CONTACT,
+        server=os.environ.get(ENV_SERVER) or file_values.get("server"),
+        token_file=Path(token_file).expanduser() if token_file else None,
     )
+
+
+def api_token(settings: Settings) -> str | None:
+    """The client's API token: ``REGIE_TOKEN``, else the first line of the token file."""
+    token = os.environ.get(ENV_TOKEN)
+    if token:
+        return token.strip()
+    if settings.token_file is None:
+        return None
+    try:
+        lines = settings.token_file.read_text(encoding="utf-8").split()
+    except OSError as exc:
+        raise BadInput(
+            f"{settings.token_file}: cannot read the token file ({exc.strerror})"
+        ) from exc
+    return lines[0] if lines else None

@@ -47,8 +47,11 @@ def add(
         roles=list(roles),
         db_user=db_user,
     )
-    by = None if not ledger.app.has_actors() else ctx.acting()
-    actor = ledger.actors.register_actor(cmd, by, ledger.database_user())
+    if ctx.through_server:  # the server has its first actor: registered on its machine
+        actor = ledger.actors.add(cmd, ctx.acting())
+    else:
+        by = None if not ledger.app.has_actors() else ctx.acting()
+        actor = ledger.actors.register_actor(cmd, by, ledger.database_user())
     if as_json:
         emit_json({"actor": actor.handle, "organisation": actor.organisation, "roles": actor.roles})
     else:

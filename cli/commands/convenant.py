@@ -26,6 +26,16 @@ _FILE = click.option(
 )
 
 
+def _read(path: Path) -> str:
+    """The file's text: read here, so that a server can record a client's convenant."""
+    from ledger.errors import BadInput
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read the convenant ({exc.strerror})") from exc
+
+
 @click.group("convenant")
 def command() -> None:
     """Record convenants: parties, legal bases, purposes and the sharing matrix."""
@@ -44,7 +54,8 @@ def add(ctx: Context, key: str, path: Path, as_json: bool) -> None:
     Example:
       regie convenant add jga-voorbeeldstad --file ledger/examples/convenant.toml
     """
-    convenant = ctx.ledger().sharing.add_convenant(key, path, ctx.acting())
+    toml = _read(path)
+    convenant = ctx.ledger().sharing.add_convenant_toml(key, toml, ctx.acting(), str(path))
     if as_json:
         emit_json({"convenant": convenant.key, "version": 1})
     else:
@@ -64,7 +75,8 @@ def amend(ctx: Context, key: str, path: Path, as_json: bool) -> None:
     Example:
       regie convenant amend jga-voorbeeldstad --file convenant-2027.toml
     """
-    version = ctx.ledger().sharing.amend_convenant(key, path, ctx.acting())
+    toml = _read(path)
+    version = ctx.ledger().sharing.amend_convenant_toml(key, toml, ctx.acting(), str(path))
     if as_json:
         emit_json({"convenant": key, "version": version})
     else:

@@ -138,7 +138,7 @@ def _deliver(ctx: Context, subject: str, addressee: str, on: Any, how: str, as_j
     cmd = c.build(DeliverLetter, subject=subject, addressee=addressee, how=how, delivered_on=on)
     letters = ctx.ledger().letters
     pseudonym = (letters.hand_over if how == "overhandigd" else letters.send)(cmd, ctx.acting())
-    day = (on or ctx.ledger().app.clock()).isoformat()
+    day = (on or ctx.today()).isoformat()
     if as_json:
         emit_json({"subject": subject, "addressee": pseudonym, "how": how, "on": day})
     else:

@@ -37,8 +37,12 @@ def plan(ctx: Context, as_of: Any, show_all: bool, as_json: bool, as_csv: bool) 
       regie retention plan --as-of 2027-06-01
       regie retention plan --all --csv > bewaarplan.csv
     """
+    if ctx.through_server:  # the plan's JSON does not yet say which items are destroyed
+        from cli.remote import not_through_server
+
+        raise not_through_server()
     ledger = ctx.ledger()
-    day = (as_of or ledger.app.clock()).isoformat()
+    day = (as_of or ctx.today()).isoformat()
     schedule = ledger.retention.plan(ctx.acting())
     rows = [
         {

@@ -22,7 +22,7 @@ from ledger.bootstrap import Ledger
 from ledger.commands import REF_HELP
 from ledger.errors import BadInput, Conflict, NotFound, RegieError
 from ledger.server.jsonable import jsonable
-from ledger.server.routes import Route, bound, routes
+from ledger.server.routes import Route, bound, index, routes
 from ledger.tokens.service import AUTHENTICATE, AuthenticationFailed
 
 ROLE_HEADER = "X-Regie-Role"
@@ -88,6 +88,7 @@ def create_app(ledger: Ledger) -> FastAPI:
     )
     lock = threading.Lock()
     offered = routes(ledger)
+    methods = index(ledger, offered)
 
     @app.exception_handler(RegieError)
     def _regie_error(_request: Request, exc: RegieError) -> JSONResponse:
@@ -115,13 +116,24 @@ def create_app(ledger: Ledger) -> FastAPI:
         with lock:
             return {"status": "ok", "ledger": ledger.origin()}
 
-    @app.get("/commands", summary="The commands this server offers (authenticated).")
+    @app.get(
+        "/commands",
+        summary="The commands this server offers, who the token acts as, and which route "
+        "answers which service method (authenticated; what the CLI as a client reads).",
+    )
     def commands(request: Request) -> dict[str, Any]:
         with lock:
-            ledger.tokens.authenticate(
+            by = ledger.tokens.authenticate(
                 _bearer(request), request.headers.get(ROLE_HEADER), AUTHENTICATE
             )
-        return {"commands": sorted(offered)}
+        return {
+            "commands": sorted(offered),
+            "actor": by.actor,
+            "role": by.role,
+            "organisation": by.organisation,
+            "today": ledger.app.clock().isoformat(),
+            "methods": methods,
+        }
 
     for route in offered.values():
         app.add_api_route(

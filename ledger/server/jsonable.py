@@ -15,8 +15,12 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from pydantic import BaseModel
 
-_NAMES = ("ref", "handle", "key", "token_id")
-"""Public names an aggregate is known by, returned beside its id."""
+_NAMES = (
+    "ref", "handle", "key", "token_id", "short", "kind", "step", "working_name",
+    "organisation", "roles",
+)  # fmt: skip
+"""Public names an aggregate is known by, returned beside its id, and what the CLI says
+after a command (a case's step and non-identifying working name, a subject's kind)."""
 
 
 def jsonable(value: Any) -> Any:
@@ -37,8 +41,11 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Aggregate):
         out: dict[str, Any] = {"id": str(value.id), "version": value.version}
         for name in _NAMES:
-            if isinstance(getattr(value, name, None), str):
-                out[name] = getattr(value, name)
+            public = getattr(value, name, None)
+            if isinstance(public, str | int) and not isinstance(public, bool):
+                out[name] = public
+            elif isinstance(public, list) and all(isinstance(v, str) for v in public):
+                out[name] = list(public)
         return out
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}

@@ -23,7 +23,7 @@ from ledger.access.gate import GATED
 
 SERVICES = (
     "actors", "cases", "persons", "sharing", "retention", "letters", "privacy", "operations",
-    "tokens",
+    "tokens", "group",
 )  # fmt: skip
 """The ledger's services, by attribute of :class:`ledger.bootstrap.Ledger`."""
 
@@ -114,14 +114,32 @@ def routes(ledger: Any) -> dict[str, Route]:
             for command, qualnames in GATED.items():
                 if member.__qualname__ in qualnames:
                     found.append((command, service_name, attribute, member))
-    counts = typing.Counter(command for command, *_ in found)
+    offered = [
+        (command, service_name, attribute, member)
+        for command, service_name, attribute, member in sorted(found, key=lambda f: f[:3])
+        if _route(command, command, service_name, attribute, member) is not None
+    ]  # a method JSON cannot call does not take a command's plain name from one it can
+    counts = typing.Counter(command for command, *_ in offered)
     out: dict[str, Route] = {}
-    for command, service_name, attribute, member in sorted(found, key=lambda f: f[:3]):
+    for command, service_name, attribute, member in offered:
         name = command if counts[command] == 1 else f"{command}:{attribute}"
         route = _route(name, command, service_name, attribute, member)
         if route is not None:
             out[name] = route
     return out
+
+
+def index(ledger: Any, offered: dict[str, Route]) -> dict[str, dict[str, Any]]:
+    """Which route answers which service method, with the method's parameters in order:
+    what a client needs to turn a call of the service method into a request."""
+    return {
+        f"{route.service}.{route.attribute}": {
+            "route": name,
+            "parameters": list(inspect.signature(bound(ledger, route)).parameters),
+            "body": list(route.body.model_fields),
+        }
+        for name, route in offered.items()
+    }
 
 
 def bound(ledger: Any, route: Route) -> Callable[..., Any]:

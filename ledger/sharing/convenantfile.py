@@ -83,9 +83,16 @@ class ConvenantContent(_Strict):
 
 def load_convenant(path: Path, policies: Policies) -> dict[str, Any]:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise BadInput(f"{path}: cannot read the convenant ({exc.strerror})") from exc
+    return parse_convenant(text, policies, str(path))
+
+
+def parse_convenant(text: str, policies: Policies, path: str = "convenant") -> dict[str, Any]:
+    """A convenant's TOML, validated; ``path`` names it in messages (the client's file)."""
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"{path}: not valid TOML ({exc})") from exc
     try:

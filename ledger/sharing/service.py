@@ -26,7 +26,7 @@ from ledger.errors import BadInput, NotFound, Refused
 from ledger.persons.service import Persons
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
-from ledger.sharing.convenantfile import load_convenant
+from ledger.sharing.convenantfile import load_convenant, parse_convenant
 from policies.sharing import CaseFacts, Context, ConvenantFacts, ShareRequest, Verdict, evaluate
 
 
@@ -61,8 +61,17 @@ class Sharing:
 
     @gated("convenant.add")
     def add_convenant(self, key: str, path: Path, by: Acting) -> Convenant:
+        return self._add(key, load_convenant(path, self.app.policies), by)
+
+    @gated("convenant.add")
+    def add_convenant_toml(
+        self, key: str, toml: str, by: Acting, source: str = "convenant"
+    ) -> Convenant:
+        """Record a new convenant from its TOML text (a client sends its file's content)."""
+        return self._add(key, parse_convenant(toml, self.app.policies, source), by)
+
+    def _add(self, key: str, content: dict[str, Any], by: Acting) -> Convenant:
         key = c.build(c.SignConvenant, convenant=key, party="x", signer="x").convenant
-        content = load_convenant(path, self.app.policies)
         if convenant_id(key) in self.app.repository:
             raise rules.CONVENANT_EXISTS.refuse(
                 f"convenant '{key}' exists; amend it with `regie convenant amend`"
@@ -73,7 +82,16 @@ class Sharing:
 
     @gated("convenant.amend")
     def amend_convenant(self, key: str, path: Path, by: Acting) -> int:
-        content = load_convenant(path, self.app.policies)
+        return self._amend(key, load_convenant(path, self.app.policies), by)
+
+    @gated("convenant.amend")
+    def amend_convenant_toml(
+        self, key: str, toml: str, by: Acting, source: str = "convenant"
+    ) -> int:
+        """A new version from its TOML text (a client sends its file's content)."""
+        return self._amend(key, parse_convenant(toml, self.app.policies, source), by)
+
+    def _amend(self, key: str, content: dict[str, Any], by: Acting) -> int:
         convenant = self.convenant(key)
         version = convenant.amend(content, by)
         self.app.commit(convenant)
