@@ -52,6 +52,8 @@ def read_checkpoint_file(path: Path) -> Checkpoint:
 class HighWaterMark:
     def __init__(self, directory: Path) -> None:
         self.path = directory / MARK_FILE
+        # What this process last wrote or read: the file is read once, not at every commit.
+        self._known: Checkpoint | None = None
 
     def read(self) -> Checkpoint | None:
         if not self.path.exists():
@@ -60,7 +62,7 @@ class HighWaterMark:
 
     def raise_to(self, head: Checkpoint) -> None:
         """Keep the larger of the stored mark and ``head`` (another process may be ahead)."""
-        current = self.read()
+        current = self._known if self._known is not None else self.read()
         same_ledger = current is not None and current.origin == head.origin
         if same_ledger and current is not None and current.tree_size >= head.tree_size:
             return
@@ -68,3 +70,4 @@ class HighWaterMark:
 
     def replace(self, head: Checkpoint) -> None:
         write_atomically(self.path, json.dumps(head.to_json(), indent=2) + "\n")
+        self._known = head

@@ -69,6 +69,7 @@ class Integrity:
         self.status_path = keys.directory / STATUS_FILE
         self.registry_path = keys.directory / REGISTRY_FILE
         self._checked = False
+        self._witnesses: list[dict[str, str]] | None = None
 
     # -- after every commit -----------------------------------------------------------
 
@@ -209,10 +210,17 @@ class Integrity:
     # -- witnesses ------------------------------------------------------------------------
 
     def witnesses(self) -> list[dict[str, str]]:
-        """The registered witnesses: those the log records and those kept beside the key."""
-        kept = self._kept_witnesses()
-        names = {w["name"] for w in kept}
-        return kept + [w for w in self._recorded_witnesses() if w["name"] not in names]
+        """The registered witnesses: those the log records and those kept beside the key.
+
+        Read once per process (every commit delivers to them): a witness added here is
+        added to the list at once; one added by another process counts from its next start.
+        """
+        if self._witnesses is None:
+            kept = self._kept_witnesses()
+            names = {w["name"] for w in kept}
+            recorded = [w for w in self._recorded_witnesses() if w["name"] not in names]
+            self._witnesses = kept + recorded
+        return list(self._witnesses)
 
     def _kept_witnesses(self) -> list[dict[str, str]]:
         try:
@@ -242,6 +250,7 @@ class Integrity:
         witness = {"name": name, "kind": "dir", "location": location}
         kept = [w for w in self._kept_witnesses() if w["name"] != name]
         write_atomically(self.registry_path, json.dumps([*kept, witness], indent=2) + "\n")
+        self._witnesses = None
         with self.store.read() as conn:
             row = checkpoint_row(conn)
         if row is not None:  # the newest checkpoint at once, then every new one
