@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from uuid import uuid4
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import AggregateNotFoundError, Cache, LRUCache
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -86,6 +86,7 @@ class Ledger:
         self.integrity = Integrity(
             self.app, store, keys, self.log, self.audit_log, self.origin
         )
+        store.seal_hooks.append(self.log.seal)
         store.commit_hooks.append(self.integrity.after_commit)
         store.rollback_hooks.append(self.log.discard)
         self.gate.guard = self.integrity.guard
@@ -157,6 +158,7 @@ class Ledger:
             else self.store.engine
         )
         keystore = KeyStore(engine, self.keys.master_keys(), self.keys.current_master())
+        keystore.before_destroy = self.store.make_durable
         if keystore.opens_with(self.keys.current_master()) is False:
             staged = self.keys.staged_master()  # a rotation to finish with `regie keys rotate`
             if staged is None or not keystore.opens_with(staged):
@@ -245,6 +247,15 @@ class Ledger:
             return destructions.finish(destructions.unfinished())
         except (RegieError, SQLAlchemyError):
             return 0
+
+    def forget_cached(self) -> None:
+        """Drop the aggregates this process holds in memory, after a transaction that
+        wrote them was rolled back (the server's group commit): they are read again."""
+        repository = self.app.repository
+        if isinstance(repository.cache, LRUCache):
+            repository.cache = LRUCache(maxsize=repository.cache.maxsize)
+        elif repository.cache is not None:
+            repository.cache = Cache()
 
     # -- lifecycle --------------------------------------------------------------------
 

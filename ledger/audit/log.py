@@ -1,8 +1,8 @@
 """The tamper-evident log: every stored event becomes a leaf, in the same transaction.
 
 A leaf commits to the event's position, aggregate id and version, topic and stored
-(sealed) bytes, so crypto-shredding never changes a leaf. After the leaves of a write
-transaction, one signed checkpoint for the new tree size is stored with its frontier.
+(sealed) bytes, so crypto-shredding never changes a leaf. Just before a write transaction
+commits, one signed checkpoint for the new tree size is stored with its frontier.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import Any
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select, text
 
 from ledger.audit.checkpoint import Checkpoint, body, public_key_id
 from ledger.audit.merkle import CompactRange
 from ledger.errors import RegieError
-from ledger.store.engine import driver_execute
-from ledger.store.schema import checkpoints, log
+from ledger.store.engine import driver_execute, driver_rows
+from ledger.store.schema import checkpoints, events, log
 
 LEAF_HEADER = struct.Struct(">Q16sQH")
 """The fixed part of a leaf's data: position, aggregate id, version, topic length."""
@@ -40,6 +40,12 @@ _SQLITE_LATEST = (
     f"SELECT tree_size, root_hash, frontier FROM {checkpoints.name} ORDER BY tree_size DESC LIMIT 1"
 )
 _SQLITE_INSERT_LEAVES = f"INSERT INTO {log.name} (position, leaf_hash) VALUES (?, ?)"
+_SQLITE_NEW_LEAVES = f"SELECT position, leaf_hash FROM {log.name} WHERE position >"
+_SQLITE_EVENTS_SIZE = f"SELECT max(notification_id) FROM {events.name}"
+_NEW_LEAVES = text(
+    f"SELECT position, leaf_hash FROM {log.name} WHERE position > :size ORDER BY position"
+)
+_EVENTS_SIZE = select(func.max(events.c.notification_id))
 _SQLITE_INSERT_CHECKPOINT = (
     f"INSERT INTO {checkpoints.name} "
     "(tree_size, root_hash, timestamp, key_id, signature, frontier, previous_size) "
@@ -126,6 +132,7 @@ class TamperEvidentLog:
         # The checkpoint of the open write transaction, until the store says it committed
         # (take) or rolled back (discard): see ledger/audit/highwater.py.
         self._pending: Checkpoint | None = None
+        self._appended = False  # leaves appended in the open transaction, not yet sealed
 
     @property
     def key(self) -> Ed25519PrivateKey:
@@ -155,9 +162,10 @@ class TamperEvidentLog:
             return None
         return int(row[0]), bytes(row[1]), row[2]
 
-    def _frontier_at(self, conn: Connection, size: int) -> CompactRange:
+    def _frontier_at(
+        self, conn: Connection, size: int, latest: tuple[int, bytes, str] | None
+    ) -> CompactRange:
         """The frontier after ``size`` leaves, checked against the newest signed root."""
-        latest = self._latest(conn)
         if latest is None:
             frontier = CompactRange()
         else:
@@ -189,13 +197,11 @@ class TamperEvidentLog:
         return frontier
 
     def __call__(self, conn: Connection, positions: Sequence[int], stored: Sequence[Any]) -> None:
+        """The store's append hook: the leaves, in the same transaction as the events."""
         if not positions:
             return
-        key = self.key
-        frontier = self._frontier_at(conn, positions[0] - 1)
         hashes = leaf_hashes(positions, stored)
-        sqlite = conn.dialect.name == "sqlite"
-        if sqlite:
+        if conn.dialect.name == "sqlite":
             driver_execute(
                 conn, _SQLITE_INSERT_LEAVES, list(zip(positions, hashes, strict=True)), many=True
             )
@@ -204,6 +210,35 @@ class TamperEvidentLog:
                 _INSERT_LEAVES,
                 [{"position": p, "leaf_hash": h} for p, h in zip(positions, hashes, strict=True)],
             )
+        self._appended = True
+
+    def seal(self, conn: Connection) -> None:
+        """The store's seal hook: one signed checkpoint over every leaf the transaction
+        appended, however many commands and savepoints it held (decision 0023)."""
+        if not self._appended:
+            return
+        self._appended = False
+        sqlite = conn.dialect.name == "sqlite"
+        latest = self._latest(conn)
+        stored_size = 0 if latest is None else latest[0]
+        if sqlite:
+            statement = f"{_SQLITE_NEW_LEAVES} {int(stored_size)} ORDER BY position"
+            new = [(int(p), bytes(h)) for p, h in driver_rows(conn, statement)]
+        else:
+            new = [(int(p), bytes(h)) for p, h in conn.execute(_NEW_LEAVES, {"size": stored_size})]
+        if not new:
+            return  # every append was rolled back to its savepoint
+        events_size = self._events_size(conn)
+        if new[0][0] != stored_size + 1 or new[-1][0] != events_size or len(new) != (
+            events_size - stored_size
+        ):
+            raise LogInconsistent(
+                f"the log holds {stored_size + len(new)} leaves but the events {events_size}; "
+                "run `regie audit verify`"
+            )
+        key = self.key
+        frontier = self._frontier_at(conn, stored_size, latest)
+        hashes = [h for _, h in new]
         previous = frontier.size
         frontier.extend(hashes)
         size, root = frontier.size, frontier.root()
@@ -244,6 +279,14 @@ class TamperEvidentLog:
 
     def discard(self) -> None:
         self._pending = None
+        self._appended = False
+
+    @staticmethod
+    def _events_size(conn: Connection) -> int:
+        if conn.dialect.name == "sqlite":
+            row = driver_execute(conn, _SQLITE_EVENTS_SIZE)
+            return int(row[0] or 0)
+        return int(conn.execute(_EVENTS_SIZE).scalar() or 0)
 
     def reload_key(self) -> None:
         """After a rotation: sign with the (new) key on file from the next checkpoint on."""

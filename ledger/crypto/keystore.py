@@ -8,7 +8,7 @@ here are deleted on purpose: destroying a data key is how personal data is erase
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -97,6 +97,9 @@ class KeyStore:
         self._masters = masters
         self._current = current
         self._cache: dict[tuple[str, str], bytes | None] = {}
+        self.before_destroy: Callable[[], None] | None = None
+        """Makes the record of a destruction durable before any key goes (bootstrap: the
+        store's ``make_durable``; a group commit must not hold the record back)."""
 
     def initialise(self) -> None:
         with self.engine.begin() as conn:
@@ -199,6 +202,8 @@ class KeyStore:
 
     def shred(self, subject_id: str, categories: Iterable[str] | None = None) -> int:
         """Destroy the subject's data keys (all, or the given categories); idempotent."""
+        if self.before_destroy is not None:
+            self.before_destroy()
         wanted = None if categories is None else sorted(set(categories))
         now = datetime.now(UTC).isoformat()
         with self.engine.begin() as conn:

@@ -2,14 +2,16 @@
 
 The HTTP layer only says who acts (through :meth:`Tokens.authenticate`) and carries JSON
 in and out; every permission is checked by the gate inside the service method, exactly
-as for the embedded CLI. One request at a time goes through the ledger (a lock): the
-services were written for one caller, and a municipality's load fits in that easily.
+as for the embedded CLI. Every request that touches the ledger runs on the one writer
+thread (:mod:`ledger.server.writer`): the services were written for one caller, and the
+commands that arrive together share one durable commit (group commit, decision 0023).
 """
 
 from __future__ import annotations
 
 import inspect
-import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Body, FastAPI, Request
@@ -23,6 +25,7 @@ from ledger.commands import REF_HELP
 from ledger.errors import BadInput, Conflict, NotFound, RegieError
 from ledger.server.jsonable import jsonable
 from ledger.server.routes import Route, bound, index, routes
+from ledger.server.writer import Writer
 from ledger.tokens.service import AUTHENTICATE, AuthenticationFailed
 
 ROLE_HEADER = "X-Regie-Role"
@@ -81,12 +84,20 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 def create_app(ledger: Ledger) -> FastAPI:
     """The API over one opened ledger (which the caller closes)."""
+    writer = Writer(ledger.store, ledger.forget_cached)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        writer.stop()  # after uvicorn has let the requests in flight finish
+
     app = FastAPI(
         title="regie",
         version="0.1.0",
         description="The regie ledger's commands over HTTP; see docs/api.md.",
+        lifespan=lifespan,
     )
-    lock = threading.Lock()
+    app.state.writer = writer
     offered = routes(ledger)
     methods = index(ledger, offered)
 
@@ -112,9 +123,14 @@ def create_app(ledger: Ledger) -> FastAPI:
         )
 
     @app.get("/health", summary="Whether the server runs and its ledger answers.")
-    def health() -> dict[str, str]:
-        with lock:
-            return {"status": "ok", "ledger": ledger.origin()}
+    def health() -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "ledger": writer.run(ledger.origin),
+            "waiting": writer.waiting(),
+            "groups": writer.groups,
+            "commands": writer.commands,
+        }
 
     @app.get(
         "/commands",
@@ -122,10 +138,8 @@ def create_app(ledger: Ledger) -> FastAPI:
         "answers which service method (authenticated; what the CLI as a client reads).",
     )
     def commands(request: Request) -> dict[str, Any]:
-        with lock:
-            by = ledger.tokens.authenticate(
-                _bearer(request), request.headers.get(ROLE_HEADER), AUTHENTICATE
-            )
+        bearer, role = _bearer(request), request.headers.get(ROLE_HEADER)
+        by = writer.run(lambda: ledger.tokens.authenticate(bearer, role, AUTHENTICATE))
         return {
             "commands": sorted(offered),
             "actor": by.actor,
@@ -138,7 +152,7 @@ def create_app(ledger: Ledger) -> FastAPI:
     for route in offered.values():
         app.add_api_route(
             f"/commands/{route.name}",
-            _endpoint(ledger, route, lock),
+            _endpoint(ledger, route, writer),
             methods=["POST"],
             name=route.name,
             summary=f"{route.command}: {route.summary}" if route.summary else route.command,
@@ -148,7 +162,7 @@ def create_app(ledger: Ledger) -> FastAPI:
     return app
 
 
-def _endpoint(ledger: Ledger, route: Route, lock: threading.Lock) -> Any:
+def _endpoint(ledger: Ledger, route: Route, writer: Writer) -> Any:
     """A FastAPI endpoint whose body is the route's model (so it is in the OpenAPI)."""
 
     optional = not any(f.is_required() for f in route.body.model_fields.values())
@@ -156,16 +170,20 @@ def _endpoint(ledger: Ledger, route: Route, lock: threading.Lock) -> Any:
     def endpoint(request: Request, body: BaseModel | None = None) -> dict[str, Any]:
         if body is None:
             body = route.body.model_validate({})
-        with lock:
-            by = ledger.tokens.authenticate(
-                _bearer(request), request.headers.get(ROLE_HEADER), route.command
-            )
+        bearer, role = _bearer(request), request.headers.get(ROLE_HEADER)
+        arguments = route.arguments(body)
+
+        def work() -> dict[str, Any]:
+            by = ledger.tokens.authenticate(bearer, role, route.command)
             method = bound(ledger, route)
             extra: dict[str, Any] = {}
             if "command" in inspect.signature(method).parameters:
                 extra["command"] = route.command
-            result = method(by=by, **route.arguments(body), **extra)
+            result = method(by=by, **arguments, **extra)
             return {"command": route.command, "result": jsonable(result)}
+
+        answer: dict[str, Any] = writer.run(work)
+        return answer
 
     endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [

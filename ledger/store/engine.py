@@ -1,12 +1,17 @@
 """The database behind the ledger: SQLite file by default, PostgreSQL at scale.
 
 One :class:`Store` per process. Write transactions are serialised (``BEGIN IMMEDIATE``
-on SQLite, a table lock on PostgreSQL) because event positions must be gap-free: the
+on SQLite, an advisory lock on PostgreSQL) because event positions must be gap-free: the
 tamper-evident log numbers its leaves by them.
+
+A write or read opened while this thread already holds a write transaction joins it (a
+savepoint, or the same connection): that is how the server's group commit runs many
+commands in one transaction with one signed checkpoint (decision 0023).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -15,9 +20,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
-from ledger.errors import BadInput, NotInitialised, RegieError
+from ledger.errors import BadInput, Inconsistent, NotInitialised, RegieError
 from ledger.store import schema
 
 AppendHook = Callable[[Connection, Sequence[int], Sequence[Any]], None]
@@ -146,8 +157,12 @@ class Store:
             _sqlite_setup(self.engine)
         self._writer = self.engine.execution_options(regie_write=True)
         self.append_hooks: list[AppendHook] = []
+        self.seal_hooks: list[Callable[[Connection], None]] = []
+        """Run inside the outermost write transaction just before it commits (the signed
+        checkpoint over everything the transaction appended)."""
         self.commit_hooks: list[Callable[[], None]] = []
         self.rollback_hooks: list[Callable[[], None]] = []
+        self._open = threading.local()
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -218,20 +233,47 @@ class Store:
 
     # -- transactions --------------------------------------------------------------
 
+    def _current(self) -> WriteTransaction | None:
+        current: WriteTransaction | None = getattr(self._open, "tx", None)
+        return current
+
     @contextmanager
     def write(self, *, lock: bool = True) -> Iterator[Connection]:
         """A serialised write transaction; commits on success, rolls back on error.
 
         After the commit the commit hooks run (the high-water mark, the witnesses: what
-        must only ever see committed checkpoints); after a rollback the rollback hooks."""
+        must only ever see committed checkpoints); after a rollback the rollback hooks.
+        Inside a write this thread already holds, it is a savepoint of that transaction:
+        released on success, rolled back on error, durable when the outer one commits."""
+        current = self._current()
+        if current is not None:
+            current.depth += 1
+            try:
+                with current.conn.begin_nested():
+                    yield current.conn
+            finally:
+                current.depth -= 1
+            return
+        with self.group(lock=lock) as held:
+            yield held.conn
+
+    @contextmanager
+    def group(self, *, lock: bool = True) -> Iterator[WriteTransaction]:
+        """One write transaction for everything this thread writes until the block ends:
+        each inner ``write`` is a savepoint, the checkpoint is signed once, at the end."""
+        if self._current() is not None:
+            raise Inconsistent("a write transaction is already open on this thread")
         try:
-            with self._writer.begin() as conn:
-                if lock and self.dialect == "postgresql":
-                    # A transaction-scoped advisory lock per ledger schema: it serialises the
-                    # writers like LOCK TABLE ... EXCLUSIVE did, admits readers, and needs
-                    # no UPDATE privilege on history (deploy/postgresql/grants.sql).
-                    conn.exec_driver_sql(_PG_WRITE_LOCK)
-                yield conn
+            with self._writer.connect() as conn:
+                held = WriteTransaction(conn, lock and self.dialect == "postgresql")
+                held.begin()
+                self._open.tx = held
+                try:
+                    yield held
+                    held.commit(self.seal_hooks)
+                finally:
+                    self._open.tx = None
+                    held.close()
         except BaseException:
             for hook in self.rollback_hooks:
                 hook()
@@ -239,7 +281,84 @@ class Store:
         for hook in self.commit_hooks:
             hook()
 
+    def make_durable(self) -> None:
+        """Commit what this thread's open write transaction holds so far, and go on in a
+        new one: before an act outside the database that must follow a durable record
+        (destroying a key follows the recorded erasure; decision 0010). No-op outside one."""
+        current = self._current()
+        if current is None:
+            return
+        if current.depth:
+            raise Inconsistent("cannot commit from inside a savepoint")
+        in_unit = current.unit is not None
+        if in_unit:
+            current.end_unit(keep=True)
+        current.commit(self.seal_hooks)
+        for hook in self.commit_hooks:
+            hook()
+        current.begin()
+        if in_unit:
+            current.start_unit()
+
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        """A read transaction; inside this thread's write transaction, that transaction
+        (so that a command reads what the commands before it in the group wrote)."""
+        current = self._current()
+        if current is not None:
+            yield current.conn
+            return
         with self.engine.connect() as conn, conn.begin():
             yield conn
+
+
+class WriteTransaction:
+    """The write transaction a thread holds: its connection, savepoint depth and how
+    many times it was committed (a group commits more than once only at a barrier), and
+    the savepoint of the unit of work (one command of a group) running in it."""
+
+    def __init__(self, conn: Connection, lock: bool) -> None:
+        self.conn = conn
+        self.lock = lock
+        self.depth = 0
+        self.commits = 0
+        self.unit: Any = None
+        self._transaction: Any = None
+
+    def start_unit(self) -> None:
+        """A savepoint around one command, so that it can be undone alone."""
+        self.unit = self.conn.begin_nested()
+
+    def end_unit(self, *, keep: bool) -> None:
+        """Release the command's savepoint (``keep``) or roll back to it. A savepoint the
+        database cannot release any more (an aborted PostgreSQL transaction) is rolled
+        back: what is uncertain is not kept."""
+        unit, self.unit = self.unit, None
+        if unit is None or not unit.is_active:
+            return
+        if keep:
+            try:
+                unit.commit()
+                return
+            except SQLAlchemyError:
+                pass
+        unit.rollback()
+
+    def begin(self) -> None:
+        self._transaction = self.conn.begin()
+        if self.lock:
+            # A transaction-scoped advisory lock per ledger schema: it serialises the
+            # writers like LOCK TABLE ... EXCLUSIVE did, admits readers, and needs no
+            # UPDATE privilege on history (deploy/postgresql/grants.sql).
+            self.conn.exec_driver_sql(_PG_WRITE_LOCK)
+
+    def commit(self, seal_hooks: Sequence[Callable[[Connection], None]]) -> None:
+        for hook in seal_hooks:
+            hook(self.conn)
+        self._transaction.commit()
+        self._transaction = None
+        self.commits += 1
+
+    def close(self) -> None:
+        if self._transaction is not None and self._transaction.is_active:
+            self._transaction.rollback()
