@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+MAINTENANCE_WARNING = (
+    "Warning: this opens the PostgreSQL ledger directly, which is operator maintenance on "
+    "the server machine; everyone else works through `regie serve` with an API token."
+)
+
 
 class Context:
     """Lazily opens the ledger the command needs, once."""
@@ -58,8 +63,12 @@ class Context:
         """Whether a server is configured: then every command goes through its API."""
         return bool(self.settings.server)
 
-    def ledger(self, *, require_initialised: bool = True) -> Ledger:
-        """The embedded ledger, or with a server configured its stand-in (same calls)."""
+    def ledger(self, *, require_initialised: bool = True, serving: bool = False) -> Ledger:
+        """The embedded ledger, or with a server configured its stand-in (same calls).
+
+        Opening a PostgreSQL ledger directly is the operator's maintenance on the server
+        machine (decision 0025): said once on stderr, except by `regie serve` itself.
+        """
         if self.through_server:
             return cast("Ledger", self._remote_ledger())
         if self._ledger is None:
@@ -71,6 +80,8 @@ class Context:
                 key_dir=self.settings.key_dir,
                 require_initialised=require_initialised,
             )
+            if self._ledger.store.dialect == "postgresql" and not serving:
+                click.echo(MAINTENANCE_WARNING, err=True)
         return self._ledger
 
     def acting(self) -> Acting:

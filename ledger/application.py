@@ -27,6 +27,8 @@ from ledger.store import Store
 from ledger.store.recorder import SqlRecorder
 from policies.loader import Policies
 
+_LOGIN_BATCH = 500
+
 
 class Regie(Application[UUID]):
     name = "regie"
@@ -122,6 +124,25 @@ class Regie(Application[UUID]):
         if not isinstance(aggregate, Actor):
             raise NotFound(f"there is no actor '{handle}'; see `regie actor list`")
         return aggregate
+
+    def actors_with_login(self, login: str) -> list[str]:
+        """The active actors registered with this database login, read from the history
+        alone: a read model belongs to whoever may rebuild it, so a changed row there
+        must not move an identity (decision 0025)."""
+        handles: list[str] = []
+        start: int | None = 1
+        topics = stored_topics(Actor.Registered)
+        while start is not None:
+            batch = self.recorder.select_notifications(start, _LOGIN_BATCH, topics=topics)
+            for notification in batch:
+                registered = self.mapper.to_domain_event(notification)
+                if not isinstance(registered, Actor.Registered) or registered.db_user != login:
+                    continue
+                actor = self.actor(registered.handle)
+                if actor.active:
+                    handles.append(actor.handle)
+            start = batch[-1].id + 1 if len(batch) == _LOGIN_BATCH else None
+        return handles
 
     def has_actors(self) -> bool:
         """Whether any actor was registered: the bootstrap is open until the first one."""

@@ -121,24 +121,35 @@ class Ledger:
     # -- identity -----------------------------------------------------------------------
 
     def identify(self, actor: str | None, role: str | None) -> Acting:
-        """The acting identity. On PostgreSQL it is the authenticated database user's actor:
-        a setting can name it, but never choose another person."""
-        if self.store.dialect == "postgresql":
-            with self.store.read() as conn:
-                db_user = str(conn.exec_driver_sql("SELECT current_user").scalar())
-            mapped = self.queries.actor_for_db_user(db_user)
-            if mapped is None:
-                raise Unauthorised(
-                    f"database user '{db_user}' is not registered as an actor; an administrator "
-                    f"runs `regie actor add <id> ... --db-user {db_user}`"
-                )
-            if actor and actor.lower() != mapped:
-                raise Unauthorised(
-                    f"on PostgreSQL you act as '{mapped}', the actor of database user "
-                    f"'{db_user}'; REGIE_ACTOR cannot choose another person"
-                )
-            actor = mapped
+        """The acting identity of the embedded ledger. On PostgreSQL it is the actor
+        registered with the database login, found in the history (never in a read model:
+        decision 0025); a setting can name it, or choose among several actors of one
+        login, but never choose another person."""
+        login = self.database_user()
+        if login is not None:
+            actor = self._actor_of_login(login, actor)
         return self.app.acting(actor, role)
+
+    def _actor_of_login(self, login: str, named: str | None) -> str:
+        mapped = self.app.actors_with_login(login)
+        if not mapped:
+            raise Unauthorised(
+                f"database user '{login}' is not registered as an actor; an administrator "
+                f"runs `regie actor add <id> ... --db-user {login}`"
+            )
+        if named:
+            if named.lower() not in mapped:
+                raise Unauthorised(
+                    f"on PostgreSQL you act as the actor of database user '{login}' "
+                    f"({', '.join(mapped)}); REGIE_ACTOR cannot choose another person"
+                )
+            return named.lower()
+        if len(mapped) > 1:
+            raise Unauthorised(
+                f"database user '{login}' is the login of {', '.join(mapped)}; set "
+                "REGIE_ACTOR to the one acting"
+            )
+        return mapped[0]
 
     def database_user(self) -> str | None:
         if self.store.dialect != "postgresql":

@@ -15,7 +15,11 @@ def command() -> None:
 @click.option("--name", required=True, help="Display name of the professional.")
 @click.option("--org", "organisation", required=True, help="Organisation key (policy data).")
 @click.option("--role", "roles", multiple=True, required=True, help="Role key; repeat for more.")
-@click.option("--db-user", help="PostgreSQL login of this person (default: the actor id).")
+@click.option(
+    "--db-user",
+    help="PostgreSQL login this actor acts under when regie opens the database directly "
+    "(operator maintenance; default: the actor id).",
+)
 @json_option
 @pass_ctx
 @handle_errors

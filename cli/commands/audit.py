@@ -143,6 +143,7 @@ def disclosures(
             ("purpose", "doel"),
             ("basis", "grondslag"),
             ("decided_by", "besloten door"),
+            ("policy", "regels"),
         ],
     )
 

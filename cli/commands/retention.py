@@ -211,6 +211,7 @@ def report(ctx: Context, since: Any, until: Any, as_json: bool, as_csv: bool) ->
             ("due_date", "vervaldatum"),
             ("run", "run"),
             ("by", "door"),
+            ("policy", "regels"),
             ("status", "status"),
         ],
     )

@@ -36,4 +36,4 @@ def command(
     """
     from ledger.server.run import serve
 
-    serve(ctx.ledger(), host, port, tls_cert, tls_key, announce_json=as_json)
+    serve(ctx.ledger(serving=True), host, port, tls_cert, tls_key, announce_json=as_json)

@@ -178,6 +178,7 @@ class Cases:
             self.app.sealed_record(case.id, "reason", cmd.reason),
             self.app.day(cmd.decided_on),
             by,
+            policy_hash=self.app.policies.policy_hash,
         )
         self.app.commit(case)
 
@@ -195,6 +196,7 @@ class Cases:
             body,
             self.app.day(cmd.decided_on),
             by,
+            policy_hash=self.app.policies.policy_hash,
         )
         self.app.commit(case)
         return number
@@ -301,5 +303,6 @@ class Cases:
             criteria=self.app.policies.evaluation_criteria,
             closed_on=self.app.day(cmd.closed_on),
             by=by,
+            policy_hash=self.app.policies.policy_hash,
         )
         self.app.commit(case)

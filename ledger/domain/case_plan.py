@@ -183,7 +183,10 @@ class CasePlan(CaseState):
     # -- closure ---------------------------------------------------------------------------
 
     class Closed(Aggregate.Event):
-        class_version = 1
+        """Version 2 records ``policy_hash``: the policy set that judged it (decision 0022);
+        closures recorded before carry None."""
+
+        class_version = 2
 
         goals_reached: str
         goals_assessment: str
@@ -191,7 +194,12 @@ class CasePlan(CaseState):
         bewaartermijn: str
         evaluation: dict[str, str]
         closed_on: str
+        policy_hash: str | None
         by: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["policy_hash"] = None
 
         def apply(self, case: CaseState) -> None:
             case.status = CLOSED
@@ -208,6 +216,8 @@ class CasePlan(CaseState):
         criteria: Iterable[str],
         closed_on: str,
         by: Acting,
+        *,
+        policy_hash: str | None = None,
     ) -> None:
         self._require_active()
         if self.step != 7:
@@ -241,5 +251,6 @@ class CasePlan(CaseState):
             bewaartermijn=bewaartermijn,
             evaluation=answered,
             closed_on=closed_on,
+            policy_hash=policy_hash,
             by=by.record(),
         )

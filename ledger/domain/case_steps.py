@@ -127,14 +127,22 @@ class CaseSteps(CaseState):
             case.merged_4_5 = False
 
     class EndedEarly(Aggregate.Event):
-        class_version = 1
+        """Version 2 records ``policy_hash``: the policy set that judged it (decision 0022);
+        early ends recorded before carry None."""
+
+        class_version = 2
 
         at_step: int
         outcome: str
         body: str
         reason: str
         decided_on: str
+        policy_hash: str | None
         by: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["policy_hash"] = None
 
         def apply(self, case: CaseState) -> None:
             case.status = ENDED
@@ -216,6 +224,8 @@ class CaseSteps(CaseState):
         reason: str,
         decided_on: str,
         by: Acting,
+        *,
+        policy_hash: str | None = None,
     ) -> None:
         self._require_active()
         if self.step not in set(allowed_after):
@@ -231,13 +241,17 @@ class CaseSteps(CaseState):
             body=body,
             reason=reason,
             decided_on=decided_on,
+            policy_hash=policy_hash,
             by=by.record(),
         )
 
     # -- step 4 decision --------------------------------------------------------------
 
     class DecisionRecorded(Aggregate.Event):
-        class_version = 1
+        """Version 2 records ``policy_hash``: the policy set that judged it (decision 0022);
+        decisions recorded before carry None."""
+
+        class_version = 2
 
         number: int
         step: int
@@ -246,7 +260,12 @@ class CaseSteps(CaseState):
         motivation: str
         body: str
         decided_on: str
+        policy_hash: str | None
         by: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["policy_hash"] = None
 
         def apply(self, case: CaseState) -> None:
             case.decision_count = self.number
@@ -261,6 +280,8 @@ class CaseSteps(CaseState):
         body: str,
         decided_on: str,
         by: Acting,
+        *,
+        policy_hash: str | None = None,
     ) -> int:
         self._require_active()
         if not (self.step == 4 or (self.step == 5 and self.merged_4_5)):
@@ -287,6 +308,7 @@ class CaseSteps(CaseState):
             motivation=motivation.strip(),
             body=body,
             decided_on=decided_on,
+            policy_hash=policy_hash,
             by=by.record(),
         )
         return number

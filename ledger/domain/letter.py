@@ -98,7 +98,10 @@ class Letter(Aggregate):
     # -- generation -----------------------------------------------------------------------
 
     class Generated(Aggregate.Event):
-        class_version = 1
+        """Version 2 records ``policy_hash``: the policy set that judged it (decision 0022);
+        letters recorded before carry None."""
+
+        class_version = 2
 
         round: int
         addressee: str
@@ -106,7 +109,12 @@ class Letter(Aggregate):
         format: str
         content_sha256: str
         generated_on: str
+        policy_hash: str | None
         by: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["policy_hash"] = None
 
         def apply(self, letter: Letter) -> None:
             letter.history.append(
@@ -117,13 +125,19 @@ class Letter(Aggregate):
                     "addressee_kind": self.addressee_kind,
                     "format": self.format,
                     "content_sha256": self.content_sha256,
+                    "policy_hash": self.policy_hash,
                     "on": self.generated_on,
                     "by": self.by["actor"],
                 }
             )
 
     def generate(
-        self, letters: list[tuple[str, str, str, str]], generated_on: str, by: Acting
+        self,
+        letters: list[tuple[str, str, str, str]],
+        generated_on: str,
+        by: Acting,
+        *,
+        policy_hash: str | None = None,
     ) -> int:
         """Record one round: (addressee pseudonym, addressee kind, format, sha256) each."""
         if self.state().deferral is not None:
@@ -138,6 +152,7 @@ class Letter(Aggregate):
                 format=fmt,
                 content_sha256=digest,
                 generated_on=generated_on,
+                policy_hash=policy_hash,
                 by=by.record(),
             )
         return number

@@ -15,6 +15,14 @@ from eventsourcing.domain import Aggregate, event
 POLICY_SET_ID = uuid5(NAMESPACE_URL, "https://regie.invalid/policy-set")
 SYSTEM = {"actor": "regie", "role": "system", "org": "-"}
 """Who records an activation: the ledger itself, on start, not a person."""
+UNRECORDED = "-"
+"""What a report prints for a decision recorded before decisions named their policy set."""
+
+
+def short_hash(policy_hash: str | None) -> str:
+    """A policy set's hash as a report prints it: the first 12 hex digits, enough to find
+    the activation (`PolicySet.Activated`) that recorded it in full."""
+    return policy_hash[:12] if policy_hash else UNRECORDED
 
 
 class PolicySet(Aggregate):

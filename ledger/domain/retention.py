@@ -76,7 +76,10 @@ class Purge(Aggregate):
     """One destroyed key: what, under which class, from which start event, by which run."""
 
     class Purged(Aggregate.Created):
-        class_version = 1
+        """Version 2 records ``policy_hash``: the policy set that judged it (decision 0022);
+        purges recorded before carry None."""
+
+        class_version = 2
 
         owner: str
         owner_kind: str
@@ -88,7 +91,12 @@ class Purge(Aggregate):
         due_date: str
         executed_on: str
         run_id: str
+        policy_hash: str | None
         by: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["policy_hash"] = None
 
     @event(Purged)
     def __init__(
@@ -103,10 +111,12 @@ class Purge(Aggregate):
         due_date: str,
         executed_on: str,
         run_id: str,
+        policy_hash: str | None,
         by: dict[str, Any],
     ) -> None:
         self.owner = owner
         self.category = category
+        self.policy_hash = policy_hash
 
     @classmethod
     def create_id(cls, owner: str, category: str, **_: Any) -> UUID:
@@ -117,13 +127,21 @@ class RetentionRun(Aggregate):
     """A run of the retention job; with four-eyes, a proposal that a second actor approves."""
 
     class Started(Aggregate.Created):
-        class_version = 1
+        """Version 2 records ``policy_hash``: the policy set that judged it (decision 0022);
+        runs recorded before carry None."""
+
+        class_version = 2
 
         run_id: str
         as_of: str
         items: list[dict[str, str]]
         proposal: bool
+        policy_hash: str | None
         by: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["policy_hash"] = None
 
     @event(Started)
     def __init__(
@@ -132,8 +150,10 @@ class RetentionRun(Aggregate):
         as_of: str,
         items: list[dict[str, str]],
         proposal: bool,
+        policy_hash: str | None,
         by: dict[str, Any],
     ) -> None:
+        self.policy_hash = policy_hash
         self.as_of = as_of
         self.items = items
         self.proposal = proposal

@@ -309,6 +309,7 @@ class Letters:
             ],
             day,
             by,
+            policy_hash=self.app.policies.policy_hash,
         )
         self._write(made)
         try:

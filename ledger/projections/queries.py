@@ -37,12 +37,6 @@ class Queries:
                 conn.execute(select(func.count()).where(t.cases.c.year == year)).scalar() or 0
             )
 
-    def actor_for_db_user(self, db_user: str) -> str | None:
-        rows = self.rows(
-            select(t.actors.c.handle).where(t.actors.c.db_user == db_user, t.actors.c.active)
-        )
-        return str(rows[0]["handle"]) if rows else None
-
     def actors(self) -> list[Row]:
         rows = self.rows(select(t.actors).order_by(t.actors.c.handle))
         for row in rows:

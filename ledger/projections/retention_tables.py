@@ -36,6 +36,7 @@ purges = Table(
     Column("due_date", String(10), nullable=False),
     Column("executed_on", String(10), nullable=False),
     Column("run_id", String(36), nullable=False),
+    Column("policy_hash", String(64)),
     *by_columns(),
 )
 Index("rm_purges_executed", purges.c.executed_on)
@@ -47,6 +48,7 @@ retention_runs = Table(
     Column("as_of", String(10), nullable=False),
     Column("items", Integer, nullable=False),
     Column("proposal", Boolean, nullable=False),
+    Column("policy_hash", String(64)),
     Column("proposed_by", String(64), nullable=False),
     Column("approved_by", String(64)),
     Column("purged", Integer),

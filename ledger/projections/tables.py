@@ -72,6 +72,7 @@ step_history = Table(
     Column("reason", Text, nullable=False),
     Column("outcome", String(64)),
     Column("decided_on", String(10), nullable=False),
+    Column("policy_hash", String(64)),  # of an early end; a step itself is judged by code
     *by_columns(),
 )
 
@@ -86,6 +87,7 @@ decisions = Table(
     Column("motivation", Text, nullable=False),
     Column("body", String(64), nullable=False),
     Column("decided_on", String(10), nullable=False),
+    Column("policy_hash", String(64)),
     *by_columns(),
 )
 
@@ -299,6 +301,7 @@ shares = Table(
     Column("reviewed_at", String(40)),
     Column("reviewed_by", String(64)),
     Column("review_comment", Text),
+    Column("policy_hash", String(64)),
     *by_columns(),
 )
 Index("rm_shares_decided", shares.c.decided_on)

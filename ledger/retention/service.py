@@ -26,6 +26,7 @@ from ledger.crypto.keystore import KeyStore
 from ledger.crypto.seal import Sealer
 from ledger.domain import rules
 from ledger.domain.acting import Acting
+from ledger.domain.policy import short_hash
 from ledger.domain.retention import LegalHold, Purge, RetentionRun
 from ledger.durations import Duration
 from ledger.errors import Inconsistent, NotFound
@@ -180,6 +181,7 @@ class Retention:
             as_of=day,
             items=[_item_record(i) for i in due],
             proposal=four_eyes,
+            policy_hash=self.app.policies.policy_hash,
             by=by.record(),
         )
         self.app.commit(run)
@@ -246,6 +248,7 @@ class Retention:
                 due_date=due_date,
                 executed_on=executed_on,
                 run_id=str(run.id),
+                policy_hash=self.app.policies.policy_hash,
                 by=by.record(),
             )
             try:
@@ -316,6 +319,8 @@ class Retention:
                 "due_date": r["due_date"],
                 "run": r["run_id"][:8],
                 "by": r["actor"],
+                "policy": short_hash(r["policy_hash"]),
+                "policy_hash": r["policy_hash"],
                 "destroyed": (r["owner"], r["category"]) not in alive,
                 "status": NOT_DESTROYED if (r["owner"], r["category"]) in alive else DESTROYED,
             }

@@ -21,6 +21,7 @@ from ledger.domain import rules
 from ledger.domain.acting import Acting
 from ledger.domain.case import case_id
 from ledger.domain.convenant import Convenant, convenant_id
+from ledger.domain.policy import short_hash
 from ledger.domain.share import PROVIDED, REFUSED, Share
 from ledger.errors import BadInput, NotFound, Refused
 from ledger.persons.service import Persons
@@ -331,4 +332,6 @@ def share_row(r: dict[str, Any]) -> dict[str, Any]:
         "decided_by": r["actor"],
         "role": r["role"],
         "organisation": r["org"],
+        "policy": short_hash(r["policy_hash"]),
+        "policy_hash": r["policy_hash"],
     }

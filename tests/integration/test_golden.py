@@ -122,6 +122,35 @@ def test_version_1_registrations_are_upcast_with_their_stored_date(golden: Path)
         assert row["registered_on"] == row["registered_at"][:10]
 
 
+def test_decisions_written_before_policy_hashes_read_with_none(golden: Path) -> None:
+    """Decisions recorded by 0.1.0 named no policy set: upcast, they carry None, and the
+    privacy officer's registers print "-" for them."""
+    from eventsourcing.utils import get_topic
+
+    from ledger.bootstrap import open_ledger
+    from ledger.domain.case import Case
+    from ledger.domain.letter import Letter
+    from ledger.domain.retention import Purge, RetentionRun
+    from ledger.domain.share import Share
+
+    classes = (Share.Decided, Letter.Generated, Case.DecisionRecorded, Case.Closed,
+               RetentionRun.Started, Purge.Purged)  # fmt: skip
+    ledger = open_ledger(f"sqlite:///{golden}")
+    try:
+        for cls in classes:
+            stored = ledger.app.recorder.select_notifications(1, 100, topics=[get_topic(cls)])
+            decoded = [ledger.app.mapper.to_domain_event(n) for n in stored]
+            assert decoded, cls.__qualname__
+            assert {getattr(e, "policy_hash", "absent") for e in decoded} == {None}
+        officer = ledger.app.acting("privacy-demo")
+        purges = ledger.retention.report(officer)
+        shares = ledger.privacy.disclosures(officer)
+    finally:
+        ledger.close()
+    assert purges and {(r["policy"], r["policy_hash"]) for r in purges} == {("-", None)}
+    assert shares and {(r["policy"], r["policy_hash"]) for r in shares} == {("-", None)}
+
+
 def test_the_golden_ledger_reads_through_the_cli(golden: Path) -> None:
     verify = _regie(golden, "audit", "verify")
     assert verify.returncode == 0, verify.stderr

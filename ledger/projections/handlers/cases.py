@@ -118,6 +118,7 @@ def _step(ws: Workspace, e: Any, kind: str, to_step: int | None, outcome: str | 
             "reason": case_text(ws, e, "reason", e.reason),
             "outcome": outcome,
             "decided_on": e.decided_on,
+            "policy_hash": getattr(e, "policy_hash", None),
             **by_of(e),
         },
     )
@@ -165,6 +166,7 @@ def decision_recorded(ws: Workspace, e: Case.DecisionRecorded) -> None:
             "motivation": case_text(ws, e, "motivation", e.motivation),
             "body": e.body,
             "decided_on": e.decided_on,
+            "policy_hash": e.policy_hash,
             **by_of(e),
         },
     )

@@ -53,6 +53,7 @@ def purged(ws: Workspace, e: Purge.Purged) -> None:
             "due_date": e.due_date,
             "executed_on": e.executed_on,
             "run_id": e.run_id,
+            "policy_hash": e.policy_hash,
             **by_of(e),
         },
     )
@@ -128,6 +129,7 @@ def run_started(ws: Workspace, e: RetentionRun.Started) -> None:
             "as_of": e.as_of,
             "items": len(e.items),
             "proposal": e.proposal,
+            "policy_hash": e.policy_hash,
             "proposed_by": e.by["actor"],
             "approved_by": None,
             "purged": None,

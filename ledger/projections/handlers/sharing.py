@@ -96,6 +96,7 @@ def share_decided(ws: Workspace, e: Share.Decided) -> None:
             "reviewed_at": None,
             "reviewed_by": None,
             "review_comment": None,
+            "policy_hash": e.policy_hash,
             **by_of(e),
         },
     )
