@@ -10,6 +10,7 @@ for the timeout: every request passes through authentication one at a time.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from pathlib import Path
@@ -29,6 +30,8 @@ TIMEOUT_SECONDS = 5.0
 RETRY_AFTER_SECONDS = 10.0
 """After a failed fetch, how long tokens are refused without trying again."""
 _REASON_MAX = 120
+_KID = re.compile(r"[A-Za-z0-9._~+/=-]{1,64}")
+"""A key id as identity providers make them; another is not repeated (it is the client's)."""
 
 
 class KeysUnavailable(Unauthorised):
@@ -56,9 +59,9 @@ def _signing(keys: PyJWKSet) -> list[PyJWK]:
 
 
 def _unknown(kid: str, where: str) -> UnknownKey:
-    shown = kid if len(kid) <= 64 and kid.isprintable() else "(its key id)"
+    shown = f"'{kid}'" if _KID.fullmatch(kid) else "(an unusual key id)"
     return UnknownKey(
-        f"the OpenID Connect token is signed with key {shown!r}, which the identity "
+        f"the OpenID Connect token is signed with key {shown}, which the identity "
         f"provider's key set ({where}) does not hold"
     )
 
