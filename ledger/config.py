@@ -3,14 +3,17 @@
 Precedence for every setting: explicit argument (CLI flag) > environment variable >
 config file > platform default. The config file is TOML with top-level keys
 ``database_url``, ``actor``, ``role`` and ``policy_dir``; a client of a server has
-``server`` (its URL) and ``token_file`` (a file holding the API token).
+``server`` (its URL) and ``token_file`` (a file holding the API token); a server that
+accepts OpenID Connect tokens has ``oidc_issuer``, ``oidc_audience``, ``oidc_jwks`` and
+optionally ``oidc_actor_claim`` and ``oidc_algorithms`` (checked when it starts, by
+``ledger/tokens/oidc_settings.py``).
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ledger.errors import BadInput
@@ -22,9 +25,12 @@ ENV_CONFIG = "REGIE_CONFIG"
 ENV_POLICY_DIR = "REGIE_POLICY_DIR"
 ENV_DATA_DIR = "REGIE_DATA_DIR"
 
+OIDC_SETTINGS = ("issuer", "audience", "jwks", "actor_claim", "algorithms")
+"""The OpenID Connect settings: ``REGIE_OIDC_<NAME>`` or ``oidc_<name>`` in the file."""
+
 _KNOWN_KEYS = {
     "database_url", "actor", "role", "policy_dir", "key_dir", "fg_contact", "server",
-    "token_file",
+    "token_file", *(f"oidc_{name}" for name in OIDC_SETTINGS),
 }  # fmt: skip
 ENV_SERVER = "REGIE_SERVER"
 ENV_TOKEN = "REGIE_TOKEN"
@@ -103,6 +109,8 @@ class Settings:
     fg_contact: str = DEFAULT_FG_CONTACT
     server: str | None = None
     token_file: Path | None = None
+    oidc: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """The OpenID Connect settings given, by name: (value, where it was set)."""
 
     @property
     def key_dir(self) -> Path:
@@ -161,7 +169,20 @@ def load_settings() -> Settings:
         or DEFAULT_FG_CONTACT,
         server=os.environ.get(ENV_SERVER) or file_values.get("server"),
         token_file=Path(token_file).expanduser() if token_file else None,
+        oidc=_oidc(file_values, path),
     )
+
+
+def _oidc(file_values: dict[str, str], path: Path) -> dict[str, tuple[str, str]]:
+    """Each OpenID Connect setting given, with where (for a message that names it)."""
+    found: dict[str, tuple[str, str]] = {}
+    for name in OIDC_SETTINGS:
+        variable, key = f"REGIE_OIDC_{name.upper()}", f"oidc_{name}"
+        if os.environ.get(variable, "").strip():
+            found[name] = (os.environ[variable].strip(), variable)
+        elif file_values.get(key, "").strip():
+            found[name] = (file_values[key].strip(), f"{path}: {key}")
+    return found
 
 
 def api_token(settings: Settings) -> str | None:

@@ -27,7 +27,9 @@ def command(
 
     This process alone opens the database and holds the keys; every request runs the
     same gated services as the embedded CLI. See docs/api.md. With --json, the line saying
-    where it listens is JSON.
+    where it listens is JSON. With REGIE_OIDC_ISSUER, REGIE_OIDC_AUDIENCE and
+    REGIE_OIDC_JWKS set (or oidc_* in the config file), OpenID Connect tokens of the
+    municipality's identity provider are accepted too; see docs/deployment.md.
 
     \b
     Example:
@@ -35,5 +37,9 @@ def command(
       regie serve --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem
     """
     from ledger.server.run import serve
+    from ledger.tokens.oidc_settings import oidc_settings
 
-    serve(ctx.ledger(serving=True), host, port, tls_cert, tls_key, announce_json=as_json)
+    oidc = oidc_settings(ctx.settings.oidc)  # checked before the ledger is opened
+    serve(
+        ctx.ledger(serving=True), host, port, tls_cert, tls_key, announce_json=as_json, oidc=oidc
+    )

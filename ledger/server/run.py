@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ledger.bootstrap import Ledger
 from ledger.errors import BadInput
+from ledger.tokens.oidc_settings import OidcSettings
 
 
 def _loopback(host: str) -> bool:
@@ -26,8 +27,14 @@ def serve(
     tls_key: Path | None = None,
     *,
     announce_json: bool = False,
+    oidc: OidcSettings | None = None,
 ) -> None:
-    """Serve until stopped (Ctrl-C or SIGTERM); refuse to start without working keys."""
+    """Serve until stopped (Ctrl-C or SIGTERM); refuse to start without working keys.
+
+    With ``oidc``, OpenID Connect tokens of that issuer are accepted beside API tokens; an
+    identity provider that cannot be reached now is a warning, not a refusal to start
+    (API tokens work meanwhile, and its key set is fetched again when a token needs it).
+    """
     if (tls_cert is None) != (tls_key is None):
         raise BadInput("--tls-cert and --tls-key go together: give both or neither")
     for path in (tls_cert, tls_key):
@@ -46,11 +53,17 @@ def serve(
             "Give --tls-cert and --tls-key, or put a TLS proxy in front.",
             file=sys.stderr,
         )
+    if oidc is not None:
+        _accept_oidc(ledger, oidc)
     url = f"{scheme}://{host}:{port}"
+    announced = {"serving": url, "ledger": ledger.origin()}
+    if oidc is not None:
+        announced["oidc_issuer"] = oidc.issuer
     if announce_json:
-        print(json.dumps({"serving": url, "ledger": ledger.origin()}), flush=True)
+        print(json.dumps(announced), flush=True)
     else:
-        print(f"regie serving {ledger.origin()} on {url}", file=sys.stderr, flush=True)
+        also = f", accepting OpenID Connect tokens of {oidc.issuer}" if oidc else ""
+        print(f"regie serving {ledger.origin()} on {url}{also}", file=sys.stderr, flush=True)
     uvicorn.run(
         create_app(ledger),
         host=host,
@@ -60,3 +73,17 @@ def serve(
         log_level="info",
         server_header=False,
     )
+
+
+def _accept_oidc(ledger: Ledger, settings: OidcSettings) -> None:
+    from ledger.tokens.oidc import OidcVerifier
+
+    verifier = OidcVerifier(settings)
+    problem = verifier.problem()
+    if problem:
+        print(
+            f"Warning: {problem}; OpenID Connect tokens are refused until it can be read.",
+            file=sys.stderr,
+            flush=True,
+        )
+    ledger.tokens.oidc = verifier

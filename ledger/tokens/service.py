@@ -3,6 +3,8 @@
 Authentication is identity, not permission: it says who acts (refusing unknown, expired
 and revoked tokens and deactivated actors) and records every failure in the access log;
 what that actor may then do is for the gate of the service method the request reaches.
+A server may also accept OpenID Connect tokens (JWTs) from the municipality's identity
+provider (``ledger/tokens/oidc.py``, decision 0024): the same checks of the actor follow.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import select
@@ -27,6 +30,9 @@ from ledger.projections.queries import Queries, Row
 from ledger.projections.token_table import tokens
 from ledger.tokens import commands as tc
 
+if TYPE_CHECKING:
+    from ledger.tokens.oidc import OidcVerifier
+
 UNAUTHENTICATED = Acting(actor="(unauthenticated)", role="(none)", organisation="(none)")
 """Who a failed authentication is recorded as when no actor can be named: not a valid
 actor id, so it can never be mistaken for (or registered as) a real actor."""
@@ -36,6 +42,8 @@ AUTHENTICATE = "server.authenticate"
 
 _TOKEN = re.compile(r"(tok_[0-9a-f]{12})\.[A-Za-z0-9_-]{43}")
 _TOKEN_MAX = 100
+_JWT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+"""Three base64url parts: a JWS compact serialisation (an unsigned one has no third)."""
 _ID_ATTEMPTS = 5
 
 
@@ -60,6 +68,8 @@ class Tokens:
         self.gate = gate
         self.queries = queries
         self.access_log = access_log
+        self.oidc: OidcVerifier | None = None
+        """Set by a server that accepts OpenID Connect tokens (``regie serve``)."""
 
     @gated("token.issue")
     def issue(self, cmd: tc.IssueToken, by: Acting) -> IssuedToken:
@@ -127,6 +137,8 @@ class Tokens:
                 "no API token: send `Authorization: Bearer <token>` (an administrator "
                 "issues one with `regie token issue`)",
             )
+        if _JWT.fullmatch(presented):
+            return self._authenticate_jwt(presented, role, command)
         match = _TOKEN.fullmatch(presented) if len(presented) <= _TOKEN_MAX else None
         token = self._token(match.group(1)) if match else None
         if token is None or not hmac.compare_digest(token.digest, digest(presented)):
@@ -144,10 +156,33 @@ class Tokens:
         except Unauthorised as exc:
             raise self._fail(owner, command, exc.message) from None
 
+    def _authenticate_jwt(self, presented: str, role: str | None, command: str) -> Acting:
+        """An OpenID Connect token: its signature and claims, then the same checks of its
+        actor as for an API token. A failure before the actor is known is recorded as
+        :data:`UNAUTHENTICATED`; after, under the actor the token names."""
+        if self.oidc is None:
+            raise self._fail(
+                UNAUTHENTICATED,
+                command,
+                "unknown API token (this server accepts no OpenID Connect tokens)",
+            )
+        try:
+            handle = self.oidc.actor(presented)
+        except Unauthorised as exc:  # OidcRefused, or the keys unknown or unavailable
+            raise self._fail(UNAUTHENTICATED, command, exc.message) from None
+        try:
+            return self.app.acting(handle, role)
+        except Unauthorised as exc:
+            raise self._fail(self._named(handle), command, exc.message) from None
+
     def _owner(self, token: Token) -> Acting:
         """The token's actor as a denial names them (even when deactivated)."""
+        return self._named(token.actor)
+
+    def _named(self, handle: str) -> Acting:
+        """An actor as a denial names them (even when deactivated; unknown: unnamed)."""
         try:
-            return self.app.actor(token.actor).acting_as(None)
+            return self.app.actor(handle).acting_as(None)
         except NotFound:
             return UNAUTHENTICATED
 
