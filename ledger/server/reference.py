@@ -19,14 +19,14 @@ Generated from the server's OpenAPI document by
 serves it at `/openapi.json` (and `/docs`).
 
 `regie serve` alone opens the database and holds the keys. Every request but `GET /health`
-carries `Authorization: Bearer <token>` (from `regie token issue`); `X-Regie-Role: <role>`
-chooses one of the actor's own roles, like `--as`. A command is `POST /commands/<command>`
-with a JSON object of its arguments (an empty object when it has none) and answers
-`{"command": ..., "result": ...}`. The gate inside each service method checks the
-permission, exactly as for the embedded CLI; refusals and failed authentications are in
-the access log. Errors are one line, `{"error": ..., "exit_code": ...}`: 400 bad input
-(exit code 2), 401 no, unknown, expired or revoked token, 403 refused by the gate or a rule
-(exit code 1), 404 not found (exit code 2), 409 a concurrent change (run it again).
+and `GET /ping` carries `Authorization: Bearer <token>` (from `regie token issue`);
+`X-Regie-Role: <role>` chooses one of the actor's own roles, like `--as`. A command is
+`POST /commands/<command>` with a JSON object of its arguments (an empty object when it has
+none) and answers `{"command": ..., "result": ...}`. The gate inside each service method
+checks the permission, exactly as for the embedded CLI; refusals and failed authentications
+are in the access log. Errors are one line, `{"error": ..., "exit_code": ...}`: 400 bad
+input (exit code 2), 401 no, unknown, expired or revoked token, 403 refused by the gate or
+a rule (exit code 1), 404 not found (exit code 2), 409 a concurrent change (run it again).
 """
 
 
