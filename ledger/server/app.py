@@ -133,6 +133,14 @@ def create_app(ledger: Ledger) -> FastAPI:
         }
 
     @app.get(
+        "/ping",
+        summary="Answers at once, touching neither the ledger nor its lock: the HTTP stack "
+        "alone, what the benchmark holds the commands against.",
+    )
+    def ping() -> dict[str, bool]:
+        return {"pong": True}
+
+    @app.get(
         "/commands",
         summary="The commands this server offers, who the token acts as, and which route "
         "answers which service method (authenticated; what the CLI as a client reads).",

@@ -3,10 +3,12 @@
 Measures durable single-event appends, grouped appends, a projection rebuild and
 `regie --help` start-up, each next to its plain-eventsourcing baseline; then generates a
 ledger of 1,000,000 access events with batched appends, catches its read models up, times
-`audit who-saw` on it and `audit verify` over it; and checks the targets. Takes about
-6 minutes at the default sizes on a 2-core machine, over two thirds of it generating
-(~2.5 minutes) and projecting (~1.5 minutes) the access log; --access-events makes that
-smaller.
+`audit who-saw` on it and `audit verify` over it; then starts `regie serve` and measures
+durable commands/s through it at 1, 4 and 16 clients next to its no-op endpoint, and a
+client's `regie case show` next to `python -c pass`; and checks the targets. Takes about
+7 minutes at the default sizes on a 2-core machine, over half of it generating (~2.5
+minutes) and projecting (~1.5 minutes) the access log; --access-events makes that
+smaller, --server-only leaves everything but the server out.
 """
 
 from __future__ import annotations
@@ -34,9 +36,11 @@ from .measure import (
     single_append,
     startup,
 )
+from .server import server_lines
 
 DEFAULT_EVENTS = 100_000
 DEFAULT_ACCESS_EVENTS = 1_000_000
+DEFAULT_SERVER_SECONDS = 5.0
 
 
 def run_all(
@@ -44,18 +48,29 @@ def run_all(
     db_dir: Path,
     startup_runs: int = 10,
     access_events: int = DEFAULT_ACCESS_EVENTS,
+    server_seconds: float = DEFAULT_SERVER_SECONDS,
+    server_only: bool = False,
+    client_processes: bool = False,
 ) -> list[Measurement]:
     """All measurements. ``events`` sizes the grouped append and the rebuild log (the
     fsync-bound single-event append uses a 40th of it); ``access_events`` sizes the access
-    log that who-saw and verify run on."""
+    log that who-saw and verify run on; ``server_seconds`` is each server figure's window."""
     db_dir.mkdir(parents=True, exist_ok=True)
-    return [
-        single_append(db_dir, max(30, events // 40)),
-        grouped_append(db_dir, events),
-        projection_rebuild(db_dir, events),
-        startup(startup_runs),
-        *access_ledger(db_dir, access_events),
-    ]
+    embedded = (
+        []
+        if server_only
+        else [
+            single_append(db_dir, max(30, events // 40)),
+            grouped_append(db_dir, events),
+            projection_rebuild(db_dir, events),
+            startup(startup_runs),
+            *access_ledger(db_dir, access_events),
+        ]
+    )
+    server = server_lines(
+        db_dir, server_seconds, server_seconds * 0.4, processes=client_processes
+    )
+    return [*embedded, *server]
 
 
 def _figure(value: float | None, unit: str) -> str:
@@ -67,12 +82,12 @@ def _figure(value: float | None, unit: str) -> str:
 
 
 def render(results: list[Measurement], console: Console) -> None:
-    table = Table(title="regie vs plain eventsourcing (same run, same machine)")
+    table = Table(title="regie vs its baselines (same run, same machine)")
     table.add_column("#", justify="right")
     table.add_column("what")
     table.add_column("ours", justify="right")
-    table.add_column("plain eventsourcing", justify="right")
-    table.add_column("ours/plain", justify="right")
+    table.add_column("baseline", justify="right")
+    table.add_column("ours/baseline", justify="right")
     table.add_column("target", justify="right")
     table.add_column("result", justify="center")
     for number, m in enumerate(results, 1):
@@ -82,6 +97,8 @@ def render(results: list[Measurement], console: Console) -> None:
             if m.target is None
             else ("≥ " if m.higher_is_better else "< ") + _figure(m.target, m.unit)
         )
+        if m.ratio_target is not None:
+            target += f", ≥ {m.ratio_target:.2f}×"
         result = {True: "[green]PASS[/]", False: "[red]MISS[/]", None: "[yellow]n/a[/]"}[m.passed]
         table.add_row(
             str(number),
@@ -139,6 +156,26 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="where the SQLite files go (default: a temporary directory, removed afterwards)",
     )
+    parser.add_argument(
+        "--server-seconds",
+        metavar="S",
+        type=float,
+        default=DEFAULT_SERVER_SECONDS,
+        help=f"how long each server throughput figure sends commands (default "
+        f"{DEFAULT_SERVER_SECONDS:g}; the no-op around it gets 0.4 × S twice)",
+    )
+    parser.add_argument(
+        "--server-only",
+        action="store_true",
+        help="only the server figures: commands/s at 1, 4 and 16 clients, the no-op, and "
+        "`regie case show` through the server (about a minute)",
+    )
+    parser.add_argument(
+        "--client-processes",
+        action="store_true",
+        help="drive the server from one process per client instead of threads of this one "
+        "(on 2 cores they take the CPU the server needs: lower figures)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
     if args.events < 100:
@@ -155,7 +192,14 @@ def main(argv: list[str] | None = None) -> int:
         cleanup = False
     try:
         with console.status("benchmarking…"):
-            results = run_all(args.events, db_dir, access_events=args.access_events)
+            results = run_all(
+                args.events,
+                db_dir,
+                access_events=args.access_events,
+                server_seconds=args.server_seconds,
+                server_only=args.server_only,
+                client_processes=args.client_processes,
+            )
     finally:
         if cleanup:
             shutil.rmtree(db_dir, ignore_errors=True)
@@ -186,9 +230,13 @@ def main(argv: list[str] | None = None) -> int:
                 highlight=False,
             )
         env = _environment()
+        sizes = (
+            "server figures only"
+            if args.server_only
+            else f"{args.events:,} events, {args.access_events:,} access events"
+        )
         console.print(
-            f"[dim]{args.events:,} events, {args.access_events:,} access events, "
-            f"{elapsed:.0f} s; Python {env['python']}, "
+            f"[dim]{sizes}, {elapsed:.0f} s; Python {env['python']}, "
             f"SQLite {env['sqlite']}, {env['platform']}, {env['cpus']} CPUs, load average "
             f"{env['load_average_1min_after']:.2f} at the end; db dir {db_dir}"
             + (" (removed)" if cleanup else "")

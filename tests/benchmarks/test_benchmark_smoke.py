@@ -16,6 +16,7 @@ from .measure import (
     single_append,
     startup,
 )
+from .server import CONCURRENCY, latency, served, throughput
 
 
 def _positive(m: Measurement) -> None:
@@ -72,11 +73,42 @@ def test_access_ledger(tmp_path: Path) -> None:
     assert by_key["access_generation"].passed is None
 
 
+def test_a_ratio_target_must_be_met_too() -> None:
+    def line(ours: float, plain: float) -> Measurement:
+        return Measurement("k", "w", "requests/s", ours, plain, 1_500, ratio_target=0.5)
+
+    assert line(2_000, 3_000).passed is True
+    assert line(2_000, 5_000).passed is False  # fast enough, but under half the ceiling
+    assert line(1_000, 1_500).passed is False
+
+
+def test_server_lines(tmp_path: Path) -> None:
+    with served(tmp_path, max(CONCURRENCY)) as s:
+        lines = throughput(s, seconds=0.3, ping_seconds=0.2)
+        lines += throughput(s, seconds=0.3, ping_seconds=0.2, concurrency=(2,), processes=True)
+        lines += latency(s, tmp_path, runs=2)
+    for m in lines:
+        _positive(m)
+    by_key = {m.key: m for m in lines}
+    assert set(by_key) == {
+        "server_commands_1",
+        "server_commands_2",
+        "server_commands_4",
+        "server_commands_16",
+        "client_case_show_median",
+        "client_case_show_p95",
+    }
+    top = by_key["server_commands_16"]
+    assert top.target is not None and top.ratio_target is not None and top.passed is not None
+    assert by_key["server_commands_1"].passed is None
+    assert by_key["server_commands_2"].details["processes"] is True
+
+
 def test_json_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def tiny(
-        events: int, db_dir: Path, startup_runs: int = 10, access_events: int = 0
+        events: int, db_dir: Path, startup_runs: int = 10, access_events: int = 0, **_: object
     ) -> list[Measurement]:
         return [grouped_append(db_dir, events, rounds=1)]
 

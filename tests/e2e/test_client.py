@@ -21,8 +21,8 @@ from ledger import commands as c
 from ledger.bootstrap import open_ledger
 from ledger.tokens import commands as tc
 from tests.conftest import cli_environment
-from tests.e2e.test_server import Server, _free_port, _running
 from tests.paths import ROOT
+from tests.serving import Server, free_port, running
 
 TIMEOUT = 120
 TOUR = ROOT / "docs" / "tour.sh"
@@ -111,7 +111,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     home.mkdir()
     tokens = tmp_path / "tokens"
     tokens.mkdir()
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     env = {**cli_environment(home), "REGIE_SERVER": url, "NO_PROXY": "*", "PYTHONPATH": str(ROOT)}
     _wrapper(tmp_path / "bin", tokens)
     env["PATH"] = f"{tmp_path / 'bin'}{os.pathsep}{env['PATH']}"
@@ -124,7 +124,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     database = server_home / ".local" / "share" / "regie" / "regie.sqlite"
     _expired(made, f"sqlite:///{database}", database.with_name(database.name + ".keys"))
     process = Server(url, {**server_env}, f"sqlite:///{database}", tmp_path / "keys", {})
-    with _running(process):
+    with running(process):
         made.tour = _tour(made)
         yield made
 

@@ -5,15 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import os
-import socket
 import ssl
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -24,127 +17,21 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from sqlalchemy import select
 
-from ledger import commands as c
-from ledger.bootstrap import Ledger, open_ledger
 from ledger.domain.access import DENIED
 from ledger.projections import tables as t
-from ledger.tokens import commands as tc
 from tests import builders as b
 from tests.paths import ROOT
-
-STARTUP_SECONDS = 30.0
-PARTNER = "partner-test"
-
-
-@dataclass
-class Server:
-    url: str
-    env: dict[str, str]
-    database_url: str
-    key_dir: Path
-    tokens: dict[str, str]
-    verify: ssl.SSLContext | bool = False
-
-    def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=10.0, verify=self.verify)
-
-    def call(self, command: str, token: str | None, body: object = None) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        with self.client() as client:
-            return client.post(f"/commands/{command}", json=body or {}, headers=headers)
-
-    def ledger(self) -> Ledger:
-        return open_ledger(self.database_url, key_dir=self.key_dir)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _seed(database_url: str, key_dir: Path) -> dict[str, str]:
-    """Actors and their tokens, one of them already expired by the server's clock."""
-    today = dt.date.today()
-    with open_ledger(database_url, key_dir=key_dir, require_initialised=False) as ledger:
-        ledger.initialise()
-        b.seed_actors(ledger)
-        admin = ledger.app.acting(b.ADMIN)
-        ledger.actors.register_actor(
-            c.build(c.RegisterActor, handle=PARTNER, display_name="Test Partner",
-                    organisation="politie", roles=["partner-contact"]),
-            admin,
-        )  # fmt: skip
-        tokens = {
-            who: ledger.tokens.issue(c.build(tc.IssueToken, actor=who), admin).secret
-            for who in (b.ADMIN, b.REGISSEUR, PARTNER, b.PRIVACY)
-        }
-        revoked = ledger.tokens.issue(c.build(tc.IssueToken, actor=b.REGISSEUR), admin)
-        ledger.tokens.revoke(c.build(tc.RevokeToken, token_id=revoked.token_id), admin)
-        tokens["revoked"] = revoked.secret
-    past = today - dt.timedelta(days=30)
-    with open_ledger(database_url, key_dir=key_dir, clock=lambda: past) as ledger:
-        # Two days back: the server is another process whose date may lag this one's by a
-        # day around midnight (the shifted-date run starts every process at the same time).
-        expired = c.build(tc.IssueToken, actor=b.REGISSEUR, expires_on=today - dt.timedelta(2))
-        tokens["expired"] = ledger.tokens.issue(expired, ledger.app.acting(b.ADMIN)).secret
-    return tokens
-
-
-@contextmanager
-def _running(server: Server, *extra: str) -> Iterator[Server]:
-    port = int(server.url.rsplit(":", 1)[1])
-    args = [sys.executable, "-m", "cli.main", "serve", "--port", str(port), *extra]
-    process = subprocess.Popen(
-        args, cwd=ROOT, env=server.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"regie serve exited with {process.returncode}:\n{output}")
-            try:
-                with server.client() as client:
-                    if client.get("/health").status_code == 200:
-                        break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"regie serve did not answer /health within {STARTUP_SECONDS}s")
-            time.sleep(0.2)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-        if process.stdout:
-            process.stdout.close()
-
-
-def _environment(database_url: str, key_dir: Path, tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REGIE_")}
-    env.update(
-        REGIE_DATABASE_URL=database_url,
-        REGIE_KEY_DIR=str(key_dir),
-        REGIE_CONFIG=str(tmp_path / "absent.toml"),
-        REGIE_DATA_DIR=str(tmp_path / "data"),
-        NO_PROXY="*",
-    )
-    return env
+from tests.serving import PARTNER, Server, environment, free_port, running, seed
 
 
 @pytest.fixture
 def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
     key_dir = tmp_path / "keys"
-    tokens = _seed(database_url, key_dir)
-    env = _environment(database_url, key_dir, tmp_path)
-    url = f"http://127.0.0.1:{_free_port()}"
-    with _running(Server(url, env, database_url, key_dir, tokens)) as running:
-        yield running
+    tokens = seed(database_url, key_dir)
+    env = environment(database_url, key_dir, tmp_path)
+    url = f"http://127.0.0.1:{free_port()}"
+    with running(Server(url, env, database_url, key_dir, tokens)) as started:
+        yield started
 
 
 def _one_line(response: httpx.Response, status: int, exit_code: int) -> str:
@@ -195,6 +82,19 @@ def test_requests_without_a_valid_token_are_refused_and_logged(server: Server) -
     assert len(anonymous) == 3
     assert not any("A" * 43 in reason for reason in anonymous)
     assert len(_denials(server, b.REGISSEUR, "case.open")) == 2  # its revoked, expired tokens
+
+
+def _last_position(server: Server) -> int:
+    with server.ledger() as ledger:
+        return ledger.app.recorder.max_notification_id() or 0
+
+
+def test_ping_answers_without_a_token_and_records_nothing(server: Server) -> None:
+    before = _last_position(server)
+    with server.client() as client:
+        answers = [client.get("/ping") for _ in range(3)]
+    assert [(r.status_code, r.json()) for r in answers] == [(200, {"pong": True})] * 3
+    assert _last_position(server) == before
 
 
 def test_a_command_through_the_api_is_in_the_ledger(server: Server) -> None:
@@ -268,18 +168,18 @@ def _self_signed(directory: Path) -> tuple[Path, Path]:
 
 def test_tls_with_a_self_signed_certificate(database_url: str, tmp_path: Path) -> None:
     key_dir = tmp_path / "keys"
-    tokens = _seed(database_url, key_dir)
+    tokens = seed(database_url, key_dir)
     cert, key = _self_signed(tmp_path)
     trust = ssl.create_default_context(cafile=str(cert))
     server = Server(
-        f"https://127.0.0.1:{_free_port()}",
-        _environment(database_url, key_dir, tmp_path),
+        f"https://127.0.0.1:{free_port()}",
+        environment(database_url, key_dir, tmp_path),
         database_url,
         key_dir,
         tokens,
         verify=trust,
     )
-    with _running(server, "--tls-cert", str(cert), "--tls-key", str(key)):
+    with running(server, "--tls-cert", str(cert), "--tls-key", str(key)):
         listed = server.call("case.list", tokens[b.REGISSEUR])
         assert listed.status_code == 200, listed.text
         with httpx.Client(timeout=5.0) as untrusting, pytest.raises(httpx.ConnectError):
