@@ -147,7 +147,8 @@ def create_app(ledger: Ledger) -> FastAPI:
     )
     def commands(request: Request) -> dict[str, Any]:
         bearer, role = _bearer(request), request.headers.get(ROLE_HEADER)
-        by = writer.run(lambda: ledger.tokens.authenticate(bearer, role, AUTHENTICATE))
+        checked = ledger.tokens.check_jwt(bearer)
+        by = writer.run(lambda: ledger.tokens.authenticate(bearer, role, AUTHENTICATE, checked))
         return {
             "commands": sorted(offered),
             "actor": by.actor,
@@ -179,10 +180,11 @@ def _endpoint(ledger: Ledger, route: Route, writer: Writer) -> Any:
         if body is None:
             body = route.body.model_validate({})
         bearer, role = _bearer(request), request.headers.get(ROLE_HEADER)
+        checked = ledger.tokens.check_jwt(bearer)  # outside the writer: may fetch keys
         arguments = route.arguments(body)
 
         def work() -> dict[str, Any]:
-            by = ledger.tokens.authenticate(bearer, role, route.command)
+            by = ledger.tokens.authenticate(bearer, role, route.command, checked)
             method = bound(ledger, route)
             extra: dict[str, Any] = {}
             if "command" in inspect.signature(method).parameters:

@@ -19,8 +19,9 @@ Generated from the server's OpenAPI document by
 serves it at `/openapi.json` (and `/docs`).
 
 `regie serve` alone opens the database and holds the keys. Every request but `GET /health`
-and `GET /ping` carries `Authorization: Bearer <token>` (from `regie token issue`, or an OpenID Connect
-access token of the identity provider the server is set up for: docs/deployment.md);
+and `GET /ping` carries `Authorization: Bearer <token>` (from `regie token issue`, or an
+OpenID Connect access token of the identity provider the server is set up for:
+docs/deployment.md);
 `X-Regie-Role: <role>` chooses one of the actor's own roles, like `--as`. A command is
 `POST /commands/<command>` with a JSON object of its arguments (an empty object when it
 has none) and answers `{"command": ..., "result": ...}`. The gate inside each service

@@ -62,6 +62,16 @@ class AuthenticationFailed(Unauthorised):
     """The presented token does not identify an actor who may act."""
 
 
+
+@dataclass(frozen=True)
+class JwtChecked:
+    """What checking an OpenID Connect token's signature and claims found: the actor it
+    names, or why it was refused (recorded when the command is authenticated)."""
+
+    token: str
+    actor: str | None
+    refusal: str | None
+
 class Tokens:
     def __init__(self, app: Regie, gate: Gate, queries: Queries, access_log: AccessLog) -> None:
         self.app = app
@@ -123,7 +133,25 @@ class Tokens:
 
     # -- authentication ---------------------------------------------------------------
 
-    def authenticate(self, presented: str | None, role: str | None, command: str) -> Acting:
+    def check_jwt(self, presented: str | None) -> JwtChecked | None:
+        """The signature and claims of an OpenID Connect token, checked without touching
+        the ledger: the server does this before queueing the command for its writer, so
+        that a slow fetch of the identity provider's keys holds up nobody else. None when
+        ``presented`` is no JWT or this server takes none."""
+        if not presented or self.oidc is None or not _JWT.fullmatch(presented):
+            return None
+        try:
+            return JwtChecked(presented, self.oidc.actor(presented), None)
+        except Unauthorised as exc:  # OidcRefused, or the keys unknown or unavailable
+            return JwtChecked(presented, None, exc.message)
+
+    def authenticate(
+        self,
+        presented: str | None,
+        role: str | None,
+        command: str,
+        checked: JwtChecked | None = None,
+    ) -> Acting:
         """The actor a bearer token stands for, acting in ``role`` (default: their first).
 
         Every failure is recorded as a denial of ``command`` before it is raised: under
@@ -138,7 +166,9 @@ class Tokens:
                 "issues one with `regie token issue`)",
             )
         if _JWT.fullmatch(presented):
-            return self._authenticate_jwt(presented, role, command)
+            if checked is None or checked.token != presented:
+                checked = self.check_jwt(presented)
+            return self._authenticate_jwt(checked, role, command)
         match = _TOKEN.fullmatch(presented) if len(presented) <= _TOKEN_MAX else None
         token = self._token(match.group(1)) if match else None
         if token is None or not hmac.compare_digest(token.digest, digest(presented)):
@@ -156,20 +186,21 @@ class Tokens:
         except Unauthorised as exc:
             raise self._fail(owner, command, exc.message) from None
 
-    def _authenticate_jwt(self, presented: str, role: str | None, command: str) -> Acting:
+    def _authenticate_jwt(
+        self, checked: JwtChecked | None, role: str | None, command: str
+    ) -> Acting:
         """An OpenID Connect token: its signature and claims, then the same checks of its
         actor as for an API token. A failure before the actor is known is recorded as
         :data:`UNAUTHENTICATED`; after, under the actor the token names."""
-        if self.oidc is None:
+        if checked is None:
             raise self._fail(
                 UNAUTHENTICATED,
                 command,
                 "unknown API token (this server accepts no OpenID Connect tokens)",
             )
-        try:
-            handle = self.oidc.actor(presented)
-        except Unauthorised as exc:  # OidcRefused, or the keys unknown or unavailable
-            raise self._fail(UNAUTHENTICATED, command, exc.message) from None
+        handle = checked.actor
+        if handle is None:
+            raise self._fail(UNAUTHENTICATED, command, checked.refusal or "token refused")
         try:
             return self.app.acting(handle, role)
         except Unauthorised as exc:

@@ -42,8 +42,8 @@ from policies.loader import DEFAULTS, load_policies
 from tests import builders as b
 from tests import pg_server
 from tests.conftest import cli_environment, fresh_database_url
-from tests.e2e.test_server import Server, _free_port, _running
 from tests.paths import ROOT
+from tests.serving import Server, free_port, running
 
 pytestmark = pytest.mark.postgres
 GRANTS = ROOT / "deploy" / "postgresql" / "grants.sql"
@@ -175,8 +175,8 @@ def deployed(postgres_server_url: str, tmp_path: Path) -> Iterator[Deployment]:
             )
             home = tmp_path / "client"
             home.mkdir()
-            server = Server(f"http://127.0.0.1:{_free_port()}", env, owner_url, key_dir, tokens)
-            with _running(server):
+            server = Server(f"http://127.0.0.1:{free_port()}", env, owner_url, key_dir, tokens)
+            with running(server):
                 yield Deployment(
                     server, schema, service_url, wim, _as_role(owner_url, wim), ref, youth, home
                 )
@@ -363,9 +363,9 @@ def _forge_signal(owner_url: str, by: dict[str, str]) -> int:
                 select(meta.c.value).where(meta.c.key == "ledger_id")
             ).scalar_one()
             own_key = Ed25519PrivateKey.generate()
-            TamperEvidentLog(lambda: own_key, lambda: f"regie/{ledger_id}")(
-                conn, [position + 1], [forged]
-            )
+            forger = TamperEvidentLog(lambda: own_key, lambda: f"regie/{ledger_id}")
+            forger(conn, [position + 1], [forged])
+            forger.seal(conn)
     finally:
         engine.dispose()
     return position + 1

@@ -25,19 +25,10 @@ from ledger.store.schema import events
 from ledger.tokens.service import UNAUTHENTICATED
 from tests import builders as b
 from tests.conftest import cli_environment
-from tests.e2e.test_server import (
-    OPEN,
-    PARTNER,
-    Server,
-    _case_count,
-    _environment,
-    _free_port,
-    _one_line,
-    _running,
-    _seed,
-)
+from tests.e2e.test_server import OPEN, _case_count, _one_line
 from tests.idp import AUDIENCE, ISSUER, IdentityProvider, ec_key, rsa_key
 from tests.paths import ROOT
+from tests.serving import PARTNER, Server, environment, free_port, running, seed
 
 ANON = UNAUTHENTICATED.actor
 GONE = "vertrokken-test"
@@ -63,7 +54,7 @@ def _oidc_environment(env: dict[str, str], jwks: str) -> dict[str, str]:
 def _ledger(tmp_path: Path) -> tuple[str, Path, dict[str, str]]:
     """A SQLite ledger with the test actors (one deactivated) and their API tokens."""
     database_url, key_dir = f"sqlite:///{tmp_path}/ledger.sqlite", tmp_path / "keys"
-    tokens = _seed(database_url, key_dir)
+    tokens = seed(database_url, key_dir)
     with open_ledger(database_url, key_dir=key_dir) as ledger:
         admin = ledger.app.acting(b.ADMIN)
         ledger.actors.register_actor(
@@ -83,9 +74,9 @@ def oidc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oidc]:
     database_url, key_dir, tokens = _ledger(tmp_path)
     idp = IdentityProvider()
     with idp.serving() as jwks:
-        env = _oidc_environment(_environment(database_url, key_dir, tmp_path), jwks)
-        server = Server(f"http://127.0.0.1:{_free_port()}", env, database_url, key_dir, tokens)
-        with _running(server):
+        env = _oidc_environment(environment(database_url, key_dir, tmp_path), jwks)
+        server = Server(f"http://127.0.0.1:{free_port()}", env, database_url, key_dir, tokens)
+        with running(server):
             home = tmp_path / "client"
             home.mkdir()
             yield Oidc(server, idp, home)
@@ -215,9 +206,9 @@ def test_the_cli_as_a_client_works_with_a_token_of_the_identity_provider(oidc: O
 
 def test_an_unreachable_identity_provider_is_a_warning_then_a_refusal(tmp_path: Path) -> None:
     database_url, key_dir, tokens = _ledger(tmp_path)
-    jwks = f"http://127.0.0.1:{_free_port()}/certs"  # nothing listens there
-    env = _oidc_environment(_environment(database_url, key_dir, tmp_path), jwks)
-    server = Server(f"http://127.0.0.1:{_free_port()}", env, database_url, key_dir, tokens)
+    jwks = f"http://127.0.0.1:{free_port()}/certs"  # nothing listens there
+    env = _oidc_environment(environment(database_url, key_dir, tmp_path), jwks)
+    server = Server(f"http://127.0.0.1:{free_port()}", env, database_url, key_dir, tokens)
     port = server.url.rsplit(":", 1)[1]
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
@@ -260,7 +251,7 @@ def test_bad_settings_keep_the_server_from_starting(tmp_path: Path) -> None:
         "PYTHONPATH": str(ROOT),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "cli.main", "serve", "--port", str(_free_port())],
+        [sys.executable, "-m", "cli.main", "serve", "--port", str(free_port())],
         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert (done.returncode, done.stdout) == (2, "")
