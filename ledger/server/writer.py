@@ -44,6 +44,11 @@ class _Job:
     commits: int = 0  # how many commits of the group had happened when this one ended
 
 
+def _answer(group: list[_Job]) -> None:
+    for job in group:
+        job.done.set()
+
+
 class Writer:
     """One thread that owns every ledger transaction of the server."""
 
@@ -101,7 +106,7 @@ class Writer:
     def _commit(self, group: list[_Job]) -> None:
         held = None
         try:
-            with self._store.group() as held:
+            with self._store.group(committed=lambda: _answer(group)) as held:
                 for job in group:
                     self._one(job, held)
                     job.commits = held.commits
@@ -115,8 +120,7 @@ class Writer:
         finally:
             self.groups += 1
             self.commands += len(group)
-            for job in group:
-                job.done.set()
+            _answer(group)
 
     def _one(self, job: _Job, held: WriteTransaction) -> None:
         held.start_unit()

@@ -72,6 +72,27 @@ def driver_execute(
         cursor.close()
 
 
+def driver_fetchall(
+    conn: Connection, statement: str, parameters: Sequence[Any] = ()
+) -> list[tuple[Any, ...]]:
+    """Every row of one query on the DB-API connection under ``conn`` (see
+    :func:`driver_execute`), as tuples; DB-API errors re-raised as SQLAlchemy's."""
+    dbapi_connection = conn.connection.dbapi_connection
+    if dbapi_connection is None:
+        raise StoreUnavailable(CONNECTION_CLOSED)
+    base_error = conn.dialect.loaded_dbapi.Error
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(statement, parameters)
+        return list(cursor.fetchall())
+    except base_error as exc:
+        raise DBAPIError.instance(
+            statement, list(parameters), exc, base_error, dialect=conn.dialect
+        ) from exc
+    finally:
+        cursor.close()
+
+
 def driver_rows(
     conn: Connection, statement: str, batch: int = 10_000
 ) -> Generator[tuple[Any, ...], None, None]:
@@ -258,9 +279,15 @@ class Store:
             yield held.conn
 
     @contextmanager
-    def group(self, *, lock: bool = True) -> Iterator[WriteTransaction]:
+    def group(
+        self, *, lock: bool = True, committed: Callable[[], None] | None = None
+    ) -> Iterator[WriteTransaction]:
         """One write transaction for everything this thread writes until the block ends:
-        each inner ``write`` is a savepoint, the checkpoint is signed once, at the end."""
+        each inner ``write`` is a savepoint, the checkpoint is signed once, at the end.
+
+        ``committed`` runs right after the commit, before the commit hooks: the server
+        answers its clients there, since the mark and witness files (the hooks) only
+        ever follow what is already durable."""
         if self._current() is not None:
             raise Inconsistent("a write transaction is already open on this thread")
         try:
@@ -278,6 +305,8 @@ class Store:
             for hook in self.rollback_hooks:
                 hook()
             raise
+        if committed is not None:
+            committed()
         for hook in self.commit_hooks:
             hook()
 

@@ -20,7 +20,7 @@ from eventsourcing.persistence import (
 from sqlalchemy import Connection, func, select
 from sqlalchemy import exc as sa_exc
 
-from ledger.store.engine import Store, driver_execute
+from ledger.store.engine import Store, driver_execute, driver_fetchall
 from ledger.store.schema import events
 
 _INSERT = events.insert()
@@ -38,6 +38,11 @@ _SQLITE_INSERT = (
     "(notification_id, originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?, ?)"
 )
 
+
+_SQLITE_SELECT_EVENTS = (
+    f"SELECT originator_id, originator_version, topic, state FROM {events.name} "
+    "WHERE originator_id = ?"
+)
 
 _new_notification = object.__new__
 _set_attribute = object.__setattr__
@@ -105,6 +110,8 @@ class SqlRecorder(ApplicationRecorder):
         desc: bool = False,
         limit: int | None = None,
     ) -> Sequence[StoredEvent]:
+        if self.store.dialect == "sqlite":
+            return self._sqlite_select_events(originator_id, gt, lte, desc, limit)
         c = events.c
         query = select(c.originator_id, c.originator_version, c.topic, c.state).where(
             c.originator_id == str(originator_id)
@@ -124,6 +131,39 @@ class SqlRecorder(ApplicationRecorder):
                 originator_version=row[1],
                 topic=row[2],
                 state=bytes(row[3]),
+            )
+            for row in rows
+        ]
+
+    def _sqlite_select_events(
+        self,
+        originator_id: UUID | str,
+        gt: int | None,
+        lte: int | None,
+        desc: bool,
+        limit: int | None,
+    ) -> list[StoredEvent]:
+        """The same query as plain SQL on the DB-API cursor: every command reads its
+        aggregates through here (a cache hit still asks for newer versions), and building
+        the Core statement was most of the ~0.25 ms each such read cost (tests/benchmarks)."""
+        statement = _SQLITE_SELECT_EVENTS
+        parameters: list[Any] = [str(originator_id)]
+        if gt is not None:
+            statement += " AND originator_version > ?"
+            parameters.append(gt)
+        if lte is not None:
+            statement += " AND originator_version <= ?"
+            parameters.append(lte)
+        statement += " ORDER BY originator_version DESC" if desc else " ORDER BY originator_version"
+        if limit is not None:
+            statement += " LIMIT ?"
+            parameters.append(limit)
+        oid = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
+        with self.store.read() as conn:
+            rows = driver_fetchall(conn, statement, parameters)
+        return [
+            StoredEvent(
+                originator_id=oid, originator_version=row[1], topic=row[2], state=bytes(row[3])
             )
             for row in rows
         ]

@@ -174,17 +174,21 @@ class Tokens:
         if token is None or not hmac.compare_digest(token.digest, digest(presented)):
             named = f" ({match.group(1)})" if match else ""
             raise self._fail(UNAUTHENTICATED, command, f"unknown API token{named}")
-        owner = self._owner(token)
+        # The owner is read only to name them in a denial: a valid token costs one read.
         if token.revoked:
-            raise self._fail(owner, command, f"API token {token.token_id} was revoked")
+            raise self._fail(
+                self._owner(token), command, f"API token {token.token_id} was revoked"
+            )
         if token.expired(self.app.clock().isoformat()):
             raise self._fail(
-                owner, command, f"API token {token.token_id} expired on {token.expires_on}"
+                self._owner(token),
+                command,
+                f"API token {token.token_id} expired on {token.expires_on}",
             )
         try:
             return self.app.acting(token.actor, role)
         except Unauthorised as exc:
-            raise self._fail(owner, command, exc.message) from None
+            raise self._fail(self._owner(token), command, exc.message) from None
 
     def _authenticate_jwt(
         self, checked: JwtChecked | None, role: str | None, command: str
