@@ -95,7 +95,7 @@ def one_match(matches: list[str], prefix: str, what: str, see: str | None = None
 
 
 class Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class RegisterActor(Command):

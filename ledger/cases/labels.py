@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ledger.domain.case import STEP_NAMES
+from ledger.domain.case_state import STEP_NAMES
 
 
 def step_label(step: int) -> str:
