@@ -15,6 +15,8 @@ can only ask for one of that actor's roles (``--as``, ``X-Regie-Role``).
 from __future__ import annotations
 
 import json
+import os
+import ssl
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -101,6 +103,34 @@ def _unset(value: Any) -> bool:
     return value is None or callable(value) or (isinstance(value, tuple | list) and not value)
 
 
+ENV_TLS_CA = "REGIE_TLS_CA"
+"""A PEM file of the certificate authority that signed the server's certificate (else the
+system's trusted authorities)."""
+ENV_TLS_CLIENT_CERT = "REGIE_TLS_CLIENT_CERT"
+"""A PEM file with this client's certificate and its key, for a server that asks for one
+(``regie serve --tls-client-ca``)."""
+
+
+def _tls_context() -> ssl.SSLContext | None:
+    """The client's TLS settings, or None for the system's defaults."""
+    ca, mine = os.environ.get(ENV_TLS_CA), os.environ.get(ENV_TLS_CLIENT_CERT)
+    if not ca and not mine:
+        return None
+    try:
+        context = ssl.create_default_context(cafile=ca or None)
+    except (OSError, ssl.SSLError) as exc:
+        raise BadInput(f"{ENV_TLS_CA}: cannot use {ca} ({type(exc).__name__})") from None
+    if mine:
+        try:
+            context.load_cert_chain(mine)
+        except (OSError, ssl.SSLError) as exc:
+            raise BadInput(
+                f"{ENV_TLS_CLIENT_CERT}: cannot use {mine} as certificate and key "
+                f"({type(exc).__name__})"
+            ) from None
+    return context
+
+
 class Client:
     """One server, one token; the route index is read once per process."""
 
@@ -109,6 +139,7 @@ class Client:
         self._token = token
         self.role = role
         self._index: dict[str, Any] | None = None
+        self._tls = _tls_context() if self.url.startswith("https:") else None
 
     def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         headers = {"Authorization": f"Bearer {self._token}", "Accept": "application/json"}
@@ -120,7 +151,9 @@ class Client:
             headers["Content-Type"] = "application/json"
         request = urllib.request.Request(self.url + path, data, headers, method=method)
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            with urllib.request.urlopen(
+                request, timeout=TIMEOUT_SECONDS, context=self._tls
+            ) as response:
                 return json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as exc:
             raise self._refusal(exc) from None

@@ -12,6 +12,11 @@ from cli.common import Context, handle_errors, json_option, pass_ctx
 @click.option("--port", default=8470, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--tls-cert", type=click.Path(path_type=Path), help="PEM certificate for HTTPS.")
 @click.option("--tls-key", type=click.Path(path_type=Path), help="PEM private key for HTTPS.")
+@click.option(
+    "--tls-client-ca",
+    type=click.Path(path_type=Path),
+    help="PEM certificate authority: every client must show a certificate it signed (mTLS).",
+)
 @json_option
 @pass_ctx
 @handle_errors
@@ -21,6 +26,7 @@ def command(
     port: int,
     tls_cert: Path | None,
     tls_key: Path | None,
+    tls_client_ca: Path | None,
     as_json: bool,
 ) -> None:
     """Serve the ledger as an HTTP API; clients authenticate with API tokens.
@@ -35,11 +41,19 @@ def command(
     Example:
       regie serve --port 8470
       regie serve --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem
+      regie serve --tls-cert cert.pem --tls-key key.pem --tls-client-ca clients-ca.pem
     """
     from ledger.server.run import serve
     from ledger.tokens.oidc_settings import oidc_settings
 
     oidc = oidc_settings(ctx.settings.oidc)  # checked before the ledger is opened
     serve(
-        ctx.ledger(serving=True), host, port, tls_cert, tls_key, announce_json=as_json, oidc=oidc
+        ctx.ledger(serving=True),
+        host,
+        port,
+        tls_cert,
+        tls_key,
+        announce_json=as_json,
+        oidc=oidc,
+        tls_client_ca=tls_client_ca,
     )

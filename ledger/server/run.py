@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import ssl
 import sys
 from pathlib import Path
 
@@ -28,6 +29,7 @@ def serve(
     *,
     announce_json: bool = False,
     oidc: OidcSettings | None = None,
+    tls_client_ca: Path | None = None,
 ) -> None:
     """Serve until stopped (Ctrl-C or SIGTERM); refuse to start without working keys.
 
@@ -37,7 +39,10 @@ def serve(
     """
     if (tls_cert is None) != (tls_key is None):
         raise BadInput("--tls-cert and --tls-key go together: give both or neither")
-    for path in (tls_cert, tls_key):
+    if tls_client_ca is not None and tls_cert is None:
+        raise BadInput("--tls-client-ca asks clients for a certificate over TLS: give "
+                       "--tls-cert and --tls-key too")  # fmt: skip
+    for path in (tls_cert, tls_key, tls_client_ca):
         if path is not None and not path.is_file():
             raise BadInput(f"no TLS file at {path}")
     ledger.origin()  # initialised
@@ -70,6 +75,9 @@ def serve(
         port=port,
         ssl_certfile=str(tls_cert) if tls_cert else None,
         ssl_keyfile=str(tls_key) if tls_key else None,
+        # mTLS: only a client with a certificate signed by this authority gets through.
+        ssl_ca_certs=str(tls_client_ca) if tls_client_ca else None,
+        ssl_cert_reqs=ssl.CERT_REQUIRED if tls_client_ca else ssl.CERT_NONE,
         log_level="info",
         server_header=False,
     )
