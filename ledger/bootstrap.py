@@ -81,6 +81,7 @@ class Ledger:
             self.app, self.queries, lambda: self.sealer, self.gate, self.access_log
         )
         self.audit_log = LogAudit(store, keys, self.origin)
+        self.log.key_chain = self.audit_log.chain_in
         self.group = Group(self.persons)
         self.cases = Cases(self.app, self.gate, self.queries, self.group)
         self.integrity = Integrity(

@@ -18,7 +18,8 @@ from uuid import UUID
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, func, select, text
 
-from ledger.audit.checkpoint import Checkpoint, body, public_key_id
+from ledger.audit.checkpoint import Checkpoint, CheckpointError, body, public_key_id
+from ledger.audit.keychain import KeyChain
 from ledger.audit.merkle import CompactRange
 from ledger.errors import RegieError
 from ledger.store.engine import driver_execute, driver_rows
@@ -33,11 +34,19 @@ LEAF_HEADER = struct.Struct(">Q16sQH")
 # durable single-event commit (tests/benchmarks). PostgreSQL runs the same statements
 # through Core, prebuilt. Both read and write exactly the same columns and rows.
 _c = checkpoints.c
-_LATEST = select(_c.tree_size, _c.root_hash, _c.frontier).order_by(_c.tree_size.desc()).limit(1)
+_LATEST = (
+    select(
+        _c.tree_size, _c.root_hash, _c.frontier, _c.timestamp, _c.key_id, _c.signature,
+        _c.previous_size,
+    )
+    .order_by(_c.tree_size.desc())
+    .limit(1)
+)  # fmt: skip
 _INSERT_LEAVES = log.insert()
 _INSERT_CHECKPOINT = checkpoints.insert()
 _SQLITE_LATEST = (
-    f"SELECT tree_size, root_hash, frontier FROM {checkpoints.name} ORDER BY tree_size DESC LIMIT 1"
+    "SELECT tree_size, root_hash, frontier, timestamp, key_id, signature, previous_size "
+    f"FROM {checkpoints.name} ORDER BY tree_size DESC LIMIT 1"
 )
 _SQLITE_INSERT_LEAVES = f"INSERT INTO {log.name} (position, leaf_hash) VALUES (?, ?)"
 _SQLITE_NEW_LEAVES = f"SELECT position, leaf_hash FROM {log.name} WHERE position >"
@@ -133,6 +142,8 @@ class TamperEvidentLog:
         # (take) or rolled back (discard): see ledger/audit/highwater.py.
         self._pending: Checkpoint | None = None
         self._appended = False  # leaves appended in the open transaction, not yet sealed
+        self.key_chain: Callable[[Connection], KeyChain] | None = None
+        """The ledger's key chain (bootstrap), for a newest checkpoint by an earlier key."""
 
     @property
     def key(self) -> Ed25519PrivateKey:
@@ -152,24 +163,39 @@ class TamperEvidentLog:
             self._origin = self._origin_loader()
         return self._origin
 
-    def _latest(self, conn: Connection) -> tuple[int, bytes, str] | None:
-        """Size, root and frontier of the newest stored checkpoint, if any."""
+    def _latest(self, conn: Connection) -> Any:
+        """The newest stored checkpoint's row (size, root, frontier, timestamp, key id,
+        signature, previous size), if any."""
         if conn.dialect.name == "sqlite":
-            row = driver_execute(conn, _SQLITE_LATEST)
-        else:
-            row = conn.execute(_LATEST).first()
-        if row is None:
-            return None
-        return int(row[0]), bytes(row[1]), row[2]
+            return driver_execute(conn, _SQLITE_LATEST)
+        return conn.execute(_LATEST).first()
 
-    def _frontier_at(
-        self, conn: Connection, size: int, latest: tuple[int, bytes, str] | None
-    ) -> CompactRange:
+    def _check_signed(self, conn: Connection, row: Any) -> None:
+        """Refuse to extend a checkpoint this ledger's keys did not sign: someone with
+        database rights but not the signing key wrote it (a forged history)."""
+        previous = None if row[6] is None else int(row[6])
+        head = Checkpoint(
+            self.origin, int(row[0]), bytes(row[1]), row[3], row[4], bytes(row[5]), previous
+        )
+        try:
+            if head.key_id == self.key_id:
+                head.verify(self.key.public_key())
+            elif self.key_chain is not None:
+                self.key_chain(conn).check(head)  # signed before a rotation: the old key
+            else:
+                raise CheckpointError(f"checkpoint {head.tree_size} is not signed by this key")
+        except CheckpointError as exc:
+            raise LogInconsistent(
+                f"the newest checkpoint cannot be extended: {exc}; nothing was written; "
+                "run `regie audit verify`"
+            ) from None
+
+    def _frontier_at(self, conn: Connection, size: int, latest: Any) -> CompactRange:
         """The frontier after ``size`` leaves, checked against the newest signed root."""
         if latest is None:
             frontier = CompactRange()
         else:
-            tree_size, stored_root, stored_frontier = latest
+            tree_size, stored_root, stored_frontier = int(latest[0]), bytes(latest[1]), latest[2]
             cached = self._frontier
             # The cached frontier is never changed after it is cached (appends extend a
             # copy), so its root computed when it was stored is its root now.
@@ -189,6 +215,7 @@ class TamperEvidentLog:
                         f"the stored frontier of checkpoint {tree_size} does not match "
                         "its root; run `regie audit verify`"
                     )
+                self._check_signed(conn, latest)
         if frontier.size != size:
             raise LogInconsistent(
                 f"the log holds {frontier.size} leaves but the events {size}; "
@@ -220,7 +247,7 @@ class TamperEvidentLog:
         self._appended = False
         sqlite = conn.dialect.name == "sqlite"
         latest = self._latest(conn)
-        stored_size = 0 if latest is None else latest[0]
+        stored_size = 0 if latest is None else int(latest[0])
         if sqlite:
             statement = f"{_SQLITE_NEW_LEAVES} {int(stored_size)} ORDER BY position"
             new = [(int(p), bytes(h)) for p, h in driver_rows(conn, statement)]

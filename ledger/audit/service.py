@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import Connection
 
 from ledger.audit import verify as v
 from ledger.audit.checkpoint import Checkpoint, public_key_id
@@ -41,6 +42,10 @@ class LogAudit:
         anchor = first if first is not None else SigningKeyFiles(self.keys).first_public_key()
         with self.store.read() as conn:
             return key_chain(conn, anchor)
+
+    def chain_in(self, conn: Connection) -> KeyChain:
+        """The key chain from the ledger's own first key, read in ``conn``'s transaction."""
+        return key_chain(conn, SigningKeyFiles(self.keys).first_public_key())
 
     def first_key_fingerprint(self) -> str:
         """The key id of the first signing key: what to keep elsewhere to trust the chain."""

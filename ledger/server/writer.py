@@ -26,8 +26,7 @@ GROUP_LIMIT = 64
 few enough that the first in the group does not wait long for the last."""
 
 NOT_COMMITTED = (
-    "the ledger could not commit this command ({reason}); nothing of it was written; "
-    "run it again"
+    "the ledger could not commit this command ({reason}); nothing of it was written"
 )
 
 
@@ -112,7 +111,9 @@ class Writer:
                     job.commits = held.commits
         except BaseException as exc:  # the commit itself failed: nothing after the last
             self._on_rollback()  # barrier is durable
-            reason = type(exc).__name__
+            # A refusal of the ledger's own (a log it will not extend) says why; anything
+            # else only its type, since a message could carry data.
+            reason = exc.message if isinstance(exc, RegieError) else type(exc).__name__
             done = held.commits if held is not None else 0
             for job in group:
                 if job.error is None and job.commits >= done:

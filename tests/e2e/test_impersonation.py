@@ -364,6 +364,8 @@ def _forge_signal(owner_url: str, by: dict[str, str]) -> int:
             ).scalar_one()
             own_key = Ed25519PrivateKey.generate()
             forger = TamperEvidentLog(lambda: own_key, lambda: f"regie/{ledger_id}")
+            # The forger's own tool, not the ledger's: it extends whatever it finds.
+            forger.key_chain = lambda _conn: SimpleNamespace(check=lambda _head: None)  # type: ignore[assignment,return-value]
             forger(conn, [position + 1], [forged])
             forger.seal(conn)
     finally:
@@ -396,6 +398,9 @@ def test_route_4_a_signal_by_alice_cannot_be_sent_or_appended_and_a_forged_one_f
     verified = deployed.server.call("audit.verify", deployed.token(b.PRIVACY))
     assert verified.status_code == 403, verified.text
     assert "verification failed" in verified.json()["error"]
+    # Nor does the server build on the forged checkpoint: its next write is refused.
+    refused = deployed.server.call("signal.add", wim, _signal(deployed.case))
+    assert refused.status_code == 403 and "cannot be extended" in refused.json()["error"]
     with deployed.server.ledger() as ledger, pytest.raises(VerificationFailed) as failure:
         ledger.audit_log.verify()
     assert f"checkpoint {position} is signed by key" in failure.value.problem

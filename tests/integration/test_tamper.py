@@ -21,6 +21,7 @@ from uuid import UUID
 
 import pytest
 from click.testing import CliRunner, Result
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Connection, create_engine, select, text
@@ -29,6 +30,8 @@ from sqlalchemy.exc import DBAPIError
 from cli.main import regie
 from ledger import commands as c
 from ledger.audit import triggers
+from ledger.audit.checkpoint import public_key_id
+from ledger.audit.log import LogInconsistent, checkpoint_row, row_to_checkpoint
 from ledger.audit.verify import VerificationFailed, VerifyReport
 from ledger.bootstrap import Ledger, open_ledger
 from ledger.config import default_key_dir
@@ -630,3 +633,31 @@ def test_verify_detects_a_tampered_frontier_before_it_blocks_writes(ledger: Ledg
         conn.execute(text(f"UPDATE {CHECKPOINTS} SET frontier = '[]' WHERE tree_size = 8"))
     with pytest.raises(VerificationFailed, match="frontier"):
         ledger.audit_log.verify()
+
+
+def test_a_newest_checkpoint_not_signed_by_the_ledgers_keys_is_never_extended(
+    ledger: Ledger,
+) -> None:
+    """Someone with database rights but not the signing key re-signs the newest checkpoint
+    with a key of their own: the next write refuses to build on it, and writes nothing."""
+    ref = small_history(ledger)
+    by = ledger.app.acting(b.REGISSEUR, "regisseur")
+    own = Ed25519PrivateKey.generate()
+    with ledger.store.read() as conn:
+        head = row_to_checkpoint(ledger.origin(), checkpoint_row(conn))
+    forged = own.sign(head.signed_body)
+    with attacker(ledger) as conn:
+        conn.execute(
+            text(f"UPDATE {CHECKPOINTS} SET key_id = :k, signature = :s WHERE tree_size = :n"),
+            {"k": public_key_id(own.public_key()), "s": forged, "n": head.tree_size},
+        )
+    before = ledger.app.sql_recorder.max_notification_id()
+    fresh = open_ledger(ledger.store.url, key_dir=ledger.keys.directory, clock=FixedClock())
+    try:
+        fresh.integrity.guard = lambda _command: None  # past the mark: the log's own check
+        fresh.gate.guard = fresh.integrity.guard
+        with pytest.raises(LogInconsistent, match="cannot be extended"):
+            fresh.cases.record_signal(b.signal(ref), by)
+        assert fresh.app.sql_recorder.max_notification_id() == before
+    finally:
+        fresh.close()
