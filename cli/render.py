@@ -56,7 +56,7 @@ def case_overview(o: dict[str, Any]) -> None:
             (
                 d["number"],
                 d["decided_on"],
-                d["outcome"],
+                _outcome(d),
                 d["body"],
                 "; ".join(f"{k}: {v}" for k, v in d["items"].items()) or d["motivation"],
             )
@@ -117,3 +117,12 @@ def actions(rows: list[dict[str, Any]], title: str = "Acties", with_case: bool =
             for a in rows
         ),
     )
+
+
+def _outcome(decision: dict[str, Any]) -> str:
+    """A working decision says what it decided: until when, or which level."""
+    if decision.get("review_on"):
+        return f"{decision['outcome']} (opnieuw op {decision['review_on']})"
+    if decision.get("level"):
+        return f"{decision['outcome']}: {decision['level']}"
+    return str(decision["outcome"])

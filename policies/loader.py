@@ -130,6 +130,10 @@ class Policies:
         return tuple(t.key for t in self.werkproces.decision_item)
 
     @cached_property
+    def sharing_levels(self) -> tuple[str, ...]:
+        return tuple(t.key for t in self.werkproces.sharing_level)
+
+    @cached_property
     def evaluation_criteria(self) -> tuple[str, ...]:
         return tuple(t.key for t in self.werkproces.evaluation_criterion)
 

@@ -74,6 +74,8 @@ class WerkprocesFile(_Strict):
     track: list[Term] = Field(min_length=1)
     decision_item: list[Term] = Field(min_length=1)
     evaluation_criterion: list[Term] = Field(min_length=1)
+    sharing_level: list[Term] = Field(default_factory=list)
+    """The levels of information sharing a regisseur moves a case between (optional)."""
 
     @model_validator(mode="after")
     def _check(self) -> WerkprocesFile:
@@ -84,6 +86,7 @@ class WerkprocesFile(_Strict):
             "track",
             "decision_item",
             "evaluation_criterion",
+            "sharing_level",
         ):
             _unique(list(getattr(self, name)), name.replace("_", " "))
         return self

@@ -18,7 +18,10 @@ from cli.common import (
 
 @click.group("decision")
 def command() -> None:
-    """Record the step-4 decision: prioritise the group or not, or extra analysis."""
+    """Record the step-4 decision, or a working decision (wait, sharing level).
+
+    The step-4 decision prioritises the group or not, or asks for extra analysis; a working
+    decision at any step waits and looks again, or moves sharing to another level."""
 
 
 @command.command("record")
@@ -42,6 +45,19 @@ def command() -> None:
     help="Ask for a motivated extra analysis first; needs --motivation.",
 )
 @click.option(
+    "--wait",
+    "outcome",
+    flag_value="afwachten",
+    help="A working decision at any step: wait and look again on --review-on; needs "
+    "--motivation.",
+)
+@click.option(
+    "--level",
+    help="A working decision at any step: share at this level from now on (werkproces.toml "
+    "[sharing_level]: groepsniveau, kerngroep, convenant); needs --motivation.",
+)
+@click.option("--review-on", type=ISO_DATE, help="With --wait: the day to look again.")
+@click.option(
     "--item",
     "items",
     multiple=True,
@@ -63,9 +79,15 @@ def record(
     motivation: str,
     body: str,
     decided_on: Any,
+    level: str | None,
+    review_on: Any,
     as_json: bool,
 ) -> None:
-    """Record the decision of the ketenoverleg or driehoek at step 4.
+    """Record a step-4 decision, or a working decision (--wait, --level).
+
+    The decision of the ketenoverleg or driehoek at step 4 prioritises or not; a working
+    decision at any step waits and looks again, or moves sharing to another level, and
+    never prioritises.
 
     \b
     Example:
@@ -75,13 +97,45 @@ def record(
         --item informeermomenten='Maandelijks in het ketenoverleg' \\
         --item strafrechtelijk-traject='Geen lopend onderzoek' \\
         --item externe-communicatie='Woordvoerder gemeente'
+      regie decision record JG-2026-001 --wait --review-on 2026-12-07 --body ketenoverleg \
+        --motivation 'Eerst het weekend afwachten'
+      regie decision record JG-2026-001 --level kerngroep --body ketenoverleg \
+        --motivation 'Sleutelfiguren in beeld; namen delen met de kernpartners'
     """
     from ledger import commands as c
+    from ledger.cases import commands as cc
 
+    if level is not None:
+        if outcome is not None:
+            raise click.UsageError("--level is a decision of its own: leave out " + outcome)
+        outcome = "deelniveau"
     if outcome is None:
         raise click.UsageError(
-            "say which decision: --prioritised, --not-prioritised or --extra-analysis"
+            "say which decision: --prioritised, --not-prioritised, --extra-analysis, "
+            "--wait or --level"
         )
+    if outcome in ("afwachten", "deelniveau"):
+        if items:
+            raise click.UsageError("--item belongs to a step-4 decision to prioritise")
+        working = c.build(
+            cc.RecordWorkingDecision,
+            case=case_ref,
+            kind=outcome,
+            motivation=motivation,
+            body=body,
+            review_on=review_on,
+            level=level,
+            decided_on=decided_on,
+        )
+        number = ctx.ledger().cases.record_working_decision(working, ctx.acting())
+        if as_json:
+            emit_json({"case": working.case, "decision": number, "outcome": outcome})
+        elif level is not None:
+            echo(f"Recorded decision {number} on {working.case}: share at level {level}.")
+        else:
+            echo(f"Recorded decision {number} on {working.case}: wait, look again on "
+                 f"{working.review_on}.")  # fmt: skip
+        return
     cmd = c.build(
         c.RecordDecision,
         case=case_ref,

@@ -15,6 +15,7 @@ from ledger import commands as c
 from ledger.access.gate import Gate, gated
 from ledger.access.purposes import DEFAULT_PURPOSE
 from ledger.application import Regie
+from ledger.cases import commands as cc
 from ledger.cases.group import Group
 from ledger.crypto.envelope import SIGNALS
 from ledger.domain import rules
@@ -196,6 +197,27 @@ class Cases:
             body,
             self.app.day(cmd.decided_on),
             by,
+            policy_hash=self.app.policies.policy_hash,
+        )
+        self.app.commit(case)
+        return number
+
+    @gated("decision.working")
+    def record_working_decision(self, cmd: cc.RecordWorkingDecision, by: Acting) -> int:
+        """A decision of practice at any step: to wait and look again, or to share at
+        another level; it never prioritises (that is the step-4 decision)."""
+        body = self._body(cmd.body)
+        if cmd.level is not None:
+            self.app.check_key("sharing level", cmd.level, self.app.policies.sharing_levels)
+        case = self.app.case(cmd.case)
+        number = case.record_working_decision(
+            cmd.kind,
+            self.app.sealed_record(case.id, "motivation", cmd.motivation),
+            body,
+            self.app.day(cmd.decided_on),
+            by,
+            review_on=cmd.review_on.isoformat() if cmd.review_on else None,
+            level=cmd.level,
             policy_hash=self.app.policies.policy_hash,
         )
         self.app.commit(case)

@@ -87,6 +87,26 @@ DECISION_ITEMS = _r(
     "a decision to prioritise must name all five items of the werkproces",
     "000 L2242-2260",
 )
+WORKING_MOTIVATION = _r(
+    "decision.working-motivation",
+    "a working decision (to wait, or to share at another level) says why",
+    "000 L572-584, L774",
+)
+WAIT_REVIEW = _r(
+    "decision.wait-review",
+    "a decision to wait names a later day on which the case is looked at again",
+    "000 L774",
+)
+LEVEL_NAMED = _r(
+    "decision.level-named",
+    "a decision to share at another level names the level (--level)",
+    "000 L572-584",
+)
+WORKING_KIND = _r(
+    "decision.working-kind",
+    "a working decision is to wait (afwachten) or to share at a level (deelniveau)",
+    "000 L572-584, L774",
+)
 DECISION_MOTIVATION = _r(
     "decision.motivation",
     "a decision not to prioritise, or for extra analysis, needs a motivation",

@@ -88,6 +88,8 @@ decisions = Table(
     Column("body", String(64), nullable=False),
     Column("decided_on", String(10), nullable=False),
     Column("policy_hash", String(64)),
+    Column("review_on", String(10)),  # a working decision to wait: when to look again
+    Column("level", String(64)),  # a working decision to share at another level
     *by_columns(),
 )
 

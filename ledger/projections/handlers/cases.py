@@ -151,6 +151,28 @@ def ended_early(ws: Workspace, e: Case.EndedEarly) -> None:
     _step(ws, e, "beeindigd", None, e.outcome)
 
 
+def working_decision_recorded(ws: Workspace, e: Case.WorkingDecisionRecorded) -> None:
+    row = case_row(ws, e)
+    row["decision_count"] = e.number
+    ws.append(
+        t.decisions,
+        {
+            "case_id": str(e.originator_id),
+            "number": e.number,
+            "step": e.step,
+            "outcome": e.kind,
+            "items": dump({}),
+            "motivation": case_text(ws, e, "motivation", e.motivation),
+            "body": e.body,
+            "decided_on": e.decided_on,
+            "policy_hash": e.policy_hash,
+            "review_on": e.review_on,
+            "level": e.level,
+            **by_of(e),
+        },
+    )
+
+
 def decision_recorded(ws: Workspace, e: Case.DecisionRecorded) -> None:
     row = case_row(ws, e)
     row["decision_count"] = e.number
@@ -167,6 +189,8 @@ def decision_recorded(ws: Workspace, e: Case.DecisionRecorded) -> None:
             "body": e.body,
             "decided_on": e.decided_on,
             "policy_hash": e.policy_hash,
+            "review_on": None,
+            "level": None,
             **by_of(e),
         },
     )
@@ -304,6 +328,7 @@ HANDLERS: dict[type, Handler] = {
     Case.SteppedBack: stepped_back,
     Case.EndedEarly: ended_early,
     Case.DecisionRecorded: decision_recorded,
+    Case.WorkingDecisionRecorded: working_decision_recorded,
     Case.PlanVersionSet: plan_version_set,
     Case.ActionAdded: action_added,
     Case.ActionCompleted: action_completed,
