@@ -111,7 +111,7 @@ def actions(rows: list[dict[str, Any]], title: str = "Acties", with_case: bool =
                 a["organisation"],
                 a["person"],
                 a["due"] + (" (over tijd)" if a["overdue"] else ""),
-                a["status"],
+                _status(a),
                 a["escalations"],
             )
             for a in rows
@@ -126,3 +126,12 @@ def _outcome(decision: dict[str, Any]) -> str:
     if decision.get("level"):
         return f"{decision['outcome']}: {decision['level']}"
     return str(decision["outcome"])
+
+
+def _status(action: dict[str, Any]) -> str:
+    """An urgent measure says whether a decision ratified it yet."""
+    if not action.get("urgent"):
+        return str(action["status"])
+    ratified = action.get("ratified_by")
+    urgency = f"spoed, bekrachtigd in besluit {ratified}" if ratified else "spoed, te bekrachtigen"
+    return f"{action['status']} ({urgency})"

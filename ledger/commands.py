@@ -162,6 +162,7 @@ class RecordDecision(Command):
     motivation: Note = ""
     body: Key
     decided_on: date | None = None
+    ratify: list[int] = Field(default_factory=list)  # urgent measures taken before it
 
 
 class PlanTrack(Command):

@@ -20,6 +20,14 @@ def command() -> None:
 @click.option("--org", "organisation", required=True, help="Responsible organisation.")
 @click.option("--person", required=True, help="Responsible person (function or name).")
 @click.option("--due", type=ISO_DATE, required=True, help="Due date.")
+@click.option(
+    "--urgent",
+    is_flag=True,
+    help="An urgent measure at any step, before the formal decision; needs --reason and "
+    "--authorised-by, and is ratified by the next step-4 decision (--ratify).",
+)
+@click.option("--reason", default="", help="With --urgent: why it cannot wait.")
+@click.option("--authorised-by", default="", help="With --urgent: who authorised it.")
 @json_option
 @pass_ctx
 @handle_errors
@@ -31,16 +39,45 @@ def add(
     organisation: str,
     person: str,
     due: Any,
+    urgent: bool,
+    reason: str,
+    authorised_by: str,
     as_json: bool,
 ) -> None:
-    """Add an action to the current plan (steps 5 and 6).
+    """Add an action to the current plan (steps 5 and 6), or an urgent measure.
 
     \b
     Example:
       regie action add JG-2026-001 --description 'Gesprek met ouders' --track persoon-gezin \\
         --org sociaal-wijkteam --person 'Wijkteam Centrum' --due 2027-01-31
+      regie action add JG-2026-001 --urgent --description 'Cameratoezicht plein' \\
+        --track locatie --org gemeente --person 'Team Toezicht' --due 2026-12-15 \\
+        --reason 'Escalatie dit weekend' --authorised-by 'Burgemeester'
     """
     from ledger import commands as c
+    from ledger.cases import commands as cc
+
+    if urgent:
+        measure = c.build(
+            cc.TakeUrgentMeasure,
+            case=case_ref,
+            description=description,
+            track=track,
+            organisation=organisation,
+            person=person,
+            due=due,
+            reason=reason,
+            authorised_by=authorised_by,
+        )
+        taken = ctx.ledger().cases.take_urgent_measure(measure, ctx.acting())
+        if as_json:
+            emit_json({"case": measure.case, "action": f"A{taken}", "urgent": True})
+        else:
+            echo(f"Took urgent measure A{taken} on {measure.case}; the next step-4 decision "
+                 "ratifies it.")  # fmt: skip
+        return
+    if reason or authorised_by:
+        raise click.UsageError("--reason and --authorised-by go with --urgent")
 
     cmd = c.build(
         c.AddAction,

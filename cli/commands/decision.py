@@ -58,6 +58,12 @@ def command() -> None:
 )
 @click.option("--review-on", type=ISO_DATE, help="With --wait: the day to look again.")
 @click.option(
+    "--ratify",
+    multiple=True,
+    metavar="ACTION",
+    help="An urgent measure (A1) this step-4 decision ratifies; repeat per measure.",
+)
+@click.option(
     "--item",
     "items",
     multiple=True,
@@ -81,6 +87,7 @@ def record(
     decided_on: Any,
     level: str | None,
     review_on: Any,
+    ratify: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Record a step-4 decision, or a working decision (--wait, --level).
@@ -115,8 +122,8 @@ def record(
             "--wait or --level"
         )
     if outcome in ("afwachten", "deelniveau"):
-        if items:
-            raise click.UsageError("--item belongs to a step-4 decision to prioritise")
+        if items or ratify:
+            raise click.UsageError("--item and --ratify belong to a step-4 decision")
         working = c.build(
             cc.RecordWorkingDecision,
             case=case_ref,
@@ -144,9 +151,18 @@ def record(
         motivation=motivation,
         body=body,
         decided_on=decided_on,
+        ratify=[_action_number(a) for a in ratify],
     )
     number = ctx.ledger().cases.record_decision(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "decision": number, "outcome": cmd.outcome})
     else:
         echo(f"Recorded decision {number} on {cmd.case}: {cmd.outcome}.")
+
+
+def _action_number(text: str) -> int:
+    """A1 or 1: the number of an action."""
+    digits = text.strip().upper().removeprefix("A")
+    if not digits.isdigit() or int(digits) < 1:
+        raise click.BadParameter(f"'{text}' is not an action (A1, A2, ...)", param_hint="--ratify")
+    return int(digits)

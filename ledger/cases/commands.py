@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from ledger.commands import CaseRef, Command, Key, Note
+from ledger.commands import AddAction, CaseRef, Command, Key, Name, Note, Text
 
 
 class RecordWorkingDecision(Command):
@@ -18,3 +18,10 @@ class RecordWorkingDecision(Command):
     review_on: date | None = None
     level: Key | None = None
     decided_on: date | None = None
+
+
+class TakeUrgentMeasure(AddAction):
+    """An action before the formal decision, because it could not wait (000 L1472-1476)."""
+
+    reason: Text
+    authorised_by: Name

@@ -198,7 +198,9 @@ class Cases:
             self.app.day(cmd.decided_on),
             by,
             policy_hash=self.app.policies.policy_hash,
+            ratify=cmd.ratify,
         )
+        case.ratify(sorted(set(cmd.ratify)), number, by)
         self.app.commit(case)
         return number
 
@@ -269,6 +271,25 @@ class Cases:
             cmd.organisation,
             self.app.sealed_record(case.id, "action-person", cmd.person),
             cmd.due.isoformat(),
+            by,
+        )
+        self.app.commit(case)
+        return number
+
+    @gated("action.urgent")
+    def take_urgent_measure(self, cmd: cc.TakeUrgentMeasure, by: Acting) -> int:
+        """An urgent measure at any step, before the plan: why, who authorised it; the
+        next step-4 decision ratifies it."""
+        self._check_action_keys(cmd.track, cmd.organisation)
+        case = self.app.case(cmd.case)
+        number = case.take_urgent_measure(
+            self.app.sealed_record(case.id, "action", cmd.description),
+            cmd.track,
+            cmd.organisation,
+            self.app.sealed_record(case.id, "action-person", cmd.person),
+            cmd.due.isoformat(),
+            self.app.sealed_record(case.id, "urgent-reason", cmd.reason),
+            self.app.sealed_record(case.id, "action-person", cmd.authorised_by),
             by,
         )
         self.app.commit(case)

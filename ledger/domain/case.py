@@ -28,6 +28,7 @@ from ledger.domain.case_state import PRIORITISED as PRIORITISED
 from ledger.domain.case_state import STEP_NAMES as STEP_NAMES
 from ledger.domain.case_state import WITHDRAWN as WITHDRAWN
 from ledger.domain.case_steps import CaseSteps
+from ledger.domain.case_working import CaseWorking
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://regie.invalid/case")
 
@@ -37,7 +38,7 @@ def case_id(ref: str) -> UUID:
     return uuid5(_NAMESPACE, ref.upper())
 
 
-class Case(CaseSteps, CasePlan, CaseGroup, Aggregate):
+class Case(CaseSteps, CaseWorking, CasePlan, CaseGroup, Aggregate):
     """A groepsaanpak. Working names are non-identifying ("Groep Stationsplein").
 
     Its parts are mixins: :class:`CaseSteps`, :class:`CasePlan`, :class:`CaseGroup`."""
@@ -80,6 +81,7 @@ class Case(CaseSteps, CasePlan, CaseGroup, Aggregate):
         self.last_decision: str | None = None
         self.plan_version = 0
         self.actions: dict[int, str] = {}
+        self.unratified: set[int] = set()  # urgent measures awaiting a decision
         self.members: dict[str, dict[str, Any]] = {}
         self.former_members: set[str] = set()
         self.namenlijst_version = 0

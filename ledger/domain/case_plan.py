@@ -97,6 +97,39 @@ class CasePlan(CaseState):
         def apply(self, case: CaseState) -> None:
             case.actions[self.number] = OPEN
 
+    class UrgentMeasureTaken(Aggregate.Event):
+        """An action taken before the formal step-4/5 decision because it could not wait
+        (000 L1472-1476): why, and who authorised it; it awaits ratification."""
+
+        class_version = 1
+
+        number: int
+        description: str
+        track: str
+        organisation: str
+        person: str
+        due: str
+        reason: str
+        authorised_by: str
+        step: int
+        by: dict[str, Any]
+
+        def apply(self, case: CaseState) -> None:
+            case.actions[self.number] = OPEN
+            case.unratified.add(self.number)
+
+    class UrgentMeasureRatified(Aggregate.Event):
+        """The decision that ratified an urgent measure (recorded with that decision)."""
+
+        class_version = 1
+
+        number: int
+        decision: int
+        by: dict[str, Any]
+
+        def apply(self, case: CaseState) -> None:
+            case.unratified.discard(self.number)
+
     class ActionCompleted(Aggregate.Event):
         class_version = 1
 
@@ -142,6 +175,43 @@ class CasePlan(CaseState):
             by=by.record(),
         )
         return number
+
+    def take_urgent_measure(
+        self,
+        description: str,
+        track: str,
+        organisation: str,
+        person: str,
+        due: str,
+        reason: str,
+        authorised_by: str,
+        by: Acting,
+    ) -> int:
+        """An action at any step before the plan allows one, marked urgent."""
+        self._require_active()
+        if not reason.strip() or not authorised_by.strip():
+            raise rules.URGENT_REASON.refuse()
+        number = max(self.actions, default=0) + 1
+        self.trigger_event(
+            self.UrgentMeasureTaken,
+            number=number,
+            description=description,
+            track=track,
+            organisation=organisation,
+            person=person,
+            due=due,
+            reason=reason,
+            authorised_by=authorised_by,
+            step=self.step,
+            by=by.record(),
+        )
+        return number
+
+    def ratify(self, numbers: list[int], decision: int, by: Acting) -> None:
+        for number in numbers:
+            self.trigger_event(
+                self.UrgentMeasureRatified, number=number, decision=decision, by=by.record()
+            )
 
     def _require_open_action(self, number: int) -> None:
         status = self.actions.get(number)

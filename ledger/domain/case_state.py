@@ -47,6 +47,7 @@ class CaseState:
     last_decision: str | None
     plan_version: int
     actions: dict[int, str]
+    unratified: set[int]
     members: dict[str, dict[str, Any]]
     former_members: set[str]
     namenlijst_version: int

@@ -16,11 +16,6 @@ from ledger.domain.case_state import (
     CaseState,
 )
 
-WAIT = "afwachten"
-"""A working decision to wait and look again (000 L774)."""
-LEVEL = "deelniveau"
-"""A working decision to share at another level (000 L572-584)."""
-
 
 class CaseSteps(CaseState):
     # -- signals ------------------------------------------------------------------
@@ -287,7 +282,10 @@ class CaseSteps(CaseState):
         by: Acting,
         *,
         policy_hash: str | None = None,
+        ratify: Iterable[int] = (),
     ) -> int:
+        """The step-4 decision; ``ratify``: the urgent measures it ratifies (recorded by
+        the caller with :meth:`CasePlan.ratify` in the same commit)."""
         self._require_active()
         if not (self.step == 4 or (self.step == 5 and self.merged_4_5)):
             raise rules.DECISION_AT_4.refuse(
@@ -303,6 +301,19 @@ class CaseSteps(CaseState):
                 )
         elif not motivation.strip():
             raise rules.DECISION_MOTIVATION.refuse()
+        ratified = sorted(set(ratify))
+        unknown = [n for n in ratified if n not in self.unratified]
+        if unknown:
+            raise rules.RATIFY_UNKNOWN.refuse(
+                "not an urgent measure awaiting ratification: "
+                + ", ".join(f"A{n}" for n in unknown)
+            )
+        waiting = sorted(self.unratified - set(ratified))
+        if outcome == PRIORITISED and waiting:
+            raise rules.RATIFY_URGENT.refuse(
+                "a decision to prioritise ratifies the urgent measures taken before it: "
+                + " ".join(f"--ratify A{n}" for n in waiting)
+            )
         number = self.decision_count + 1
         self.trigger_event(
             self.DecisionRecorded,
@@ -313,72 +324,6 @@ class CaseSteps(CaseState):
             motivation=motivation.strip(),
             body=body,
             decided_on=decided_on,
-            policy_hash=policy_hash,
-            by=by.record(),
-        )
-        return number
-
-    # -- working decisions at any step ----------------------------------------------------
-
-    class WorkingDecisionRecorded(Aggregate.Event):
-        """A decision of practice outside the step-4 prioritisation: to wait and look again
-        on ``review_on`` (afwachten, 000 L774), or to share at another level (``level``,
-        000 L572-584). Numbered with the step-4 decisions; it never prioritises."""
-
-        class_version = 1
-
-        number: int
-        step: int
-        kind: str
-        motivation: str
-        body: str
-        decided_on: str
-        review_on: str | None
-        level: str | None
-        policy_hash: str | None
-        by: dict[str, Any]
-
-        def apply(self, case: CaseState) -> None:
-            case.decision_count = self.number
-
-    def record_working_decision(
-        self,
-        kind: str,
-        motivation: str,
-        body: str,
-        decided_on: str,
-        by: Acting,
-        *,
-        review_on: str | None = None,
-        level: str | None = None,
-        policy_hash: str | None = None,
-    ) -> int:
-        self._require_active()
-        if not motivation.strip():
-            raise rules.WORKING_MOTIVATION.refuse()
-        if kind == WAIT:
-            if review_on is None or review_on <= decided_on:
-                raise rules.WAIT_REVIEW.refuse(
-                    "a decision to wait names a later day to look again (--review-on)"
-                )
-            level = None
-        elif kind == LEVEL:
-            if level is None:
-                raise rules.LEVEL_NAMED.refuse()
-            review_on = None
-        else:
-            raise rules.WORKING_KIND.refuse(f"'{kind}' is not a working decision")
-        number = self.decision_count + 1
-        self.trigger_event(
-            self.WorkingDecisionRecorded,
-            number=number,
-            step=self.step,
-            kind=kind,
-            motivation=motivation.strip(),
-            body=body,
-            decided_on=decided_on,
-            review_on=review_on,
-            level=level,
             policy_hash=policy_hash,
             by=by.record(),
         )

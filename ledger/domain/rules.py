@@ -123,6 +123,22 @@ PLAN_ACTION_UNKNOWN = _r(
 ACTION_STEP = _r(
     "action.step", "actions are added at step 5 or 6, once a plan exists", "000 L2274-2322"
 )
+URGENT_REASON = _r(
+    "action.urgent-reason",
+    "an urgent measure before the formal decision says why it cannot wait and who "
+    "authorised it",
+    "000 L1472-1476",
+)
+RATIFY_URGENT = _r(
+    "decision.ratify-urgent",
+    "a decision to prioritise ratifies the urgent measures taken before it (--ratify)",
+    "000 L1472-1476",
+)
+RATIFY_UNKNOWN = _r(
+    "decision.ratify-unknown",
+    "only an urgent measure not yet ratified can be ratified",
+    "000 L1472-1476",
+)
 ACTION_OPEN = _r("action.open", "only an open action can be completed or escalated", "000 L2322")
 ESCALATE_STEP = _r(
     "action.escalate-at-6",

@@ -137,6 +137,12 @@ actions = Table(
     Column("last_escalated_to", Text),
     Column("last_escalated_on", String(10)),
     Column("handed_over_to", String(64)),
+    # An urgent measure before the formal decision: why, who authorised it, which decision
+    # ratified it (None: still awaiting ratification).
+    Column("urgent", Boolean, nullable=False, default=False),
+    Column("urgent_reason", Text),
+    Column("authorised_by", Text),
+    Column("ratified_by", Integer),
 )
 Index("rm_actions_status_due", actions.c.status, actions.c.due)
 

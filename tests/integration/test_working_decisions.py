@@ -124,3 +124,63 @@ def test_the_cli_records_both_kinds_and_says_what_it_decided(
     both = runner.invoke(regie, ["decision", "record", ref, "--wait", "--level", "kerngroep",
                                  "--body", "ketenoverleg"])  # fmt: skip
     assert both.exit_code == 2
+
+
+def _urgent(ref: str, **overrides: object) -> cc.TakeUrgentMeasure:
+    values: dict[str, object] = dict(
+        case=ref,
+        description="Cameratoezicht op het plein",
+        track="locatie",
+        organisation="gemeente",
+        person="Team Toezicht",
+        due=date(2026, 12, 15),
+        reason="Escalatie verwacht dit weekend",
+        authorised_by="Burgemeester",
+    )
+    values.update(overrides)
+    return c.build(cc.TakeUrgentMeasure, **values)
+
+
+def test_an_urgent_measure_before_the_decision_is_ratified_by_it(ledger: Ledger) -> None:
+    by = b.seed_actors(ledger)
+    ref = b.open_case(ledger, by)
+    # Plain actions wait for a plan; an urgent measure does not.
+    with pytest.raises(Refused, match=r"action\.step"):
+        ledger.cases.add_action(
+            c.build(c.AddAction, case=ref, description="x", track="locatie",
+                    organisation="gemeente", person="y", due=date(2026, 12, 15)), by,
+        )  # fmt: skip
+    assert ledger.cases.take_urgent_measure(_urgent(ref), by) == 1
+    with pytest.raises(BadInput, match="reason"):
+        ledger.cases.take_urgent_measure(_urgent(ref, reason=" "), by)
+    (measure,) = ledger.cases.actions(by, ref)
+    assert (measure["urgent"], measure["ratified_by"]) == (True, None)
+    assert measure["urgent_reason"] == "Escalatie verwacht dit weekend"
+    assert measure["authorised_by"] == "Burgemeester"
+    b.walk_to_step(ledger, by, ref, 4)
+    # The decision to prioritise must ratify it, and only what awaits ratification.
+    with pytest.raises(Refused, match=r"decision\.ratify-urgent") as refused:
+        ledger.cases.record_decision(b.decision(ref), by)
+    assert "--ratify A1" in str(refused.value)
+    with pytest.raises(Refused, match=r"decision\.ratify-unknown"):
+        ledger.cases.record_decision(b.decision(ref, ratify=[1, 7]), by)
+    number = ledger.cases.record_decision(b.decision(ref, ratify=[1]), by)
+    (measure,) = ledger.cases.actions(by, ref)
+    assert measure["ratified_by"] == number
+    with pytest.raises(Refused, match=r"decision\.ratify-unknown"):
+        ledger.cases.record_decision(b.decision(ref, ratify=[1]), by)
+    # After a rebuild from the events, the same.
+    ledger.projections.rebuild()
+    assert ledger.cases.actions(by, ref)[0]["ratified_by"] == number
+
+
+def test_a_decision_not_to_prioritise_may_leave_an_urgent_measure_unratified(
+    ledger: Ledger,
+) -> None:
+    by = b.seed_actors(ledger)
+    ref = b.open_case(ledger, by)
+    b.walk_to_step(ledger, by, ref, 4)
+    ledger.cases.take_urgent_measure(_urgent(ref), by)
+    refused = b.decision(ref, outcome="niet-geprioriteerd", motivation="Geen groep")
+    ledger.cases.record_decision(refused, by)
+    assert ledger.cases.actions(by, ref)[0]["ratified_by"] is None

@@ -212,6 +212,10 @@ def plan_version_set(ws: Workspace, e: Case.PlanVersionSet) -> None:
                 "last_escalated_to": None,
                 "last_escalated_on": None,
                 "handed_over_to": None,
+                "urgent": False,
+                "urgent_reason": None,
+                "authorised_by": None,
+                "ratified_by": None,
             }
         row.update(
             description=case_text(ws, e, "action", action["description"]),
@@ -265,8 +269,47 @@ def action_added(ws: Workspace, e: Case.ActionAdded) -> None:
             "last_escalated_to": None,
             "last_escalated_on": None,
             "handed_over_to": None,
+            "urgent": False,
+            "urgent_reason": None,
+            "authorised_by": None,
+            "ratified_by": None,
         },
     )
+
+
+def urgent_measure_taken(ws: Workspace, e: Case.UrgentMeasureTaken) -> None:
+    case_row(ws, e)
+    ws.put(
+        t.actions,
+        {
+            "case_id": str(e.originator_id),
+            "number": e.number,
+            "description": case_text(ws, e, "action", e.description),
+            "track": e.track,
+            "organisation": e.organisation,
+            "person": case_text(ws, e, "action-person", e.person),
+            "due": e.due,
+            "status": OPEN,
+            "plan_version": 0,
+            "completed_on": None,
+            "note": None,
+            "escalations": 0,
+            "last_escalated_to": None,
+            "last_escalated_on": None,
+            "handed_over_to": None,
+            "urgent": True,
+            "urgent_reason": case_text(ws, e, "urgent-reason", e.reason),
+            "authorised_by": case_text(ws, e, "action-person", e.authorised_by),
+            "ratified_by": None,
+        },
+    )
+
+
+def urgent_measure_ratified(ws: Workspace, e: Case.UrgentMeasureRatified) -> None:
+    case_row(ws, e)
+    row = ws.require(t.actions, str(e.originator_id), e.number)
+    row.update(ratified_by=e.decision)
+    ws.touch(t.actions, row)
 
 
 def action_completed(ws: Workspace, e: Case.ActionCompleted) -> None:
@@ -329,6 +372,8 @@ HANDLERS: dict[type, Handler] = {
     Case.EndedEarly: ended_early,
     Case.DecisionRecorded: decision_recorded,
     Case.WorkingDecisionRecorded: working_decision_recorded,
+    Case.UrgentMeasureTaken: urgent_measure_taken,
+    Case.UrgentMeasureRatified: urgent_measure_ratified,
     Case.PlanVersionSet: plan_version_set,
     Case.ActionAdded: action_added,
     Case.ActionCompleted: action_completed,

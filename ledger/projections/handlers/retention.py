@@ -91,7 +91,17 @@ CASE_TEXT_COLUMNS: dict[str, tuple[tuple[Any, tuple[str, ...]], ...]] = {
         (t.shares, ("necessity", "review_comment")),
         (t.decisions, ("items", "motivation")),
         (t.escalations, ("escalated_to", "reason")),
-        (t.actions, ("note", "last_escalated_to", "description", "person")),
+        (
+            t.actions,
+            (
+                "note",
+                "last_escalated_to",
+                "description",
+                "person",
+                "urgent_reason",
+                "authorised_by",
+            ),
+        ),
         (t.cases, ("goals_assessment", "evaluation")),
         (t.participants, ("reason",)),
         (t.groepsscans, ("motivation",)),
