@@ -25,14 +25,22 @@ Call = Callable[[str, tuple[Any, ...], dict[str, Any]], Any]
 
 
 def _writable(out_dir: Path) -> None:
-    """Checked before the request, so that the server records no letter this client
-    cannot write."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BadInput(f"cannot write the letters to {out_dir} ({exc.strerror})") from None
-    if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise BadInput(f"cannot write the letters to {out_dir} (Permission denied)")
+    """Checked before the request (creating nothing yet), so that the server records no
+    letter this client cannot write."""
+    existing = out_dir
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    problem = (
+        None
+        if existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)
+        else "File exists"
+        if existing == out_dir and existing.exists()
+        else "Not a directory"
+        if existing.exists() and not existing.is_dir()
+        else "Permission denied"
+    )
+    if problem is not None:
+        raise BadInput(f"cannot write the letters to {out_dir} ({problem})")
 
 
 def _content(letter: Any) -> bytes:

@@ -83,17 +83,13 @@ class Retention:
     # -- holds ----------------------------------------------------------------------------
 
     @gated("retention.hold.place")
-    def place_hold(
-        self, target: str, reason: str, by: Acting, subject_id: str | None = None
-    ) -> str:
-        """Hold a case (JG-...) or a subject (its pseudonym, or its id if already known)."""
+    def place_hold(self, target: str, reason: str, by: Acting) -> str:
+        """Hold a case (JG-...) or a subject (its pseudonym, P-...)."""
         reason = c.free_text(reason, "--reason")
-        if subject_id is None and not target.upper().startswith("JG-"):
-            subject_id = self.resolve_subject(target)
-        if subject_id is not None:
-            kind, key = "subject", subject_id
-        else:
+        if target.upper().startswith("JG-"):
             kind, key = "case", self.app.case(target).ref
+        else:
+            kind, key = "subject", self.resolve_subject(target)
         hold = LegalHold(
             hold_id=LegalHold.new_id(),
             target_kind=kind,

@@ -8,12 +8,14 @@ import hashlib
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_client import Client, _case_ref, _ok
+from tests.e2e.test_client import PROBE, TIMEOUT, Client, _case_ref, _ok
 from tests.e2e.test_client import client as client  # the module's fixture
+from tests.paths import ROOT
 
 
 def _youth(client: Client) -> str:
@@ -128,7 +130,7 @@ def test_letters_generate_is_refused_to_a_partner_and_nothing_is_written(
     message = _refused(client.run("letters", "generate", youth, "--out", str(out),
                                   actor="wijkagent"))  # fmt: skip
     assert "Test Jongere" not in message
-    assert not out.exists() or not list(out.iterdir())
+    assert not out.exists()
 
 
 def test_letters_that_cannot_be_written_here_are_not_generated_there(client: Client) -> None:
@@ -136,13 +138,13 @@ def test_letters_that_cannot_be_written_here_are_not_generated_there(client: Cli
     blocker.write_text("a file, not a directory", encoding="utf-8")
     youth = _youth(client)
     before = _ok(client.run("letters", "due", "--all", "--json", actor="coordinator"))
-    done = client.run("letters", "generate", youth, "--out", str(blocker / "sub"),
-                      actor="coordinator")  # fmt: skip
-    assert (done.returncode, done.stdout) == (2, "")
-    assert (
-        done.stderr.startswith("Error: cannot write the letters to ")
-        and done.stderr.count("\n") == 1
-    )
+    for out in (blocker, blocker / "sub"):
+        args = ("letters", "generate", youth, "--out", str(out))
+        done = client.run(*args, actor="coordinator")
+        embedded = client.on_server(*args, actor="coordinator")
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", embedded.stderr)
+        assert done.stderr.startswith("Error: ")  # click already refuses a file as --out
+        assert done.stderr.count("\n") == 1
     assert _ok(client.run("letters", "due", "--all", "--json", actor="coordinator")) == before
 
 
@@ -189,3 +191,24 @@ def test_a_checkpoint_the_ledger_does_not_extend_fails_as_embedded(client: Clien
 def test_verify_against_is_refused_to_a_partner(client: Client) -> None:
     kept = _exported(client, "kept-partner.json")
     _refused(client.run("audit", "verify", "--against", str(kept), actor="wijkagent"))
+
+
+def test_these_commands_import_no_database_layer_on_the_client(client: Client) -> None:
+    kept = _exported(client, "probe.json")
+    out = client.home / "brieven-probe"
+    for actor, args in (
+        ("privacy", ("retention", "plan", "--all")),
+        ("coordinator", ("letters", "generate", _youth(client), "--format", "txt", "--out",
+                         str(out))),
+        ("privacy", ("audit", "verify", "--against", str(kept))),
+    ):  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE, *args],
+            env={**client.env, "REGIE_TOKEN": client.token(actor), "PYTHONPATH": str(ROOT)},
+            cwd=client.home,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
