@@ -94,6 +94,8 @@ def _json(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, list | tuple | set | frozenset):
         return [_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
     raise not_through_server()
 
 
@@ -208,7 +210,12 @@ class RemoteService:
         self._name = name
 
     def __getattr__(self, method: str) -> Callable[..., Any]:
+        from cli.remote_files import HERE
+
         qualified = f"{self._name}.{method}"
+        if qualified in HERE:
+            here = HERE[qualified]
+            return lambda *args, **kwargs: here(self._client.call, args, kwargs)
         if qualified not in self._client.index["methods"]:
             raise not_through_server()
 

@@ -116,6 +116,7 @@ class Ledger:
         self.privacy.delivery_problems = self.integrity.delivery_problems
         self.privacy.checkpoint_line = self.integrity.document_line
         self.retention.checkpoint_line = self.integrity.document_line
+        self.retention.resolve_subject = self.persons.resolve
         self.letters.content.checkpoint_line = self.integrity.document_line
         self.tokens = Tokens(self.app, self.gate, self.queries, self.access_log)
 

@@ -37,28 +37,20 @@ def plan(ctx: Context, as_of: Any, show_all: bool, as_json: bool, as_csv: bool) 
       regie retention plan --as-of 2027-06-01
       regie retention plan --all --csv > bewaarplan.csv
     """
-    if ctx.through_server:  # the plan's JSON does not yet say which items are destroyed
-        from cli.remote import not_through_server
-
-        raise not_through_server()
-    ledger = ctx.ledger()
-    day = (as_of or ctx.today()).isoformat()
-    schedule = ledger.retention.plan(ctx.acting())
+    schedule = ctx.ledger().retention.plan(ctx.acting(), as_of)
+    day = schedule.as_of
     rows = [
         {
-            "case": ", ".join(i.cases) or "-",
-            "class": i.class_id or "-",
-            "what": f"{i.owner_kind} {i.label}",
-            "category": i.category,
-            "start_event": i.start_event,
-            # An age limit's date would reveal the date of birth: show its year only.
-            "due": i.due[:4] if i.due and i.year_only else i.due,
-            "status": _status(i, day, schedule.destroyed(i)),
+            "case": r.case,
+            "class": r.class_id,
+            "what": r.what,
+            "category": r.category,
+            "start_event": r.start_event,
+            "due": r.due,
+            "status": r.status,
         }
-        for i in schedule.items
-        if show_all
-        or (i.purged and not schedule.destroyed(i))
-        or (not i.purged and (i.held or (i.due is not None and i.due <= day)))
+        for r in schedule.rows
+        if show_all or r.pending
     ]
     rows.sort(key=lambda r: (r["case"], r["class"], r["due"] or "9999", r["what"]))
     emit_rows(
@@ -78,17 +70,9 @@ def plan(ctx: Context, as_of: Any, show_all: bool, as_json: bool, as_csv: bool) 
     )
     if schedule.unfinished and not (as_json or as_csv):
         echo(
-            f"{len(schedule.unfinished)} recorded erasure(s) or purge(s) still have keys; "
+            f"{schedule.unfinished} recorded erasure(s) or purge(s) still have keys; "
             "`regie retention run` destroys them (see `regie audit findings`)."
         )
-
-
-def _status(item: Any, day: str, destroyed: bool) -> str:
-    if item.purged:
-        return "vernietigd" if destroyed else "nog niet vernietigd"
-    if item.held:
-        return "vastgehouden"
-    return "vervallen" if item.due and item.due <= day else "loopt"
 
 
 @command.command("run")
@@ -242,10 +226,7 @@ def hold_place(ctx: Context, target: str, reason: str, as_json: bool) -> None:
     Example:
       regie retention hold place P-3f9a2c1d0b --reason 'Bezwaarprocedure loopt'
     """
-    ledger = ctx.ledger()
-    by = ctx.acting()
-    subject_id = None if target.upper().startswith("JG-") else ledger.persons.resolve(target)
-    hold_id = ledger.retention.place_hold(target, reason, by, subject_id)
+    hold_id = ctx.ledger().retention.place_hold(target, reason, ctx.acting())
     if as_json:
         emit_json({"hold": hold_id, "target": target})
     else:

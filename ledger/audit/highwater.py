@@ -43,10 +43,19 @@ def write_atomically(path: Path, text: str) -> None:
 
 def read_checkpoint_file(path: Path) -> Checkpoint:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, ValueError) as exc:
         raise BadInput(f"{path}: not a readable checkpoint ({type(exc).__name__})") from None
-    return Checkpoint.from_json(data, str(path))
+    return checkpoint_from(text, str(path))
+
+
+def checkpoint_from(text: str, path: str) -> Checkpoint:
+    """A checkpoint from a file's text (read elsewhere: by a client of the server)."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise BadInput(f"{path}: not a readable checkpoint ({type(exc).__name__})") from None
+    return Checkpoint.from_json(data, path)
 
 
 class HighWaterMark:

@@ -245,6 +245,11 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
         data = path.read_bytes()
     except OSError as exc:
         raise BadInput(f"{path}: cannot read the public key ({exc.strerror})") from exc
+    return public_key_from(data, str(path))
+
+
+def public_key_from(data: bytes, path: str) -> Ed25519PublicKey:
+    """A public key from a file's bytes (read elsewhere: by a client of the server)."""
     try:
         if data.lstrip().startswith(b"-----BEGIN"):
             key = serialization.load_pem_public_key(data)

@@ -235,9 +235,7 @@ def carry_out(scene: Scene) -> None:
     cases.complete_action(c.build(c.CompleteAction, case=ref, number=4, completed_on=day(18)), uc)
     cases.complete_action(c.build(c.CompleteAction, case=ref, number=5, completed_on=day(14)), uc)
     advance(7, "ketenoverleg", "Doelen grotendeels bereikt; afschalen.")
-    ledger.retention.place_hold(
-        youths[2], "Bezwaarprocedure loopt (demo)", regisseur, ledger.persons.resolve(youths[2])
-    )
+    ledger.retention.place_hold(youths[2], "Bezwaarprocedure loopt (demo)", regisseur)
     cases.close_case(
         c.build(
             c.CloseCase,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,45 +28,25 @@ from ledger.domain.case import Case
 from ledger.domain.letter import HANDED, SENT, Letter, LetterState
 from ledger.domain.subject import IDENTIFICATION, REPRESENTATIVE, YOUTH, Subject, short_id
 from ledger.errors import BadInput, Inconsistent, Unauthorised
+from ledger.letters.addressees import Addressee, age_on
 from ledger.letters.commands import DeferLetters, DeliverLetter, GenerateLetters, ResumeLetters
 from ledger.letters.content import LetterContent
+from ledger.letters.files import GeneratedLetter, RenderedLetter, write_all
 from ledger.letters.render import Person, render_text, to_bytes
 from ledger.letters.triggers import Trigger, letter_of, triggers
 from ledger.persons.service import Persons
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.sharing.service import Sharing
-from policies.letters import AddresseeKind, LettersFile
+from policies.letters import LettersFile
 
 Row = dict[str, Any]
 DUE, OVERDUE, GENERATED = "due", "overdue", "generated"
 HANDED_OVER, SENT_STATUS = "handed over", "sent"
 
 
-@dataclass(frozen=True)
-class Addressee:
-    subject_id: str
-    kind: AddresseeKind
-
-    @property
-    def pseudonym(self) -> str:
-        return short_id(self.subject_id)
-
-
-@dataclass(frozen=True)
-class GeneratedLetter:
-    addressee: str
-    kind: str
-    path: Path
-    content_sha256: str
-    text: str
-    """The rendered text (for pdf: the text the PDF was made from); never logged."""
-
-
-def age_on(date_of_birth: date, day: date) -> int:
-    """Age in whole years on ``day``: turning 12 on the letter date counts as 12."""
-    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
-    return day.year - date_of_birth.year - (1 if before_birthday else 0)
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 class Letters:
@@ -263,6 +242,39 @@ class Letters:
         command: str = "letters.generate",
     ) -> list[GeneratedLetter]:
         """Render one letter per addressee into ``out_dir`` and record each with its hash."""
+        made = self._make(cmd, by, fg_contact, purpose, command, out_dir)
+        return [
+            GeneratedLetter(a.pseudonym, a.kind, out_dir / name, sha256(data), text)
+            for a, name, data, text in made
+        ]
+
+    @gated("letters.generate")
+    def render(
+        self,
+        cmd: GenerateLetters,
+        by: Acting,
+        fg_contact: str = DEFAULT_FG_CONTACT,
+        purpose: str = DEFAULT_PURPOSE,
+        command: str = "letters.generate",
+    ) -> list[RenderedLetter]:
+        """Render and record one letter per addressee (as ``generate`` does), answering
+        with each file's name and bytes (base64) instead of writing them."""
+        made = self._make(cmd, by, fg_contact, purpose, command, None)
+        return [
+            RenderedLetter(a.pseudonym, a.kind, name, sha256(data), data)
+            for a, name, data, _ in made
+        ]
+
+    def _make(
+        self,
+        cmd: GenerateLetters,
+        by: Acting,
+        fg_contact: str,
+        purpose: str,
+        command: str,
+        out_dir: Path | None,
+    ) -> list[tuple[Addressee, str, bytes, str]]:
+        """Log the access, render, record; into ``out_dir`` (if given) before the commit."""
         youth = self._youth(cmd.subject)
         youth_id = str(youth.id)
         day = self.app.day(cmd.letter_date)
@@ -300,49 +312,29 @@ class Letters:
             )
             data = to_bytes(text, cmd.format, f"Informatieplicht {facts.reference}")
             name = f"informatieplicht-{youth.short}-{addressee.pseudonym}-{day}.{cmd.format}"
-            made.append((addressee, out_dir / name, data, text))
+            made.append((addressee, name, data, text))
         letter = letter or Letter(subject_id=youth_id, by=by.record())
         letter.generate(
-            [
-                (a.pseudonym, a.kind, cmd.format, hashlib.sha256(data).hexdigest())
-                for a, _, data, _ in made
-            ],
+            [(a.pseudonym, a.kind, cmd.format, sha256(data)) for a, _, data, _ in made],
             day,
             by,
             policy_hash=self.app.policies.policy_hash,
         )
-        self._write(made)
+        files = [] if out_dir is None else [(out_dir / name, data) for _, name, data, _ in made]
+        write_all(files)
         try:
             self.app.commit(letter)
         except BaseException:
-            for _, path, _, _ in made:
+            for path, _ in files:
                 path.unlink(missing_ok=True)
             raise
-        return [
-            GeneratedLetter(a.pseudonym, a.kind, path, hashlib.sha256(data).hexdigest(), text)
-            for a, path, data, text in made
-        ]
+        return made
 
     def _person(self, subject: Subject) -> Person:
         name = self._field(subject, "name")
         return Person(
             name=str(name) if name else subject.short, address=self._field(subject, "address")
         )
-
-    @staticmethod
-    def _write(made: list[tuple[Addressee, Path, bytes, str]]) -> None:
-        written: list[Path] = []
-        try:
-            for _, path, data, _ in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
-                written.append(path)
-        except OSError as exc:
-            for path in written:
-                path.unlink(missing_ok=True)
-            raise BadInput(
-                f"cannot write the letters to {made[0][1].parent} ({exc.strerror})"
-            ) from None
 
     @gated("letters.sent")
     def send(self, cmd: DeliverLetter, by: Acting) -> str:

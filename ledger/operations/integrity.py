@@ -24,7 +24,13 @@ from ledger.application import Regie
 from ledger.audit.against import ledger_head, problem_with
 from ledger.audit.checkpoint import Checkpoint, public_key_id
 from ledger.audit.document import PrintedCheckpoint, found_in, line, printed
-from ledger.audit.highwater import HighWaterMark, read_checkpoint_file, write_atomically
+from ledger.audit.exported import checkpoint_texts
+from ledger.audit.highwater import (
+    HighWaterMark,
+    checkpoint_from,
+    read_checkpoint_file,
+    write_atomically,
+)
 from ledger.audit.log import TamperEvidentLog, checkpoint_row, row_to_checkpoint
 from ledger.audit.service import LogAudit
 from ledger.crypto.keyfiles import KeyFiles, SigningKeyFiles, public_key_hex
@@ -150,15 +156,12 @@ class Integrity:
 
     # -- verification against outside checkpoints ---------------------------------------
 
-    def problems_against(self, paths: list[Path], witnesses: bool) -> list[str]:
-        heads: list[tuple[str, Checkpoint]] = []
-        for path in paths:
-            if not path.exists():
-                raise BadInput(f"{path}: no such checkpoint file or directory")
-            files = sorted(path.glob("*.json")) if path.is_dir() else [path]
-            if path.is_dir() and not files:
-                raise BadInput(f"{path}: holds no checkpoint files (*.json)")
-            heads += [(str(f), read_checkpoint_file(f)) for f in files]
+    def problems_against(
+        self, paths: list[Path], witnesses: bool, texts: dict[str, str] | None = None
+    ) -> list[str]:
+        """``texts``: checkpoint files read by a client, by the name it knows them by."""
+        given = {**checkpoint_texts(paths), **(texts or {})}
+        heads = [(what, checkpoint_from(text, what)) for what, text in given.items()]
         if witnesses:
             for witness in self.witnesses():
                 place = Path(witness["location"])

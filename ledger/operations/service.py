@@ -14,7 +14,7 @@ from ledger.access.gate import Gate, gated
 from ledger.audit import verify as v
 from ledger.audit.checkpoint import Checkpoint
 from ledger.audit.service import LogAudit
-from ledger.crypto.keyfiles import load_public_key
+from ledger.crypto.keyfiles import load_public_key, public_key_from
 from ledger.domain.acting import Acting
 from ledger.operations.integrity import Integrity
 from ledger.projections.runner import Progress, Projections
@@ -43,14 +43,20 @@ class Operations:
         against: Sequence[Path] = (),
         witnesses: bool = False,
         first_key: Path | None = None,
+        checkpoints: dict[str, str] | None = None,
+        first_key_file: dict[str, str] | None = None,
     ) -> v.VerifyReport:
         """The whole log recomputed, then held against the high-water mark, the given
         exported checkpoints (files or directories) and, with ``witnesses``, every
-        registered witness; the first problem fails the verification, naming what."""
+        registered witness; the first problem fails the verification, naming what.
+        Through the server, ``checkpoints`` and ``first_key_file`` carry the client's
+        files: their text by the name the client gave."""
         first = load_public_key(first_key) if first_key is not None else None
+        for name, text in (first_key_file or {}).items():
+            first = public_key_from(text.encode("utf-8"), name)
         report = self.log.verify(progress, first)
         problems = [p for p in [self.integrity.rollback_problem()] if p]
-        problems += self.integrity.problems_against(list(against), witnesses)
+        problems += self.integrity.problems_against(list(against), witnesses, checkpoints)
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             raise v.VerificationFailed(None, problems[0] + more)

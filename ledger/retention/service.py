@@ -34,12 +34,12 @@ from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.retention import facts
 from ledger.retention.destructions import PURGE, Destructions, Unfinished
+from ledger.retention.plan import DESTROYED, NOT_DESTROYED, Plan, plan_on
 from policies import retention_schedule as engine
 from policies.retention import RetentionClass, duration
 from policies.retention_schedule import SUBJECT, Item
 
 Progress = Callable[[int, int], None]
-DESTROYED, NOT_DESTROYED = "vernietigd", "nog niet vernietigd"
 
 
 @dataclass(frozen=True)
@@ -54,19 +54,6 @@ class RunResult:
     dry_run: bool
     completed_erasures: int = 0
     """Recorded erasures whose keys still existed, destroyed by this run."""
-
-
-@dataclass(frozen=True)
-class Plan:
-    items: list[Item]
-    unfinished: list[Unfinished]
-    """Recorded erasures and purges whose keys still exist (the next run destroys them)."""
-
-    def destroyed(self, item: Item) -> bool:
-        """Purged, and the key is really gone."""
-        return item.purged and not any(
-            u.owner == item.owner and item.category in u.alive for u in self.unfinished
-        )
 
 
 class Retention:
@@ -85,6 +72,8 @@ class Retention:
         self._sealer = sealer
         # Set by bootstrap: the printed checkpoint every document carries.
         self.checkpoint_line: Callable[[], str] = str
+        # Set by bootstrap: a subject's id from its pseudonym (:meth:`Persons.resolve`).
+        self.resolve_subject: Callable[[str], str] = str
         self.destructions = Destructions(queries, keystore)
 
     @property
@@ -94,13 +83,13 @@ class Retention:
     # -- holds ----------------------------------------------------------------------------
 
     @gated("retention.hold.place")
-    def place_hold(self, target: str, reason: str, by: Acting, subject_id: str | None) -> str:
-        """Hold a case (JG-...) or a subject (its id, resolved by the caller)."""
+    def place_hold(self, target: str, reason: str, by: Acting) -> str:
+        """Hold a case (JG-...) or a subject (its pseudonym, P-...)."""
         reason = c.free_text(reason, "--reason")
-        if subject_id is not None:
-            kind, key = "subject", subject_id
-        else:
+        if target.upper().startswith("JG-"):
             kind, key = "case", self.app.case(target).ref
+        else:
+            kind, key = "subject", self.resolve_subject(target)
         hold = LegalHold(
             hold_id=LegalHold.new_id(),
             target_kind=kind,
@@ -134,9 +123,11 @@ class Retention:
         return self.hold_rows(active_only)
 
     @gated("retention.plan")
-    def plan(self, by: Acting) -> Plan:
-        """The schedule, for whoever may see it, and what was recorded but not destroyed."""
-        return Plan(self.schedule(), self.destructions.unfinished())
+    def plan(self, by: Acting, as_of: date | None = None) -> Plan:
+        """The schedule on a day (default today), for whoever may see it, and how many
+        recorded erasures and purges still have keys."""
+        day = (as_of or self.app.clock()).isoformat()  # a future day too: what will expire
+        return plan_on(self.schedule(), self.destructions.unfinished(), day)
 
     def hold_rows(self, active_only: bool = True) -> list[dict[str, Any]]:
         query = select(t.holds).order_by(t.holds.c.placed_on)

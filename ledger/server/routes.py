@@ -63,7 +63,7 @@ def _plain(hint: Any) -> bool:
         return hint in _PLAIN
     if origin is Literal:
         return True
-    if origin in (types.UnionType, typing.Union, list):
+    if origin in (types.UnionType, typing.Union, list, dict):
         return all(_plain(arg) for arg in typing.get_args(hint))
     return False
 

@@ -268,8 +268,8 @@ def test_the_client_imports_neither_sqlalchemy_nor_the_ledgers_store(client: Cli
         assert done.returncode == 0, done.stderr
 
 
-def test_what_the_answer_lacks_is_said_in_one_line(client: Client) -> None:
-    done = client.run("retention", "plan", actor="privacy")
+def test_a_path_on_the_server_is_not_given_from_a_client(client: Client) -> None:
+    done = client.run("audit", "witness", "add", "fg", "--dir", "/srv/witness", actor="beheer")
     assert (done.returncode, done.stdout) == (1, "")
-    assert done.stderr.startswith("Error: `regie retention plan` is not available through the")
+    assert done.stderr.startswith("Error: `regie audit witness add` is not available through")
     assert done.stderr.count("\n") == 1

@@ -217,10 +217,7 @@ def test_retention_over_random_timelines(
                 elif op == "hold" and subjects:
                     targets = subjects + world.cases
                     target = targets[arg % len(targets)]
-                    subject_id = (
-                        None if target.startswith("JG-") else ledger.persons.resolve(target)
-                    )
-                    hold = ledger.retention.place_hold(target, "procedure", by, subject_id)
+                    hold = ledger.retention.place_hold(target, "procedure", by)
                     world.holds[hold] = target
                 elif op == "lift" and world.holds:
                     hold = sorted(world.holds)[arg % len(world.holds)]
@@ -258,9 +255,7 @@ def test_holds_protect_and_lifting_releases(
         ),
         by,
     )
-    hold = ledger.retention.place_hold(
-        first, "inzageverzoek loopt", by, ledger.persons.resolve(first)
-    )
+    hold = ledger.retention.place_hold(first, "inzageverzoek loopt", by)
     clock.advance(400)
     result = ledger.retention.run(None, b.privacy_officer(ledger))
     purged = {item["label"] for item in result.purged}
