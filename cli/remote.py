@@ -32,7 +32,8 @@ TIMEOUT_SECONDS = 120.0
 """Per request: long enough for a retention run on the server, short of hanging forever."""
 
 ROLE_HEADER = "X-Regie-Role"
-SET_BY_SERVER = frozenset({"by", "command"})
+SET_BY_SERVER = frozenset({"by", "command", "fg_contact"})
+"""The server decides these (ledger/server/routes.py): the client does not send them."""
 
 
 class ServerError(RegieError):

@@ -56,4 +56,5 @@ def command(
         announce_json=as_json,
         oidc=oidc,
         tls_client_ca=tls_client_ca,
+        fg_contact=ctx.settings.fg_contact,  # on letters: the server's setting, not a client's
     )

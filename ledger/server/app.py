@@ -82,8 +82,9 @@ def _validation_message(exc: RequestValidationError) -> str:
     return f"{field}: {message}"
 
 
-def create_app(ledger: Ledger) -> FastAPI:
-    """The API over one opened ledger (which the caller closes)."""
+def create_app(ledger: Ledger, fg_contact: str | None = None) -> FastAPI:
+    """The API over one opened ledger (which the caller closes); ``fg_contact``: the privacy
+    officer's contact the server's settings put on letters (default: the letters' own)."""
     writer = Writer(ledger.store, ledger.forget_cached)
 
     @asynccontextmanager
@@ -161,7 +162,7 @@ def create_app(ledger: Ledger) -> FastAPI:
     for route in offered.values():
         app.add_api_route(
             f"/commands/{route.name}",
-            _endpoint(ledger, route, writer),
+            _endpoint(ledger, route, writer, fg_contact),
             methods=["POST"],
             name=route.name,
             summary=f"{route.command}: {route.summary}" if route.summary else route.command,
@@ -171,7 +172,7 @@ def create_app(ledger: Ledger) -> FastAPI:
     return app
 
 
-def _endpoint(ledger: Ledger, route: Route, writer: Writer) -> Any:
+def _endpoint(ledger: Ledger, route: Route, writer: Writer, fg_contact: str | None) -> Any:
     """A FastAPI endpoint whose body is the route's model (so it is in the OpenAPI)."""
 
     optional = not any(f.is_required() for f in route.body.model_fields.values())
@@ -187,8 +188,11 @@ def _endpoint(ledger: Ledger, route: Route, writer: Writer) -> Any:
             by = ledger.tokens.authenticate(bearer, role, route.command, checked)
             method = bound(ledger, route)
             extra: dict[str, Any] = {}
-            if "command" in inspect.signature(method).parameters:
+            parameters = inspect.signature(method).parameters
+            if "command" in parameters:
                 extra["command"] = route.command
+            if "fg_contact" in parameters and fg_contact is not None:
+                extra["fg_contact"] = fg_contact
             result = method(by=by, **arguments, **extra)
             return {"command": route.command, "result": jsonable(result)}
 

@@ -4,7 +4,8 @@ Every gated method answers to a command ("case.open"); its parameters become the
 body: the fields of its pydantic command (``cmd``) plus its plain parameters. A method
 that needs what JSON cannot carry (a server file path, a callback) is not offered; a
 parameter that takes a callback with a default keeps the default. ``command`` (what an
-access is logged as) is set by the server, never by the client.
+access is logged as) and ``fg_contact`` (on a letter) are set by the server, never by the
+client.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ SERVICES = (
 )  # fmt: skip
 """The ledger's services, by attribute of :class:`ledger.bootstrap.Ledger`."""
 
-SET_BY_SERVER = frozenset({"by", "command"})
+SET_BY_SERVER = frozenset({"by", "command", "fg_contact"})
+"""Who acts (the token), what the access is logged as, and what an official letter names as
+the privacy officer's contact (the server's settings): never the client's to choose."""
 _PLAIN = (str, int, bool, float, date, types.NoneType)
 
 

@@ -30,6 +30,7 @@ def serve(
     announce_json: bool = False,
     oidc: OidcSettings | None = None,
     tls_client_ca: Path | None = None,
+    fg_contact: str | None = None,
 ) -> None:
     """Serve until stopped (Ctrl-C or SIGTERM); refuse to start without working keys.
 
@@ -70,7 +71,7 @@ def serve(
         also = f", accepting OpenID Connect tokens of {oidc.issuer}" if oidc else ""
         print(f"regie serving {ledger.origin()} on {url}{also}", file=sys.stderr, flush=True)
     uvicorn.run(
-        create_app(ledger),
+        create_app(ledger, fg_contact),
         host=host,
         port=port,
         ssl_certfile=str(tls_cert) if tls_cert else None,

@@ -212,3 +212,12 @@ def test_these_commands_import_no_database_layer_on_the_client(client: Client) -
             check=False,
         )
         assert done.returncode == 0, done.stderr
+
+
+def test_a_letter_names_the_servers_privacy_contact_never_the_clients(client: Client) -> None:
+    youth = _youth(client)
+    out = client.home / "brieven-fg"
+    _ok(client.run("letters", "generate", youth, "--format", "txt", "--out", str(out),
+                   actor="coordinator", REGIE_FG_CONTACT="fg@client-gekozen.example"))  # fmt: skip
+    texts = [p.read_text(encoding="utf-8") for p in out.iterdir()]
+    assert texts and not any("client-gekozen" in text for text in texts)
