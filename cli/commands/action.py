@@ -57,17 +57,11 @@ def add(
     from ledger import commands as c
     from ledger.cases import commands as cc
 
+    fields = dict(case=case_ref, description=description, track=track,
+                  organisation=organisation, person=person, due=due)  # fmt: skip
     if urgent:
         measure = c.build(
-            cc.TakeUrgentMeasure,
-            case=case_ref,
-            description=description,
-            track=track,
-            organisation=organisation,
-            person=person,
-            due=due,
-            reason=reason,
-            authorised_by=authorised_by,
+            cc.TakeUrgentMeasure, **fields, reason=reason, authorised_by=authorised_by
         )
         taken = ctx.ledger().cases.take_urgent_measure(measure, ctx.acting())
         if as_json:
@@ -78,16 +72,7 @@ def add(
         return
     if reason or authorised_by:
         raise click.UsageError("--reason and --authorised-by go with --urgent")
-
-    cmd = c.build(
-        c.AddAction,
-        case=case_ref,
-        description=description,
-        track=track,
-        organisation=organisation,
-        person=person,
-        due=due,
-    )
+    cmd = c.build(c.AddAction, **fields)
     number = ctx.ledger().cases.add_action(cmd, ctx.acting())
     if as_json:
         emit_json({"case": cmd.case, "action": f"A{number}"})

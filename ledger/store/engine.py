@@ -43,7 +43,12 @@ class StoreUnavailable(RegieError):
 
 
 def driver_execute(
-    conn: Connection, statement: str, parameters: Sequence[Any] = (), *, many: bool = False
+    conn: Connection,
+    statement: str,
+    parameters: Sequence[Any] = (),
+    *,
+    many: bool = False,
+    fetch_all: bool = False,
 ) -> Any:
     """Run one statement on the DB-API connection under ``conn``, in its transaction.
 
@@ -51,7 +56,7 @@ def driver_execute(
     per statement of SQLAlchemy bookkeeping, a fifth of a durable single-event commit
     here (tests/benchmarks). DB-API errors are re-raised as the SQLAlchemy exception
     ``exec_driver_sql`` would raise (IntegrityError, OperationalError, ...). Returns the
-    first row of a query, else None.
+    first row of a query (every row with ``fetch_all``), else None.
     """
     dbapi_connection = conn.connection.dbapi_connection
     if dbapi_connection is None:
@@ -63,7 +68,9 @@ def driver_execute(
             cursor.executemany(statement, parameters)
         else:
             cursor.execute(statement, parameters)
-        return cursor.fetchone() if cursor.description else None
+        if not cursor.description:
+            return None
+        return list(cursor.fetchall()) if fetch_all else cursor.fetchone()
     except base_error as exc:
         raise DBAPIError.instance(
             statement, list(parameters), exc, base_error, dialect=conn.dialect, ismulti=many
@@ -75,22 +82,10 @@ def driver_execute(
 def driver_fetchall(
     conn: Connection, statement: str, parameters: Sequence[Any] = ()
 ) -> list[tuple[Any, ...]]:
-    """Every row of one query on the DB-API connection under ``conn`` (see
-    :func:`driver_execute`), as tuples; DB-API errors re-raised as SQLAlchemy's."""
-    dbapi_connection = conn.connection.dbapi_connection
-    if dbapi_connection is None:
-        raise StoreUnavailable(CONNECTION_CLOSED)
-    base_error = conn.dialect.loaded_dbapi.Error
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute(statement, parameters)
-        return list(cursor.fetchall())
-    except base_error as exc:
-        raise DBAPIError.instance(
-            statement, list(parameters), exc, base_error, dialect=conn.dialect
-        ) from exc
-    finally:
-        cursor.close()
+    """Every row of one query on the DB-API connection under ``conn``, as tuples (see
+    :func:`driver_execute`)."""
+    rows: list[tuple[Any, ...]] = driver_execute(conn, statement, parameters, fetch_all=True)
+    return rows
 
 
 def driver_rows(

@@ -121,6 +121,18 @@ def test_the_cli_records_both_kinds_and_says_what_it_decided(
                                     "ketenoverleg", "--motivation", "x"])  # fmt: skip
     assert missing.exit_code == 1
     assert "decision.wait-review" in missing.output
+    urgent = runner.invoke(regie, ["action", "add", ref, "--urgent", "--description", "Toezicht",
+                                   "--track", "locatie", "--org", "gemeente", "--person",
+                                   "Team Toezicht", "--due", later, "--reason", "Weekend",
+                                   "--authorised-by", "Burgemeester"])  # fmt: skip
+    assert urgent.exit_code == 0, urgent.output
+    assert "Took urgent measure A1" in urgent.output
+    alone = runner.invoke(regie, ["action", "add", ref, "--description", "x", "--track",
+                                  "locatie", "--org", "gemeente", "--person", "y", "--due",
+                                  later, "--reason", "Weekend"])  # fmt: skip
+    assert alone.exit_code == 2
+    listed = json.loads(runner.invoke(regie, ["case", "show", ref, "--json"]).output)
+    assert [(a["urgent"], a["ratified_by"]) for a in listed["actions"]] == [(True, None)]
     both = runner.invoke(regie, ["decision", "record", ref, "--wait", "--level", "kerngroep",
                                  "--body", "ketenoverleg"])  # fmt: skip
     assert both.exit_code == 2

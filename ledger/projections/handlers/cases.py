@@ -17,7 +17,7 @@ from ledger.domain.case import (
 )
 from ledger.projections import tables as t
 from ledger.projections.handlers.common import Handler, by_of, case_row, case_text, dump, stamp
-from ledger.projections.workspace import Workspace
+from ledger.projections.workspace import Row, Workspace
 
 # -- actors ----------------------------------------------------------------------
 
@@ -249,60 +249,45 @@ def plan_version_set(ws: Workspace, e: Case.PlanVersionSet) -> None:
     )
 
 
+def _new_action(ws: Workspace, e: Case.ActionAdded | Case.UrgentMeasureTaken) -> Row:
+    """The read-model row of an action just added, to a plan or as an urgent measure."""
+    return {
+        "case_id": str(e.originator_id),
+        "number": e.number,
+        "description": case_text(ws, e, "action", e.description),
+        "track": e.track,
+        "organisation": e.organisation,
+        "person": case_text(ws, e, "action-person", e.person),
+        "due": e.due,
+        "status": OPEN,
+        "plan_version": 0,
+        "completed_on": None,
+        "note": None,
+        "escalations": 0,
+        "last_escalated_to": None,
+        "last_escalated_on": None,
+        "handed_over_to": None,
+        "urgent": False,
+        "urgent_reason": None,
+        "authorised_by": None,
+        "ratified_by": None,
+    }
+
+
 def action_added(ws: Workspace, e: Case.ActionAdded) -> None:
     case_row(ws, e)
-    ws.put(
-        t.actions,
-        {
-            "case_id": str(e.originator_id),
-            "number": e.number,
-            "description": case_text(ws, e, "action", e.description),
-            "track": e.track,
-            "organisation": e.organisation,
-            "person": case_text(ws, e, "action-person", e.person),
-            "due": e.due,
-            "status": OPEN,
-            "plan_version": e.plan_version,
-            "completed_on": None,
-            "note": None,
-            "escalations": 0,
-            "last_escalated_to": None,
-            "last_escalated_on": None,
-            "handed_over_to": None,
-            "urgent": False,
-            "urgent_reason": None,
-            "authorised_by": None,
-            "ratified_by": None,
-        },
-    )
+    ws.put(t.actions, {**_new_action(ws, e), "plan_version": e.plan_version})
 
 
 def urgent_measure_taken(ws: Workspace, e: Case.UrgentMeasureTaken) -> None:
     case_row(ws, e)
-    ws.put(
-        t.actions,
-        {
-            "case_id": str(e.originator_id),
-            "number": e.number,
-            "description": case_text(ws, e, "action", e.description),
-            "track": e.track,
-            "organisation": e.organisation,
-            "person": case_text(ws, e, "action-person", e.person),
-            "due": e.due,
-            "status": OPEN,
-            "plan_version": 0,
-            "completed_on": None,
-            "note": None,
-            "escalations": 0,
-            "last_escalated_to": None,
-            "last_escalated_on": None,
-            "handed_over_to": None,
-            "urgent": True,
-            "urgent_reason": case_text(ws, e, "urgent-reason", e.reason),
-            "authorised_by": case_text(ws, e, "action-person", e.authorised_by),
-            "ratified_by": None,
-        },
+    row = _new_action(ws, e)
+    row.update(
+        urgent=True,
+        urgent_reason=case_text(ws, e, "urgent-reason", e.reason),
+        authorised_by=case_text(ws, e, "action-person", e.authorised_by),
     )
+    ws.put(t.actions, row)
 
 
 def urgent_measure_ratified(ws: Workspace, e: Case.UrgentMeasureRatified) -> None:
