@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from cli.answers import Record
 from ledger.audit.exported import checkpoint_texts, key_text
 from ledger.errors import BadInput, RegieError
 from ledger.letters.files import write_all
@@ -63,8 +64,6 @@ def _name(letter: Any) -> str:
 
 
 def generate_letters(call: Call, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    from cli.remote import Record
-
     def split(
         cmd: Any, by: Any, out_dir: Path, *rest: Any, **options: Any
     ) -> tuple[Any, Any, Path, tuple[Any, ...], dict[str, Any]]:
