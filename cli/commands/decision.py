@@ -104,9 +104,9 @@ def record(
         --item informeermomenten='Maandelijks in het ketenoverleg' \\
         --item strafrechtelijk-traject='Geen lopend onderzoek' \\
         --item externe-communicatie='Woordvoerder gemeente'
-      regie decision record JG-2026-001 --wait --review-on 2026-12-07 --body ketenoverleg \
+      regie decision record JG-2026-001 --wait --review-on 2026-12-07 --body ketenoverleg \\
         --motivation 'Eerst het weekend afwachten'
-      regie decision record JG-2026-001 --level kerngroep --body ketenoverleg \
+      regie decision record JG-2026-001 --level kerngroep --body ketenoverleg \\
         --motivation 'Sleutelfiguren in beeld; namen delen met de kernpartners'
     """
     from ledger import commands as c
