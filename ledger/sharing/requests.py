@@ -154,6 +154,9 @@ class Verzoeken:
 
     @gated("share.requests")
     def requests(self, by: Acting, status: str | None = None) -> list[dict[str, Any]]:
+        return self.request_rows(status)
+
+    def request_rows(self, status: str | None = None) -> list[dict[str, Any]]:
         """Every request (or those with one status: open, bevestigd, afgewezen)."""
         r = t.share_requests
         query = select(r).order_by(r.c.requested_on, r.c.recorded_at)

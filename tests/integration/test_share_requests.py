@@ -214,6 +214,9 @@ def test_requests_through_the_command_line(cli: Any, tmp_path: Path) -> None:  #
     )
     first = json.loads(ok(run(f"{asked} --json")).output)["request"]
     second = json.loads(ok(run(f"{asked} --json")).output)["request"]
+    waiting = json.loads(ok(run("audit disclosures --requests --json", "privacy-test")).output)
+    assert [r["request_id"] for r in waiting] == [first, second]
+    assert json.loads(ok(run("audit disclosures --json", "privacy-test")).output) == []
     assert "exit" not in one_line_error(run(f"{asked} --om-condition onbekend"), 2)
     line = one_line_error(run(f"share confirm {first[:8]}"), 1)
     assert line.endswith("[rule permission.denied]")
@@ -228,6 +231,9 @@ def test_requests_through_the_command_line(cli: Any, tmp_path: Path) -> None:  #
         ("afgewezen", f"{POLICE} (politie)"),
     ]
     assert "Verzoeken tot verstrekking" in ok(run("share requests --status open")).output
+    assert json.loads(ok(run("audit disclosures --requests --json", "privacy-test")).output) == []
+    shown = ok(run("audit disclosures", "privacy-test")).output
+    assert "beantwoord door" in shown and "gevraagd door" in shown
     [provided] = json.loads(ok(run("audit disclosures --json", "privacy-test")).output)
     assert (provided["answered_by"], provided["requested_by"]) == (
         f"{POLICE} (politie)",
