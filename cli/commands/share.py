@@ -191,18 +191,19 @@ def refuse(ctx: Context, request: str, reason: str, as_json: bool) -> None:
 
 
 @command.command("requests")
+@click.argument("case_ref", required=False)
 @click.option("--status", type=click.Choice(["open", "bevestigd", "afgewezen"]), help="Only these.")
 @json_option
 @pass_ctx
 @handle_errors
-def requests(ctx: Context, status: str | None, as_json: bool) -> None:
-    """List requests for a provision, with who asked and who answered.
+def requests(ctx: Context, case_ref: str | None, status: str | None, as_json: bool) -> None:
+    """List requests for a provision, of one case or all, with who asked and who answered.
 
     \b
     Example:
-      regie share requests --status open
+      regie share requests JG-2026-001 --status open
     """
-    rows = ctx.ledger().sharing.requests(ctx.acting(), status)
+    rows = ctx.ledger().sharing.requests(ctx.acting(), case_ref, status)
     if as_json:
         emit_json(rows)
         return

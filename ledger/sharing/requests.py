@@ -27,6 +27,7 @@ from ledger.errors import BadInput, NotFound
 from ledger.projections import tables as t
 
 if TYPE_CHECKING:
+    from ledger.access.gate import Gate
     from ledger.application import Regie
     from ledger.persons.service import Persons
     from ledger.projections.queries import Queries
@@ -45,6 +46,7 @@ class Verzoeken:
     app: Regie
     queries: Queries
     persons: Persons
+    gate: Gate
 
     def _check_keys(self, cmd: c.RecordShare) -> None:
         raise NotImplementedError
@@ -110,6 +112,7 @@ class Verzoeken:
         from ledger.sharing.service import ShareRefused
 
         verzoek = self._verzoek(cmd.request)
+        self.gate.authorise(by, "share.confirm", verzoek.case)  # a participant of its case
         verzoek.check_answerable(by)
         command = dict(verzoek.command)
         sharing = self.app.policies.sharing
@@ -146,20 +149,27 @@ class Verzoeken:
         if cmd.reason is None:
             raise BadInput("a refusal names its reason (--reason)")
         verzoek = self._verzoek(cmd.request)
+        self.gate.authorise(by, "share.refuse", verzoek.case)  # a participant of its case
         verzoek.decline(
             self.app.sealed_record(case_id(verzoek.case), "refusal-reason", cmd.reason), by
         )
         self.app.commit(verzoek)
         return str(verzoek.id)
 
-    @gated("share.requests")
-    def requests(self, by: Acting, status: str | None = None) -> list[dict[str, Any]]:
-        return self.request_rows(status)
+    @gated("share.requests", case="case_ref")
+    def requests(
+        self, by: Acting, case_ref: str | None = None, status: str | None = None
+    ) -> list[dict[str, Any]]:
+        return self.request_rows(status, case_ref)
 
-    def request_rows(self, status: str | None = None) -> list[dict[str, Any]]:
-        """Every request (or those with one status: open, bevestigd, afgewezen)."""
+    def request_rows(
+        self, status: str | None = None, case_ref: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every request (or those of one case / status: open, bevestigd, afgewezen)."""
         r = t.share_requests
         query = select(r).order_by(r.c.requested_on, r.c.recorded_at)
+        if case_ref:
+            query = query.where(r.c.case_ref == case_ref.upper())
         if status:
             query = query.where(r.c.status == status)
         self.queries.projections.catch_up()

@@ -66,7 +66,7 @@ def test_a_confirmed_request_is_a_provision_answered_for_by_the_provider(
     assert ledger.privacy.disclosures(officer) == []
     assert ledger.sharing.share_rows() == []
     assert ledger.privacy.subject_report(member, officer)["shares"] == []
-    [open_] = ledger.sharing.requests(officer, "open")
+    [open_] = ledger.sharing.requests(officer, status="open")
     assert (open_["request_id"], open_["from"], open_["requested_by"]) == (
         request,
         "politie",
