@@ -94,9 +94,7 @@ class Context:
             self._acting = self._remote_ledger().acting()
         if self._acting is None:
             settings = self.settings
-            self._acting = self.ledger().identify(
-                settings.actor, self.role_option or settings.role
-            )
+            self._acting = self.ledger().identify(settings.actor, self.role_option or settings.role)
         return self._acting
 
     def today(self) -> date:

@@ -40,6 +40,7 @@ REFERENCES = {
     "representative_of": "a pseudonym such as P-3f9a2c1d0b (see `regie subject list`)",
     "addressee": "a pseudonym such as P-3f9a2c1d0b (see `regie subject list`)",
     "share": "a share id of at least 6 characters (see `regie share list`)",
+    "request": "a request id of at least 6 characters (see `regie share requests`)",
 }
 
 

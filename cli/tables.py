@@ -93,9 +93,7 @@ def print_table(
     console.print(table)
 
 
-def print_records(
-    console: Console, headers: Sequence[str], rows: Sequence[Sequence[str]]
-) -> None:
+def print_records(console: Console, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """Each row as ``field  value`` lines, wrapped at spaces; a blank line between rows."""
     from rich.text import Text
 

@@ -84,9 +84,7 @@ class Ledger:
         self.log.key_chain = self.audit_log.chain_in
         self.group = Group(self.persons)
         self.cases = Cases(self.app, self.gate, self.queries, self.group)
-        self.integrity = Integrity(
-            self.app, store, keys, self.log, self.audit_log, self.origin
-        )
+        self.integrity = Integrity(self.app, store, keys, self.log, self.audit_log, self.origin)
         store.seal_hooks.append(self.log.seal)
         store.commit_hooks.append(self.integrity.after_commit)
         store.rollback_hooks.append(self.log.discard)

@@ -384,6 +384,7 @@ class RecordShare(Command):
     necessity: Text
     meeting: Key | None = None
     decided_on: date | None = None
+    om_conditions: list[Key] = Field(default_factory=list)  # only on a request
 
 
 class ReviewShare(Command):

@@ -187,6 +187,9 @@ class SharingRule(_Strict):
 class SharingFile(_Strict):
     om_organisation: str
     criminal_category: str
+    om_conditions: dict[str, str] = Field(default_factory=dict)
+    """The OM's conditions for providing criminal information (000 L2056-2064), by key:
+    a request for it records them, and the OM's confirmation without them is refused."""
     rule: list[SharingRule] = Field(min_length=1)
 
     @model_validator(mode="after")

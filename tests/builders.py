@@ -8,6 +8,7 @@ from typing import Any
 from ledger import commands as c
 from ledger.bootstrap import Ledger
 from ledger.domain.acting import Acting
+from ledger.errors import NotFound
 
 ADMIN = "beheer-test"
 REGISSEUR = "regisseur-test"
@@ -167,3 +168,30 @@ def walk_to_step(ledger: Ledger, by: Acting, ref: str, step: int) -> None:
         ledger.cases.advance(advance(ref), by)
     if step >= 7:
         ledger.cases.advance(advance(ref), by)
+
+
+def provider(ledger: Ledger, by: Acting, ref: str, org: str) -> Acting:
+    """An actor of ``org`` who takes part in case ``ref``: a provision from ``org`` is
+    recorded by one of its own (rule share.provider). The regisseur when ``org`` is theirs."""
+    if org == by.organisation:
+        return by
+    handle = f"{org}-test"
+    try:
+        ledger.app.actor(handle)
+    except NotFound:
+        ledger.actors.register_actor(
+            c.build(
+                c.RegisterActor,
+                handle=handle,
+                display_name=f"Test Contact {org}",
+                organisation=org,
+                roles=["partner-contact"],
+            ),
+            ledger.app.acting(ADMIN),
+        )
+    case = ledger.app.case(ref)
+    if handle not in case.participants:
+        ledger.cases.add_participant(
+            c.build(c.Participation, case=ref, actor=handle, reason="Contactpersoon"), by
+        )
+    return ledger.app.acting(handle)

@@ -107,6 +107,9 @@ def actor(ctx: Context, actor_id: str, since: Any, until: Any, as_json: bool, as
 @click.option("--convenant", help="Only provisions under this convenant.")
 @click.option("--from", "since", type=ISO_DATE, help="From this date.")
 @click.option("--until", type=ISO_DATE, help="Up to and including this date.")
+@click.option(
+    "--requests", "open_requests", is_flag=True, help="Instead: the requests still unanswered."
+)
 @json_option
 @csv_option
 @pass_ctx
@@ -117,17 +120,43 @@ def disclosures(
     convenant: str | None,
     since: Any,
     until: Any,
+    open_requests: bool,
     as_json: bool,
     as_csv: bool,
 ) -> None:
     """The register of provisions (verstrekkingen) that were made.
 
+    Each names who answered for it: the actor of the providing organisation who recorded
+    or confirmed it, and the regisseur who requested it, if anyone did. `--requests` lists
+    the open requests instead: asked of a provider, not (yet) provided.
+
     \b
     Example:
       regie audit disclosures --to jongerenwerk --from 2026-01-01 --csv
+      regie audit disclosures --requests
     """
     ledger = ctx.ledger()
-    rows = ledger.privacy.disclosures(ctx.acting(), to_org, convenant, since, until)
+    rows = ledger.privacy.disclosures(
+        ctx.acting(), to_org, convenant, since, until, requests=open_requests
+    )
+    if open_requests:
+        emit_rows(
+            rows,
+            as_json,
+            as_csv,
+            "Open verzoeken tot verstrekking",
+            [
+                ("requested_on", "datum"),
+                ("request", "verzoek"),
+                ("case", "case"),
+                ("from", "gevraagd van"),
+                ("to", "naar"),
+                ("categories", "categorieën"),
+                ("om_conditions", "voorwaarden OM"),
+                ("requested_by", "gevraagd door"),
+            ],
+        )
+        return
     emit_rows(
         rows,
         as_json,
@@ -142,7 +171,8 @@ def disclosures(
             ("categories", "categorieën"),
             ("purpose", "doel"),
             ("basis", "grondslag"),
-            ("decided_by", "besloten door"),
+            ("answered_by", "beantwoord door"),
+            ("requested_by", "gevraagd door"),
             ("policy", "regels"),
         ],
     )

@@ -163,9 +163,7 @@ def list_(ctx: Context, case_ref: str, names: bool, as_json: bool) -> None:
       regie member list JG-2026-001 --names
     """
     ledger = ctx.ledger()
-    rows = ledger.group.members(
-        case_ref.upper(), names, ctx.acting(), ctx.purpose(DEFAULT_PURPOSE)
-    )
+    rows = ledger.group.members(case_ref.upper(), names, ctx.acting(), ctx.purpose(DEFAULT_PURPOSE))
     if as_json:
         emit_json(rows)
         return

@@ -30,8 +30,7 @@ def rebuild(ctx: Context, as_json: bool) -> None:
     with Progress(transient=True, disable=as_json) as progress:
         task = progress.add_task("Replaying events", total=max(total, 1))
         position = ledger.operations.rebuild(
-            ctx.acting(),
-            lambda done, _total: progress.update(task, completed=done)
+            ctx.acting(), lambda done, _total: progress.update(task, completed=done)
         )
     if as_json:
         emit_json({"replayed": position})

@@ -21,59 +21,62 @@ def command() -> None:
     """Record sharing decisions (verstrekkingen), checked against the sharing policy."""
 
 
+def _provision_options(f: Any) -> Any:
+    """The options that describe a provision, for `share add` and `share request`."""
+    for option in reversed(_PROVISION):
+        f = option(f)
+    return f
+
+
+_PROVISION = [
+    click.argument("case_ref"),
+    click.option("--from", "from_org", required=True, help="Providing organisation."),
+    click.option(
+        "--to", "to_orgs", multiple=True, required=True, help="Receiving organisation; repeat."
+    ),
+    click.option(
+        "--recipient",
+        "named_recipients",
+        multiple=True,
+        help="A named recipient (function or name); repeat.",
+    ),
+    click.option(
+        "--subject",
+        "subjects",
+        multiple=True,
+        help="A subject the data is about; repeat. None: group level only.",
+    ),
+    click.option(
+        "--category",
+        "categories",
+        multiple=True,
+        required=True,
+        help="Data category shared; repeat.",
+    ),
+    click.option("--purpose", required=True, help="Purpose (a purpose key of the convenant)."),
+    click.option("--convenant", help="Convenant key the share rests on."),
+    click.option(
+        "--convenant-version",
+        type=click.IntRange(min=1),
+        help="Convenant version (default: newest).",
+    ),
+    click.option("--article", help="Article of the convenant."),
+    click.option("--legal-basis", help="For an ad-hoc share outside any convenant: its own basis."),
+    click.option("--necessity", required=True, help="Why this sharing is necessary (noodzaak)."),
+    click.option("--meeting", help="Shared into a decision meeting (ketenoverleg, driehoek, ...)."),
+    click.option("--on", "decided_on", type=ISO_DATE, help="Date (default today)."),
+]
+
+
 @command.command("add")
-@click.argument("case_ref")
-@click.option("--from", "from_org", required=True, help="Providing organisation.")
-@click.option(
-    "--to", "to_orgs", multiple=True, required=True, help="Receiving organisation; repeat."
-)
-@click.option(
-    "--recipient",
-    "named_recipients",
-    multiple=True,
-    help="A named recipient (function or name); repeat.",
-)
-@click.option(
-    "--subject",
-    "subjects",
-    multiple=True,
-    help="A subject the data is about; repeat. None: group level only.",
-)
-@click.option(
-    "--category", "categories", multiple=True, required=True, help="Data category shared; repeat."
-)
-@click.option("--purpose", required=True, help="Purpose (a purpose key of the convenant).")
-@click.option("--convenant", help="Convenant key the share rests on.")
-@click.option(
-    "--convenant-version", type=click.IntRange(min=1), help="Convenant version (default: newest)."
-)
-@click.option("--article", help="Article of the convenant.")
-@click.option("--legal-basis", help="For an ad-hoc share outside any convenant: its own basis.")
-@click.option("--necessity", required=True, help="Why this sharing is necessary (noodzaak).")
-@click.option("--meeting", help="Shared into a decision meeting (ketenoverleg, driehoek, ...).")
-@click.option("--on", "decided_on", type=ISO_DATE, help="Date (default today).")
+@_provision_options
 @json_option
 @pass_ctx
 @handle_errors
-def add(
-    ctx: Context,
-    case_ref: str,
-    from_org: str,
-    to_orgs: tuple[str, ...],
-    named_recipients: tuple[str, ...],
-    subjects: tuple[str, ...],
-    categories: tuple[str, ...],
-    purpose: str,
-    convenant: str | None,
-    convenant_version: int | None,
-    article: str | None,
-    legal_basis: str | None,
-    necessity: str,
-    meeting: str | None,
-    decided_on: Any,
-    as_json: bool,
-) -> None:
-    """Record a provision of data. A refused one is recorded too, and exits 1 with why.
+def add(ctx: Context, /, as_json: bool, **values: Any) -> None:
+    """Record a provision of data by your own organisation. A refused one is recorded too,
+    and exits 1 with why. A provision from another organisation is refused
+    (share.provider): the regisseur records a request (`share request`).
 
     \b
     Example:
@@ -85,25 +88,7 @@ def add(
         --category gezinssituatie --purpose 'zorgen over thuissituatie' \\
         --legal-basis 'AVG art. 6(1)(d), vitaal belang' --necessity 'Acute zorg'
     """
-    from ledger import commands as c
-
-    cmd = c.build(
-        c.RecordShare,
-        case=case_ref,
-        from_org=from_org,
-        to_orgs=list(to_orgs),
-        named_recipients=list(named_recipients),
-        subjects=list(subjects),
-        categories=list(categories),
-        purpose=purpose,
-        convenant=convenant,
-        convenant_version=convenant_version,
-        article=article,
-        legal_basis=legal_basis,
-        necessity=necessity,
-        meeting=meeting,
-        decided_on=decided_on,
-    )
+    cmd = _record(values)
     share_id = ctx.ledger().sharing.record_share(cmd, ctx.acting())
     flagged = cmd.convenant is None
     if as_json:
@@ -113,6 +98,143 @@ def add(
             f"Recorded share {share_id[:8]} (verstrekt)"
             + ("; flagged for the privacy officer's review." if flagged else ".")
         )
+
+
+def _record(values: dict[str, Any]) -> Any:
+    from ledger import commands as c
+
+    lists = ("to_orgs", "named_recipients", "subjects", "categories", "om_conditions")
+    return c.build(
+        c.RecordShare,
+        case=values.pop("case_ref"),
+        **{k: list(v) if k in lists else v for k, v in values.items()},
+    )
+
+
+@command.command("request")
+@_provision_options
+@click.option(
+    "--om-condition",
+    "om_conditions",
+    multiple=True,
+    help="An OM condition that holds (policies sharing.toml [om_conditions]); repeat.",
+)
+@json_option
+@pass_ctx
+@handle_errors
+def request(ctx: Context, /, as_json: bool, **values: Any) -> None:
+    """Ask another organisation for a provision (regisseur). It is no provision until an
+    actor of that organisation confirms it (`share confirm`) or refuses it (`share refuse`).
+
+    \b
+    Example:
+      regie share request JG-2026-001 --from om --to gemeente --subject P-3f9a2c1d0b \\
+        --category strafrechtelijke-informatie --purpose groepsaanpak \\
+        --convenant jga-voorbeeldstad --article 'art. 7' --necessity 'Integraal beeld' \\
+        --om-condition sterke-criminele-aspecten --om-condition pv-laatste-jaar
+    """
+    request_id = ctx.ledger().sharing.request_share(_record(values), ctx.acting())
+    if as_json:
+        emit_json({"request": request_id, "status": "open"})
+    else:
+        echo(f"Recorded request {request_id[:8]} (open); an actor of the provider answers it.")
+
+
+@command.command("confirm")
+@click.argument("request")
+@click.option("--on", "on", type=ISO_DATE, help="Date of the provision (default today).")
+@json_option
+@pass_ctx
+@handle_errors
+def confirm(ctx: Context, request: str, on: Any, as_json: bool) -> None:
+    """Provide what a request asks (an actor of the provider); judged by the rules today.
+
+    The provision is judged by the sharing rules on its date (--on), as if recorded then.
+
+    \b
+    Example:
+      regie share confirm 3f9a2c1d
+    """
+    from ledger import commands as c
+    from ledger.sharing.requests import AnswerRequest
+
+    cmd = c.build(AnswerRequest, request=request, on=on)
+    share_id = ctx.ledger().sharing.confirm_request(cmd, ctx.acting())
+    if as_json:
+        emit_json({"share": share_id, "outcome": "verstrekt"})
+    else:
+        echo(f"Request confirmed: share {share_id[:8]} (verstrekt).")
+
+
+@command.command("refuse")
+@click.argument("request")
+@click.option("--reason", required=True, help="Why the organisation does not provide.")
+@json_option
+@pass_ctx
+@handle_errors
+def refuse(ctx: Context, request: str, reason: str, as_json: bool) -> None:
+    """Refuse a request, as an actor of the providing organisation; never a provision.
+
+    \b
+    Example:
+      regie share refuse 3f9a2c1d --reason 'Geen grondslag voor deze verstrekking'
+    """
+    from ledger import commands as c
+    from ledger.sharing.requests import AnswerRequest
+
+    cmd = c.build(AnswerRequest, request=request, reason=reason)
+    request_id = ctx.ledger().sharing.refuse_request(cmd, ctx.acting())
+    if as_json:
+        emit_json({"request": request_id, "status": "afgewezen"})
+    else:
+        echo(f"Request {request_id[:8]} refused (afgewezen).")
+
+
+@command.command("requests")
+@click.argument("case_ref", required=False)
+@click.option("--status", type=click.Choice(["open", "bevestigd", "afgewezen"]), help="Only these.")
+@json_option
+@pass_ctx
+@handle_errors
+def requests(ctx: Context, case_ref: str | None, status: str | None, as_json: bool) -> None:
+    """List requests for a provision, of one case or all, with who asked and who answered.
+
+    \b
+    Example:
+      regie share requests JG-2026-001 --status open
+    """
+    rows = ctx.ledger().sharing.requests(ctx.acting(), case_ref, status)
+    if as_json:
+        emit_json(rows)
+        return
+    table(
+        "Verzoeken tot verstrekking",
+        [
+            "verzoek",
+            "datum",
+            "case",
+            "van",
+            "naar",
+            "categorieën",
+            "gevraagd door",
+            "status",
+            "beantwoord door",
+        ],
+        (
+            (
+                r["request"],
+                r["requested_on"],
+                r["case"],
+                r["from"],
+                ", ".join(r["to"]),
+                ", ".join(r["categories"]),
+                r["requested_by"],
+                r["status"] + (f" ({r['share']})" if r["share"] else ""),
+                r["answered_by"] or "",
+            )
+            for r in rows
+        ),
+    )
 
 
 @command.command("list")

@@ -119,9 +119,7 @@ def accept_rollback(ctx: Context, reason: str, as_json: bool) -> None:
     """
     from ledger import commands as c
 
-    result = ctx.ledger().operations.accept_rollback(
-        c.free_text(reason, "--reason"), ctx.acting()
-    )
+    result = ctx.ledger().operations.accept_rollback(c.free_text(reason, "--reason"), ctx.acting())
     if as_json:
         emit_json(result)
     else:

@@ -256,8 +256,10 @@ class TamperEvidentLog:
         if not new:
             return  # every append was rolled back to its savepoint
         events_size = self._events_size(conn)
-        if new[0][0] != stored_size + 1 or new[-1][0] != events_size or len(new) != (
-            events_size - stored_size
+        if (
+            new[0][0] != stored_size + 1
+            or new[-1][0] != events_size
+            or len(new) != (events_size - stored_size)
         ):
             raise LogInconsistent(
                 f"the log holds {stored_size + len(new)} leaves but the events {events_size}; "

@@ -12,6 +12,7 @@ from typing import Any
 from ledger import commands as c
 from ledger.bootstrap import Ledger
 from ledger.domain.acting import Acting
+from ledger.sharing.requests import AnswerRequest
 from ledger.sharing.service import ShareRefused
 
 EXAMPLE_CONVENANT = Path(__file__).parent.parent / "examples" / "convenant.toml"
@@ -22,18 +23,23 @@ def _example_text() -> str:
 
 
 def share(
-    ledger: Ledger, ref: str, youths: list[str], day: Any, regisseur: Acting, uc: Acting
+    ledger: Ledger,
+    ref: str,
+    youths: list[str],
+    day: Any,
+    regisseur: Acting,
+    uc: Acting,
+    agent: Acting,
 ) -> None:
-    """A convenant signed by its parties; shares under it, one refused, one ad hoc."""
+    """A convenant signed by its parties; shares under it, one refused, one ad hoc. The
+    police's provision is requested by the regisseur and confirmed by the wijkagent."""
     sharing = ledger.sharing
     with tempfile.TemporaryDirectory(prefix="regie-demo-") as scratch:
         # The scenario is dated relative to today, so its convenant must be too.
         text = re.sub(
             r"(?m)^valid_from = .*$", f"valid_from = {day(400).isoformat()}", _example_text()
         )
-        text = re.sub(
-            r"(?m)^valid_until = .*$", f"valid_until = {day(-3 * 365).isoformat()}", text
-        )
+        text = re.sub(r"(?m)^valid_until = .*$", f"valid_until = {day(-3 * 365).isoformat()}", text)
         convenant_file = Path(scratch) / "convenant.toml"
         convenant_file.write_text(text, encoding="utf-8")
         sharing.add_convenant("jga-voorbeeldstad", convenant_file, regisseur)
@@ -54,7 +60,7 @@ def share(
             regisseur,
         )
     share = dict(case=ref, convenant="jga-voorbeeldstad", purpose="groepsaanpak")
-    sharing.record_share(
+    request = sharing.request_share(
         c.build(
             c.RecordShare,
             **share,
@@ -64,10 +70,11 @@ def share(
             categories=["identificatie", "groepspositie"],
             article="art. 6 lid 1",
             necessity="Nodig om de groep in kaart te brengen",
-            decided_on=day(216),
+            decided_on=day(217),
         ),
-        uc,
+        regisseur,
     )
+    sharing.confirm_request(c.build(AnswerRequest, request=request, on=day(216)), agent)
     with suppress(ShareRefused):  # recorded as refused: health data is not in the matrix
         sharing.record_share(
             c.build(

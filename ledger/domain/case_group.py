@@ -247,9 +247,6 @@ class CaseGroup(CaseState):
             self.PoliceReportExists, subject=subject, reported_on=reported_on, by=by.record()
         )
 
-
-
-
     class ParticipantAdded(Aggregate.Event):
         class_version = 1
 

@@ -68,7 +68,6 @@ class CaseState:
     def open_actions(self) -> list[int]:
         return sorted(n for n, status in self.actions.items() if status == OPEN)
 
-
     @property
     def participants(self) -> set[str]:
         people = {self.opened_by, *self.added_participants}

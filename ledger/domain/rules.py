@@ -220,6 +220,21 @@ SHARE_REVIEW = _r(
 SHARE_REFUSED = _r(
     "share.refused", "the sharing policy refuses this provision", "policies/defaults/sharing.toml"
 )
+SHARE_PROVIDER = _r(
+    "share.provider",
+    "a provision from an organisation is recorded or answered by an actor of that organisation;"
+    " the regisseur may only request it",
+    "000 L2044-2046 (each partner decides on its own legal basis)",
+)
+SHARE_REQUEST_OPEN = _r(
+    "share.request-open", "the request was already answered (confirmed or refused)", "—"
+)
+SHARE_OM_CONDITIONS = _r(
+    "share.om-conditions",
+    "criminal information from the OM is provided only on a request that records the OM's"
+    " conditions",
+    "000 L2056-2064",
+)
 PERMISSION = _r(
     "permission.denied",
     "the role does not permit this command",

@@ -53,9 +53,7 @@ class Detectors:
         the record says it was destroyed. It stays a finding until the key is gone."""
         today = self.app.clock()
         return [
-            finding(
-                UNFINISHED_DESTRUCTION, u.recorded_on, u.recorded_by, u.case, u.describe(today)
-            )
+            finding(UNFINISHED_DESTRUCTION, u.recorded_on, u.recorded_by, u.case, u.describe(today))
             for u in self.destructions.unfinished()
         ]
 

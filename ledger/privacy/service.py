@@ -19,6 +19,7 @@ from ledger.access.purposes import AUDIT_PURPOSE
 from ledger.application import Regie
 from ledger.domain.acting import Acting
 from ledger.domain.share import PROVIDED, REFUSED
+from ledger.domain.share_request import OPEN
 from ledger.persons.service import Persons, registration_org
 from ledger.privacy.findings import Detectors, finding
 from ledger.projections import tables as t
@@ -193,8 +194,13 @@ class PrivacyAudit:
         convenant: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        requests: bool = False,
     ) -> list[Row]:
+        """The provisions made, each with who answered for it; with ``requests`` instead the
+        requests still open (asked of a provider, not provided: no provision yet)."""
         self.log.record(by, "audit.disclosures", "search", [], AUDIT_PURPOSE)
+        if requests:
+            return self.sharing.request_rows(OPEN)
         self.queries.projections.catch_up()
         s = t.shares
         query = select(s).where(s.c.outcome == PROVIDED).order_by(s.c.decided_on, s.c.recorded_at)

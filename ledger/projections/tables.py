@@ -310,9 +310,30 @@ shares = Table(
     Column("reviewed_by", String(64)),
     Column("review_comment", Text),
     Column("policy_hash", String(64)),
+    Column("request_id", String(36)),
+    Column("requested_by", String(64)),
     *by_columns(),
 )
 Index("rm_shares_decided", shares.c.decided_on)
+
+share_requests = Table(
+    "rm_share_requests",
+    read_models,
+    Column("request_id", String(36), primary_key=True),
+    Column("case_ref", String(32), nullable=False),
+    Column("requested_on", String(10), nullable=False),
+    Column("from_org", String(64), nullable=False),
+    Column("to_orgs", Text, nullable=False),
+    Column("subject_count", Integer, nullable=False),
+    Column("categories", Text, nullable=False),
+    Column("om_conditions", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("share_id", String(36)),
+    Column("answered_by", String(64)),
+    Column("answered_org", String(64)),
+    Column("reason", Text),
+    *by_columns(),
+)
 
 share_subjects = Table(
     "rm_share_subjects",
@@ -356,6 +377,7 @@ Index("rm_access_at", access_log.c.at)
 
 MUTABLE = (
     actors, cases, actions, subjects, members, groepsscans, participants, convenants, shares,
+    share_requests,
     holds, retention_runs,
 )  # fmt: skip
 APPEND_ONLY = (

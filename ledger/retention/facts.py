@@ -28,22 +28,20 @@ CASE_CATEGORIES = {
 
 
 def gather(
-queries: Queries, keystore: KeyStore, sealer: Sealer, holds: list[dict[str, Any]]
+    queries: Queries, keystore: KeyStore, sealer: Sealer, holds: list[dict[str, Any]]
 ) -> engine.Facts:
     """What the engine judges, gathered from the read models and the key store."""
     memberships: dict[str, list[engine.Membership]] = defaultdict(list)
     case_members: dict[str, set[str]] = defaultdict(set)
     for row in queries.rows(select(t.members)):
-        memberships[row["subject_id"]].append(
-            engine.Membership(row["case_id"], row["ended_on"])
-        )
+        memberships[row["subject_id"]].append(engine.Membership(row["case_id"], row["ended_on"]))
         case_members[row["case_id"]].add(row["subject_id"])
     last_signal = {
         r["case_id"]: r["last"]
         for r in queries.rows(
-            select(
-                t.signals.c.case_id, func.max(t.signals.c.observed_on).label("last")
-            ).group_by(t.signals.c.case_id)
+            select(t.signals.c.case_id, func.max(t.signals.c.observed_on).label("last")).group_by(
+                t.signals.c.case_id
+            )
         )
     }
     left_step_1 = {

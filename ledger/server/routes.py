@@ -100,9 +100,7 @@ def _route(name: str, command: str, service: str, attribute: str, method: Any) -
         config = ConfigDict(extra="forbid")
         body = create_model(f"{label}Body", __config__=config, **fields)
     summary = (inspect.getdoc(wrapped) or "").split("\n\n")[0].replace("\n", " ")
-    return Route(
-        name, command, service, attribute, body, command_model, tuple(fields), summary
-    )
+    return Route(name, command, service, attribute, body, command_model, tuple(fields), summary)
 
 
 def routes(ledger: Any) -> dict[str, Route]:

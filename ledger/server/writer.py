@@ -25,9 +25,7 @@ GROUP_LIMIT = 64
 """At most this many commands share one transaction: enough to amortise the commit,
 few enough that the first in the group does not wait long for the last."""
 
-NOT_COMMITTED = (
-    "the ledger could not commit this command ({reason}); nothing of it was written"
-)
+NOT_COMMITTED = "the ledger could not commit this command ({reason}); nothing of it was written"
 
 
 class WriterStopped(RegieError):

@@ -28,6 +28,7 @@ from ledger.persons.service import Persons
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.sharing.convenantfile import load_convenant, parse_convenant
+from ledger.sharing.requests import Verzoeken
 from policies.sharing import CaseFacts, Context, ConvenantFacts, ShareRequest, Verdict, evaluate
 
 
@@ -42,7 +43,7 @@ class ShareRefused(Refused):
         self.verdict = verdict
 
 
-class Sharing:
+class Sharing(Verzoeken):
     def __init__(self, app: Regie, queries: Queries, persons: Persons) -> None:
         self.app = app
         self.queries = queries
@@ -107,9 +108,7 @@ class Sharing:
         return version
 
     @gated("convenant.show")
-    def convenant_view(
-        self, key: str, by: Acting, version: int | None = None
-    ) -> dict[str, Any]:
+    def convenant_view(self, key: str, by: Acting, version: int | None = None) -> dict[str, Any]:
         convenant = self.convenant(key)
         number = version or convenant.current_version
         content = convenant.content_of(number)
@@ -176,7 +175,30 @@ class Sharing:
 
     @gated("share.add")
     def record_share(self, cmd: c.RecordShare, by: Acting) -> str:
+        """A provision by the providing organisation itself (else: `request_share`)."""
         self._check_keys(cmd)
+        if by.organisation != cmd.from_org:
+            raise rules.SHARE_PROVIDER.refuse(
+                f"a provision from '{cmd.from_org}' is recorded by an actor of '{cmd.from_org}';"
+                " the regisseur records a request (`regie share request`)"
+            )
+        if cmd.om_conditions:
+            raise BadInput("the OM's conditions are recorded with a request (`share request`)")
+        share, verdict = self.judged(cmd, by)
+        self.app.commit(share)
+        if not verdict.allowed:
+            raise ShareRefused(str(share.id), verdict)
+        return str(share.id)
+
+    def judged(
+        self,
+        cmd: c.RecordShare,
+        by: Acting,
+        sealed_necessity: str | None = None,
+        requested: dict[str, Any] | None = None,
+    ) -> tuple[Share, Verdict]:
+        """The decision on a provision as the sharing rules judge it, not yet committed.
+        ``requested`` links a confirmed request: its id and who asked."""
         case = self.app.case(cmd.case)
         subjects = sorted({self.persons.resolve(s) for s in cmd.subjects})
         known = case.members.keys() | case.former_members
@@ -240,8 +262,10 @@ class Sharing:
                 "convenant_version": version,
                 "article": request.article,
                 "legal_basis": request.legal_basis,
-                "necessity": self.app.sealed_record(case.id, "necessity", request.necessity),
+                "necessity": sealed_necessity
+                or self.app.sealed_record(case.id, "necessity", request.necessity),
                 "meeting": request.meeting,
+                **({"requested": requested} if requested else {}),
             },
             outcome=PROVIDED if verdict.allowed else REFUSED,
             refusals=[
@@ -251,10 +275,7 @@ class Sharing:
             policy_hash=self.app.policies.policy_hash,
             by=by.record(),
         )
-        self.app.commit(share)
-        if not verdict.allowed:
-            raise ShareRefused(share_id, verdict)
-        return share_id
+        return share, verdict
 
     def _share(self, ref: str) -> Share:
         prefix = c.id_prefix(ref, "share")
@@ -276,9 +297,7 @@ class Sharing:
     @gated("share.review")
     def review(self, cmd: c.ReviewShare, by: Acting) -> str:
         share = self._share(cmd.share)
-        share.review(
-            self.app.sealed_record(case_id(share.case), "review-comment", cmd.comment), by
-        )
+        share.review(self.app.sealed_record(case_id(share.case), "review-comment", cmd.comment), by)
         self.app.commit(share)
         return str(share.id)
 
@@ -332,6 +351,8 @@ def share_row(r: dict[str, Any]) -> dict[str, Any]:
         "decided_by": r["actor"],
         "role": r["role"],
         "organisation": r["org"],
+        "answered_by": f"{r['actor']} ({r['org']})",
+        "requested_by": r["requested_by"],
         "policy": short_hash(r["policy_hash"]),
         "policy_hash": r["policy_hash"],
     }

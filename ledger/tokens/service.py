@@ -62,7 +62,6 @@ class AuthenticationFailed(Unauthorised):
     """The presented token does not identify an actor who may act."""
 
 
-
 @dataclass(frozen=True)
 class JwtChecked:
     """What checking an OpenID Connect token's signature and claims found: the actor it
@@ -71,6 +70,7 @@ class JwtChecked:
     token: str
     actor: str | None
     refusal: str | None
+
 
 class Tokens:
     def __init__(self, app: Regie, gate: Gate, queries: Queries, access_log: AccessLog) -> None:
@@ -176,9 +176,7 @@ class Tokens:
             raise self._fail(UNAUTHENTICATED, command, f"unknown API token{named}")
         # The owner is read only to name them in a denial: a valid token costs one read.
         if token.revoked:
-            raise self._fail(
-                self._owner(token), command, f"API token {token.token_id} was revoked"
-            )
+            raise self._fail(self._owner(token), command, f"API token {token.token_id} was revoked")
         if token.expired(self.app.clock().isoformat()):
             raise self._fail(
                 self._owner(token),

@@ -110,6 +110,11 @@ RIGHTS = {
 }
 
 
+def provide(ledger: Ledger, cmd: c.RecordShare, by: Acting) -> str:
+    """Record ``cmd`` as an actor of its provider (rule share.provider), in ``by``'s case."""
+    return ledger.sharing.record_share(cmd, b.provider(ledger, by, cmd.case, cmd.from_org))
+
+
 def missing_art14_elements(text: str, expected: Expected) -> list[str]:
     """Every mandatory element of AVG art. 14 the text lacks (empty when complete)."""
     lower = text.lower()
@@ -247,7 +252,8 @@ def build_world(
         _convenant(ledger, by)
     for number, key in enumerate(shares):
         clock.set(LISTED_ON + timedelta(days=2 + number))
-        ledger.sharing.record_share(
+        provide(
+            ledger,
             c.build(
                 c.RecordShare,
                 case=ref,
@@ -755,7 +761,8 @@ def test_a_share_before_the_namenlijst_triggers_the_duty(ledger: Ledger, clock: 
         c.build(c.Membership, case=world.ref, subject=other, core="aanhang", influence="meeloper"),
         world.by,
     )
-    ledger.sharing.record_share(
+    provide(
+        ledger,
         c.build(
             c.RecordShare,
             case=world.ref,

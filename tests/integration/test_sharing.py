@@ -30,6 +30,8 @@ from tests.paths import ROOT
 
 KEY = "jga-test"
 OFFICER = "privacy-test"
+POLICE = "wijkagent-test"
+OM = "officier-test"
 
 CONVENANT = """\
 name = "Testconvenant jeugdgroepen"
@@ -78,6 +80,11 @@ organisation = "{org}"
 role = "netwerkpartner"
 legal_basis = ["AVG art. 6(1)(e)"]
 """
+
+
+def provide(ledger: Ledger, cmd: c.RecordShare, by: Acting) -> str:
+    """Record ``cmd`` as an actor of its provider (rule share.provider), in ``by``'s case."""
+    return ledger.sharing.record_share(cmd, b.provider(ledger, by, cmd.case, cmd.from_org))
 
 
 def write(directory: Path, text: str, name: str = "convenant.toml") -> Path:
@@ -299,6 +306,7 @@ def person_level_case(ledger: Ledger, tmp_path: Path) -> tuple[str, str, Acting,
     ledger.sharing.add_convenant(KEY, write(tmp_path, CONVENANT), by)
     for party in ("gemeente", "politie", "om"):
         sign(ledger, by, party, date(2026, 1, 15))
+    b.provider(ledger, by, ref, "politie")  # who records the police's provisions
     return ref, member, by, ledger.app.acting(OFFICER, "privacy-officer")
 
 
@@ -337,8 +345,8 @@ def ad_hoc(ref: str, **overrides: Any) -> c.RecordShare:
 
 def test_an_allowed_share_is_in_the_register_of_disclosures(ledger: Ledger, tmp_path: Path) -> None:
     ref, member, by, officer = person_level_case(ledger, tmp_path)
-    share_id = ledger.sharing.record_share(
-        share(ref, subjects=[member], categories=["identificatie", "groepspositie"]), by
+    share_id = provide(
+        ledger, share(ref, subjects=[member], categories=["identificatie", "groepspositie"]), by
     )
     [row] = ledger.privacy.disclosures(officer)
     assert row["share_id"] == share_id
@@ -365,7 +373,8 @@ def test_a_refused_share_is_recorded_with_every_rule_and_says_why(
     ref, member, by, officer = person_level_case(ledger, tmp_path)
     before = mark(ledger)
     with pytest.raises(ShareRefused) as raised:
-        ledger.sharing.record_share(
+        provide(
+            ledger,
             share(
                 ref,
                 subjects=[member],
@@ -401,19 +410,19 @@ def test_criminal_information_from_the_om_waits_for_step_3(ledger: Ledger, tmp_p
         ref, from_org="om", categories=["strafrechtelijke-informatie"], article="art. 7"
     )
     with pytest.raises(ShareRefused) as raised:
-        ledger.sharing.record_share(from_om, by)
+        provide(ledger, from_om, by)
     # The matrix also allows it only from step 3, so DEEL-04 and DEEL-08 refuse too.
     assert raised.value.rule == "DEEL-03, DEEL-04, DEEL-08"
     ledger.cases.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
     ledger.cases.advance(b.advance(ref), by)
-    ledger.sharing.record_share(from_om, by)
+    provide(ledger, from_om, by)
 
 
 def test_an_ad_hoc_share_is_flagged_until_the_privacy_officer_reviews_it(
     ledger: Ledger, tmp_path: Path
 ) -> None:
     ref, member, by, officer = person_level_case(ledger, tmp_path)
-    share_id = ledger.sharing.record_share(ad_hoc(ref, subjects=[member]), by)
+    share_id = provide(ledger, ad_hoc(ref, subjects=[member]), by)
     [row] = ledger.sharing.share_rows(ref)
     assert (row["outcome"], row["ad_hoc"], row["reviewed"]) == ("verstrekt", True, False)
     assert row["basis"] == "ad hoc: AVG art. 6(1)(d), vitaal belang"
@@ -445,10 +454,10 @@ def test_an_ad_hoc_share_is_flagged_until_the_privacy_officer_reviews_it(
 
 def test_only_a_provided_ad_hoc_share_awaits_review(ledger: Ledger, tmp_path: Path) -> None:
     ref, _member, by, officer = person_level_case(ledger, tmp_path)
-    under_convenant = ledger.sharing.record_share(share(ref), by)
+    under_convenant = provide(ledger, share(ref), by)
     with pytest.raises(ShareRefused) as raised:
         # Special categories never go ad hoc: no matrix names the recipient.
-        ledger.sharing.record_share(ad_hoc(ref, categories=["zorg-en-gezondheid"]), by)
+        provide(ledger, ad_hoc(ref, categories=["zorg-en-gezondheid"]), by)
     assert raised.value.rule == "DEEL-04"
     flagged = [f for f in ledger.privacy.findings(officer) if f["kind"] == "ad-hoc-te-beoordelen"]
     assert flagged == []
@@ -468,17 +477,17 @@ def test_a_share_about_a_non_member_is_bad_input_and_writes_nothing(
     stranger = register(ledger, by, "Testpersoon Buitenstaander")
     before = mark(ledger)
     with pytest.raises(BadInput, match="members of the case"):
-        ledger.sharing.record_share(share(ref, subjects=[member, stranger]), by)
+        provide(ledger, share(ref, subjects=[member, stranger]), by)
     with pytest.raises(BadInput, match="not both"):
-        ledger.sharing.record_share(share(ref, legal_basis="AVG art. 6"), by)
+        provide(ledger, share(ref, legal_basis="AVG art. 6"), by)
     with pytest.raises(BadInput, match="name the basis"):
-        ledger.sharing.record_share(share(ref, convenant=None, article=None), by)
+        provide(ledger, share(ref, convenant=None, article=None), by)
     with pytest.raises(BadInput, match="--article"):
-        ledger.sharing.record_share(share(ref, article=None), by)
+        provide(ledger, share(ref, article=None), by)
     with pytest.raises(BadInput, match="unknown organisation"):
-        ledger.sharing.record_share(share(ref, to_orgs=["brandweer"]), by)
+        provide(ledger, share(ref, to_orgs=["brandweer"]), by)
     with pytest.raises(NotFound):
-        ledger.sharing.record_share(share(ref, convenant="geen-convenant"), by)
+        provide(ledger, share(ref, convenant="geen-convenant"), by)
     assert mark(ledger) == before
     assert ledger.sharing.share_rows() == []
 
@@ -511,10 +520,10 @@ def test_a_share_under_an_expired_or_unsigned_convenant_is_refused_by_deel_05(
         sign(ledger, by, party, date.fromisoformat(on))
     command = share(ref, decided_on=decided_on)
     if not refused:
-        ledger.sharing.record_share(command, by)
+        provide(ledger, command, by)
         return
     with pytest.raises(ShareRefused) as raised:
-        ledger.sharing.record_share(command, by)
+        provide(ledger, command, by)
     assert raised.value.rule == "DEEL-05"
     [row] = ledger.sharing.share_rows(outcome="geweigerd")
     assert row["refused_by"] == ["DEEL-05"]
@@ -546,6 +555,13 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
         (OFFICER, "privacy-officer", b.ADMIN),
     ):
         ok(invoke(f"actor add {handle} --name 'Test {role}' --org gemeente --role {role}", by))
+    for handle, org in ((POLICE, "politie"), (OM, "om")):
+        ok(
+            invoke(
+                f"actor add {handle} --name 'Test {org}' --org {org} --role partner-contact",
+                b.ADMIN,
+            )
+        )
     return invoke
 
 
@@ -567,6 +583,7 @@ def test_convenants_and_shares_through_the_command_line(cli: Any, tmp_path: Path
         run("case open --name 'Groep Testplein' --municipality Teststad --area Noord --json")
     )
     ref = json.loads(opened.output)["case"]
+    ok(run(f"case participant add {ref} {POLICE} --reason Wijkagent"))
     # Valid from long ago and without end, so that "today" (the real clock) falls inside;
     # group-level shares from step 1.
     path = write(
@@ -591,9 +608,13 @@ def test_convenants_and_shares_through_the_command_line(cli: Any, tmp_path: Path
         f"share add {ref} --from politie --to gemeente --purpose groepsaanpak "
         f"--convenant {KEY} --article 'art. 6 lid 1' --necessity 'Beeld van de groep'"
     )
-    added = json.loads(ok(run(f"{under_convenant} --category groepspositie --json")).output)
+    line = one_line_error(run(f"{under_convenant} --category groepspositie"), 1)
+    assert line.endswith("[rule share.provider]")
+    added = json.loads(ok(run(f"{under_convenant} --category groepspositie --json", POLICE)).output)
     assert (added["outcome"], added["ad_hoc"]) == ("verstrekt", False)
-    line = one_line_error(run(f"{under_convenant} --category strafrechtelijke-informatie"), 1)
+    line = one_line_error(
+        run(f"{under_convenant} --category strafrechtelijke-informatie", POLICE), 1
+    )
     assert line.startswith("Error: share recorded as refused")
     assert line.endswith("[rule DEEL-04, DEEL-08]")
 

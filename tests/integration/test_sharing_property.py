@@ -7,8 +7,12 @@ must agree on random convenants, signatures, case states and requests:
 * purely (``policies.sharing.evaluate``, no database, many examples), and
 * through the ledger on SQLite and PostgreSQL: every allowed share is in the register of
   disclosures, every refused one is recorded with exactly the oracle's rule ids, and nothing
-  else changed (the case is untouched; the only new events are share decisions and the
-  access events of the privacy officer's own queries).
+  else changed (the case is untouched; the only new events are share decisions, requests
+  and their confirmations, and the access events of the privacy officer's own queries).
+  A provision from another organisation than the regisseur's is refused to the regisseur
+  (share.provider, nothing written); requested, it is confirmed by an actor of the
+  provider, judged the same, and in the register as answered for by that actor
+  (decision 0026).
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from hypothesis import strategies as st
 
 from ledger import commands as c
 from ledger.bootstrap import Ledger, open_ledger
-from ledger.errors import BadInput
+from ledger.errors import BadInput, Refused
+from ledger.sharing.requests import AnswerRequest
 from ledger.sharing.service import ShareRefused
 from policies.loader import DEFAULTS, load_policies
 from policies.sharing import CaseFacts, Context, ConvenantFacts, ShareRequest, evaluate
@@ -768,13 +773,21 @@ def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
             ref, refs = build_case(ledger, setup)
             record_convenant(ledger, convenant, Path(directory))
             by = ledger.app.acting(b.REGISSEUR, "regisseur")
+            providers = {
+                org: b.provider(ledger, by, ref, org)
+                for org in ORGS + OUTSIDERS
+                if org != "gemeente"
+            }
+            conditions = sorted(ledger.policies.sharing.om_conditions)
             officer = ledger.app.acting(OFFICER, "privacy-officer")
             before_case = case_state(ledger, ref)
             before_convenant = ledger.sharing.convenant(KEY).version
             start = ledger.app.recorder.max_notification_id() or 0
 
             allowed: dict[str, tuple[Any, ...]] = {}
+            answered: dict[str, tuple[str, str | None]] = {}
             refused: dict[str, list[str]] = {}
+            requests = confirmed = 0
             for request in shares:
                 expected = sorted(
                     refusing_rules(
@@ -782,14 +795,36 @@ def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
                     )
                 )
                 mark = ledger.app.recorder.max_notification_id()
+                provider = providers.get(request.provider)
                 if bad_input(request):
                     with pytest.raises(BadInput):
-                        ledger.sharing.record_share(share_command(ref, request, refs), by)
+                        command = share_command(ref, request, refs)
+                        if provider is None:
+                            ledger.sharing.record_share(command, by)
+                        else:
+                            ledger.sharing.request_share(command, by)
                     assert ledger.app.recorder.max_notification_id() == mark
                     event("bad input, nothing written")
                     continue
+                command = share_command(ref, request, refs)
+                if provider is not None:
+                    with pytest.raises(Refused) as not_theirs:
+                        ledger.sharing.record_share(command, by)
+                    assert not_theirs.value.rule == "share.provider"
+                    assert ledger.app.recorder.max_notification_id() == mark
                 try:
-                    share_id = ledger.sharing.record_share(share_command(ref, request, refs), by)
+                    if provider is None:
+                        share_id = ledger.sharing.record_share(command, by)
+                        answering = (f"{b.REGISSEUR} (gemeente)", None)
+                    else:
+                        asked = command.model_copy(update={"om_conditions": conditions})
+                        request_id = ledger.sharing.request_share(asked, by)
+                        requests += 1
+                        share_id = ledger.sharing.confirm_request(
+                            c.build(AnswerRequest, request=request_id, on=request.on), provider
+                        )
+                        confirmed += 1
+                        answering = (f"{provider.actor} ({request.provider})", b.REGISSEUR)
                 except ShareRefused as exc:
                     assert expected, f"refused by {exc.rule}, the rules allow it: {request}"
                     assert exc.rule == ", ".join(expected)
@@ -798,10 +833,15 @@ def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
                 else:
                     assert not expected, f"allowed, the rules refuse it by {expected}: {request}"
                     allowed[share_id] = expected_row(share_id, ref, setup.step, request)
-                    event("allowed")
+                    answered[share_id] = answering
+                    event("allowed" + (" on request" if provider else ""))
 
             register = ledger.privacy.disclosures(officer)
             assert {r["share_id"]: register_row(r) for r in register} == allowed
+            assert {r["share_id"]: (r["answered_by"], r["requested_by"]) for r in register} == (
+                answered
+            )
+            assert len(ledger.privacy.disclosures(officer, requests=True)) == requests - confirmed
             recorded_refusals = ledger.sharing.share_rows(outcome="geweigerd")
             assert {r["share_id"]: r["refused_by"] for r in recorded_refusals} == refused
             findings = Counter(f["kind"] for f in ledger.privacy.findings(officer))
@@ -814,8 +854,13 @@ def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
             # new events are the decisions and the privacy officer's two logged queries.
             assert case_state(ledger, ref) == before_case
             assert ledger.sharing.convenant(KEY).version == before_convenant
-            assert new_topics(ledger, start) == Counter(
-                {"Share.Decided": len(allowed) + len(refused), "Access.Recorded": 2}
+            assert new_topics(ledger, start) == +Counter(
+                {
+                    "Share.Decided": len(allowed) + len(refused),
+                    "Verzoek.Requested": requests,
+                    "Verzoek.Confirmed": confirmed,
+                    "Access.Recorded": 3,
+                }
             )
         finally:
             ledger.close()

@@ -89,6 +89,7 @@ CASE_TEXT_COLUMNS: dict[str, tuple[tuple[Any, tuple[str, ...]], ...]] = {
         (t.step_history, ("reason",)),
         (t.plans, ("goals", "tracks")),
         (t.shares, ("necessity", "review_comment")),
+        (t.share_requests, ("reason",)),
         (t.decisions, ("items", "motivation")),
         (t.escalations, ("escalated_to", "reason")),
         (

@@ -12,6 +12,7 @@ from ledger.domain.case import (
 )
 from ledger.domain.convenant import Convenant
 from ledger.domain.share import Share
+from ledger.domain.share_request import CONFIRMED, DECLINED, OPEN, Verzoek
 from ledger.projections import tables as t
 from ledger.projections.handlers.common import Handler, by_of, dump, stamp
 from ledger.projections.workspace import Workspace
@@ -97,6 +98,8 @@ def share_decided(ws: Workspace, e: Share.Decided) -> None:
             "reviewed_by": None,
             "review_comment": None,
             "policy_hash": e.policy_hash,
+            "request_id": r.get("requested", {}).get("request"),
+            "requested_by": r.get("requested", {}).get("by"),
             **by_of(e),
         },
     )
@@ -111,6 +114,44 @@ def share_reviewed(ws: Workspace, e: Share.Reviewed) -> None:
     comment = open_text(ws.opener, str(case_id(row["case_ref"])), "review-comment", e.comment)
     row.update(reviewed_at=stamp(e), reviewed_by=e.by["actor"], review_comment=comment)
     ws.touch(t.shares, row)
+
+
+def request_recorded(ws: Workspace, e: Verzoek.Requested) -> None:
+    cmd = e.command
+    ws.put(
+        t.share_requests,
+        {
+            "request_id": str(e.originator_id),
+            "case_ref": e.case,
+            "requested_on": cmd["decided_on"],
+            "from_org": cmd["from_org"],
+            "to_orgs": dump(sorted(set(cmd["to_orgs"]))),
+            "subject_count": len(cmd["subjects"]),
+            "categories": dump(sorted(set(cmd["categories"]))),
+            "om_conditions": dump(e.om_conditions),
+            "status": OPEN,
+            "share_id": None,
+            "answered_by": None,
+            "answered_org": None,
+            "reason": None,
+            **by_of(e),
+        },
+    )
+
+
+def request_confirmed(ws: Workspace, e: Verzoek.Confirmed) -> None:
+    row = ws.require(t.share_requests, str(e.originator_id))
+    row.update(
+        status=CONFIRMED, share_id=e.share_id, answered_by=e.by["actor"], answered_org=e.by["org"]
+    )
+    ws.touch(t.share_requests, row)
+
+
+def request_declined(ws: Workspace, e: Verzoek.Declined) -> None:
+    row = ws.require(t.share_requests, str(e.originator_id))
+    reason = open_text(ws.opener, str(case_id(row["case_ref"])), "refusal-reason", e.reason)
+    row.update(status=DECLINED, reason=reason, answered_by=e.by["actor"], answered_org=e.by["org"])
+    ws.touch(t.share_requests, row)
 
 
 def access_recorded(ws: Workspace, e: Access.Recorded) -> None:
@@ -145,5 +186,8 @@ HANDLERS: dict[type, Handler] = {
     Convenant.Signed: convenant_signed,
     Share.Decided: share_decided,
     Share.Reviewed: share_reviewed,
+    Verzoek.Requested: request_recorded,
+    Verzoek.Confirmed: request_confirmed,
+    Verzoek.Declined: request_declined,
     Access.Recorded: access_recorded,
 }
