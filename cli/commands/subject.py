@@ -35,6 +35,11 @@ def command() -> None:
 @click.option("--address", help="Address (sealed).")
 @click.option("--bsn", help="BSN, nine digits passing the elfproef (sealed).")
 @click.option("--representative-of", metavar="SUBJECT", help="The youth this person represents.")
+@click.option(
+    "--new-person",
+    is_flag=True,
+    help="Register even though someone with this name and date of birth is registered.",
+)
 @json_option
 @pass_ctx
 @handle_errors
@@ -46,11 +51,14 @@ def add(
     address: str | None,
     bsn: str | None,
     representative_of: str | None,
+    new_person: bool,
     as_json: bool,
 ) -> None:
     """Register a data subject; prints the pseudonym (P-...) used everywhere else.
 
-    Registering the same person again makes a new subject with a new pseudonym.
+    When the same name and date of birth are registered already as a subject you may
+    see, this is refused with that pseudonym; --new-person registers someone else who
+    happens to share them. Others are told nothing (no oracle).
 
     \b
     Example:
@@ -68,6 +76,7 @@ def add(
         address=address,
         bsn=bsn,
         representative_of=representative_of,
+        new_person=new_person,
     )
     ledger = ctx.ledger()
     subject = ledger.persons.register(cmd, ctx.acting())

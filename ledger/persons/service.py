@@ -18,6 +18,7 @@ from ledger import commands as c
 from ledger.access.gate import AccessLog, Gate, Seen, gated
 from ledger.access.purposes import DEFAULT_PURPOSE
 from ledger.application import Regie
+from ledger.crypto.blind_index import BlindIndex
 from ledger.crypto.seal import MASKED, Sealer
 from ledger.domain import rules
 from ledger.domain.acting import Acting
@@ -114,6 +115,8 @@ class Persons:
         if cmd.date_of_birth is not None and cmd.date_of_birth > self.app.clock():
             # The date itself is personal data: the message does not repeat it.
             raise BadInput("--dob: a date of birth cannot lie in the future")
+        if cmd.date_of_birth is not None and not cmd.new_person:
+            self._refuse_if_known(cmd.name, cmd.date_of_birth, by)
         subject_id = Subject.new_id()
         values: dict[str, Any] = {
             "name": cmd.name,
@@ -137,7 +140,36 @@ class Persons:
             by=by.record(),
         )
         self.app.commit(subject)
+        if cmd.date_of_birth is not None:
+            self.index.enter(subject_id, cmd.name, cmd.date_of_birth)
         return subject
+
+    @property
+    def index(self) -> BlindIndex:
+        return BlindIndex(self.sealer.keystore)
+
+    def _refuse_if_known(self, name: str, date_of_birth: Any, by: Acting) -> None:
+        """Say so when this name and date of birth are registered already, but only to
+        someone who may see that subject; to anyone else nothing differs (no oracle)."""
+        found = self.index.matches(name, date_of_birth)
+        if not found:
+            return
+        self.queries.projections.catch_up()
+        alive = [
+            r["subject_id"]
+            for r in self.queries.rows(
+                select(t.subjects.c.subject_id).where(
+                    t.subjects.c.subject_id.in_(found), t.subjects.c.erased_at.is_(None)
+                )
+            )
+        ]
+        for subject_id in sorted(alive):
+            cases = self.cases_of(subject_id)
+            if self.gate.may_see(by, cases, self._registered_by(subject_id)):
+                raise rules.MAYBE_REGISTERED.refuse(
+                    f"this person may already be registered as {short_id(subject_id)}; "
+                    "add --new-person if it is someone else"
+                )
 
     def _may_handle(
         self, subject: Subject, by: Acting, command: str, categories: tuple[str, ...]
