@@ -25,6 +25,7 @@ from ledger.domain.acting import Acting
 from ledger.domain.case import Case
 from ledger.domain.subject import IDENTIFICATION, REPRESENTATIVE, YOUTH, Subject, short_id
 from ledger.errors import BadInput, NotFound
+from ledger.persons import family
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 
@@ -203,6 +204,29 @@ class Persons:
         subject.record_note(cmd.category, sealed, by)
         self.app.commit(subject)
 
+    @gated("subject.link")
+    def link(self, cmd: family.LinkSubjects, by: Acting) -> None:
+        """Record that ``other`` is ``subject``'s relation, on both, sealed under both."""
+        self.app.check_key("relation", cmd.relation, self.app.policies.relations)
+        subject, other = self.subject(cmd.subject), self.subject(cmd.other)
+        if subject.id == other.id:
+            raise BadInput("a subject cannot be linked to itself")
+        for person in (subject, other):
+            person.require_not_erased()
+            self._may_handle(person, by, "subject.link", (family.LINK_CATEGORY,))
+        family.record_link(self.sealer, subject, other, cmd.relation, by)
+        self.app.commit(subject, other)
+
+    def _linked(self, subject: Subject, by: Acting) -> dict[str, Subject]:
+        """The linked subjects this actor may see: a link also tells about the other."""
+        linked = {}
+        for other_id in sorted({link["other"] for link in subject.links}):
+            other = self.subject(other_id)
+            cases = self.cases_of(other_id)
+            if self.gate.may_see(by, cases, self._registered_by(other_id)):
+                linked[other_id] = other
+        return linked
+
     @gated("subject.erase")
     def erase(self, cmd: c.EraseSubject, by: Acting) -> str:
         """Record the erasure, then destroy the keys. Re-running completes a broken erase."""
@@ -260,6 +284,7 @@ class Persons:
     def categories_held(subject: Subject) -> tuple[str, ...]:
         held = {sealed["cat"] for sealed in subject.fields.values()}
         held.update(n["category"] for n in subject.notes)
+        held.update(family.LINK_CATEGORY for _ in subject.links[:1])
         return tuple(sorted(held))
 
     @gated("subject.show")
@@ -272,6 +297,8 @@ class Persons:
         seen = [Seen(subject_id, self.categories_held(subject))]
         cases = self.cases_of(subject_id)
         self.gate.personal_data(by, command, cases, seen, owner=self._registered_by(subject_id))
+        linked = self._linked(subject, by)
+        seen += [Seen(other, (family.LINK_CATEGORY,)) for other in linked]
         self.log.record(
             by, command, "read", seen, purpose, case=cases[0].ref if len(cases) == 1 else None
         )
@@ -314,6 +341,7 @@ class Persons:
             "erased": subject.erased,
             "fields": fields,
             "notes": notes,
+            "links": family.open_links(self.sealer, subject, linked),
             "cases": memberships,
         }
 
