@@ -284,7 +284,8 @@ class Persons:
     def categories_held(subject: Subject) -> tuple[str, ...]:
         held = {sealed["cat"] for sealed in subject.fields.values()}
         held.update(n["category"] for n in subject.notes)
-        held.update(family.LINK_CATEGORY for _ in subject.links[:1])
+        if subject.links:
+            held.add(family.LINK_CATEGORY)
         return tuple(sorted(held))
 
     @gated("subject.show")
