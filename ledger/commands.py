@@ -293,6 +293,7 @@ class RegisterSubject(Command):
     address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=400)] | None = None
     bsn: str | None = None
     representative_of: SubjectRef | None = None
+    new_person: bool = False  # registered anyway when the blind index finds a match
 
 
 class RecordNote(Command):

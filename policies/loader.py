@@ -146,6 +146,10 @@ class Policies:
         return frozenset(c.key for c in self.persoonsgegevens.category if c.special)
 
     @cached_property
+    def relations(self) -> frozenset[str]:
+        return self._keys(self.persoonsgegevens.relation)
+
+    @cached_property
     def member_cores(self) -> frozenset[str]:
         return self._keys(self.persoonsgegevens.core)
 

@@ -100,10 +100,12 @@ class PersoonsgegevensFile(_Strict):
     category: list[Category] = Field(min_length=1)
     core: list[Term] = Field(min_length=1)
     influence: list[Term] = Field(min_length=1)
+    relation: list[Term] = Field(default_factory=list)  # `subject link --relation`
 
     @model_validator(mode="after")
     def _check(self) -> PersoonsgegevensFile:
         _unique(list(self.category), "category")
+        _unique(list(self.relation), "relation")
         _unique(list(self.core), "core")
         _unique(list(self.influence), "influence")
         if "identificatie" not in {c.key for c in self.category}:

@@ -35,15 +35,24 @@ def command(ctx: Context, db_path: str | None, as_json: bool) -> None:
         ctx.db_option = db_path
         ctx._settings = None
     ledger = ctx.ledger(require_initialised=False)
-    ref = demo.run(ledger)
+    written = demo.run(ledger)
+    ref = written.ref
     overview = ledger.cases.overview(ref, ledger.app.acting(demo.DEMO_ACTOR))
     url = ctx.settings.database_url
     if as_json:
-        emit_json({"database": safe_url(url), "case": ref, "overview": overview})
+        emit_json(
+            {
+                "database": safe_url(url),
+                "case": ref,
+                "overview": overview,
+                "same_person": written.same_person,
+            }
+        )
         return
     render.case_overview(overview)
     where = f"--db {db_path} " if db_path else ""
     echo("")
+    echo(f"Registering a youth a second time: {written.same_person}")
     echo(f"Demo ledger: {safe_url(url)}")
     echo("Explore it as the demo's regisseur:")
     echo(f"  export REGIE_ACTOR={demo.DEMO_ACTOR}")

@@ -35,6 +35,11 @@ def command() -> None:
 @click.option("--address", help="Address (sealed).")
 @click.option("--bsn", help="BSN, nine digits passing the elfproef (sealed).")
 @click.option("--representative-of", metavar="SUBJECT", help="The youth this person represents.")
+@click.option(
+    "--new-person",
+    is_flag=True,
+    help="Register even though someone with this name and date of birth is registered.",
+)
 @json_option
 @pass_ctx
 @handle_errors
@@ -46,11 +51,14 @@ def add(
     address: str | None,
     bsn: str | None,
     representative_of: str | None,
+    new_person: bool,
     as_json: bool,
 ) -> None:
     """Register a data subject; prints the pseudonym (P-...) used everywhere else.
 
-    Registering the same person again makes a new subject with a new pseudonym.
+    When the same name and date of birth are registered already as a subject you may
+    see, this is refused with that pseudonym; --new-person registers someone else who
+    happens to share them. Others are told nothing (no oracle).
 
     \b
     Example:
@@ -68,6 +76,7 @@ def add(
         address=address,
         bsn=bsn,
         representative_of=representative_of,
+        new_person=new_person,
     )
     ledger = ctx.ledger()
     subject = ledger.persons.register(cmd, ctx.acting())
@@ -105,6 +114,38 @@ def note(ctx: Context, subject: str, category: str, text: str, as_json: bool) ->
         echo(f"Recorded a {category} note on {subject}.")
 
 
+@command.command("link")
+@click.argument("subject")
+@click.argument("other")
+@click.option(
+    "--relation",
+    required=True,
+    help="What OTHER is to SUBJECT (policy): broer, zus, ouder, kind, ...",
+)
+@json_option
+@pass_ctx
+@handle_errors
+def link(ctx: Context, subject: str, other: str, relation: str, as_json: bool) -> None:
+    """Record a family link: OTHER is SUBJECT's relation (sealed under both subjects).
+
+    Shown in `subject show` of both, to whoever may see both; [gewist] once either is
+    erased.
+
+    \b
+    Example:
+      regie subject link P-3f9a2c1d0b P-7c1e0a9b2d --relation broer
+    """
+    from ledger import commands as c
+    from ledger.persons.family import LinkSubjects
+
+    cmd = c.build(LinkSubjects, subject=subject, other=other, relation=relation)
+    ctx.ledger().persons.link(cmd, ctx.acting())
+    if as_json:
+        emit_json({"subject": subject, "other": other, "relation": relation})
+    else:
+        echo(f"Linked {other} to {subject} as {relation}.")
+
+
 @command.command("show")
 @click.argument("subject")
 @json_option
@@ -128,6 +169,21 @@ def show(ctx: Context, subject: str, as_json: bool) -> None:
         "Notities",
         ["categorie", "tekst", "door", "op"],
         ((n["category"], n["text"], n["by"], n["recorded_at"][:10]) for n in view["notes"]),
+    )
+    table(
+        "Familie",
+        ["subject", "relatie", "door", "op"],
+        (
+            (
+                link["subject"],
+                link["relation"]
+                if link["direction"] == "to"
+                else f"heeft dit subject als {link['relation']}",
+                link["by"],
+                link["recorded_at"][:10],
+            )
+            for link in view["links"]
+        ),
     )
     table(
         "Cases",

@@ -29,9 +29,10 @@ BEGIN
                    service);
     EXECUTE format('GRANT SELECT ON regie_meta TO %I', service);
 
-    -- The key store: wrapped data keys and the tombstones of destroyed ones.
+    -- The key store: wrapped data keys, the tombstones of destroyed ones, and the blind
+    -- index of name and date of birth (decision 0027; made by `regie init`).
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON regie_data_keys, '
-                   'regie_shredded_keys TO %I', service);
+                   'regie_shredded_keys, regie_blind_index TO %I', service);
 
     -- Read models: derived, rebuilt by the service (drop and create), so its own.
     FOR read_model IN

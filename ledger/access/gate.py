@@ -201,6 +201,18 @@ class Gate:
                     f"[rule {rules.PARTICIPANT.id}]",
                 )
 
+    def may_see(self, by: Acting, cases: Sequence[Case], owner: str | None = None) -> bool:
+        """The rule of :meth:`personal_data` as a question: asking it logs nothing, so a
+        caller can stay silent towards someone who may not know (no oracle)."""
+        permission = self._permission(by)
+        level = permission.personal_data if permission else "none"
+        if level == "all":
+            return True
+        return level == "participant" and (
+            any(by.actor in case.participants for case in cases)
+            or (not cases and owner is not None and by.actor == owner)
+        )
+
     def personal_data(
         self,
         by: Acting,
@@ -214,15 +226,8 @@ class Gate:
         Data not (yet) linked to any case is for the actor who registered it (``owner``)
         and for roles that see all personal data, not for every participant-level role.
         """
-        permission = self._permission(by)
-        level = permission.personal_data if permission else "none"
         case_list = list(cases)
-        if level == "all":
-            return
-        if level == "participant" and (
-            any(by.actor in case.participants for case in case_list)
-            or (not case_list and owner is not None and by.actor == owner)
-        ):
+        if self.may_see(by, case_list, owner):
             return
         refs = ", ".join(sorted(c.ref for c in case_list)) or "-"
         raise self._deny(

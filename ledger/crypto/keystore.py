@@ -54,6 +54,18 @@ shredded = Table(
     Column("shredded_at", String(40), nullable=False),
 )
 
+blind_index = Table(
+    "regie_blind_index",
+    keys_metadata,
+    Column("subject_id", String(36), primary_key=True),
+    Column("digest", String(64), nullable=False, index=True),
+)
+"""One keyed digest of name and date of birth per subject (decision 0027); deleted with
+the subject's identifying key, so an erased person leaves no index entry behind."""
+
+INDEXED_CATEGORY = "identificatie"
+"""The category the blind index is derived from: destroying it removes the entry."""
+
 
 class KeyStoreError(RegieError):
     exit_code = 1
@@ -211,6 +223,8 @@ class KeyStore:
             if wanted is not None:
                 query = query.where(data_keys.c.category.in_(wanted))
             destroyed = conn.execute(query).rowcount or 0
+            if (wanted is None or INDEXED_CATEGORY in wanted) and self._has_index(conn):
+                conn.execute(blind_index.delete().where(blind_index.c.subject_id == subject_id))
             for category in wanted or [ALL_CATEGORIES]:
                 if not self._is_shredded(conn, subject_id, category):
                     conn.execute(
@@ -225,6 +239,13 @@ class KeyStore:
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql(f"VACUUM {data_keys.name}")
         return int(destroyed)
+
+    @staticmethod
+    def _has_index(conn: Connection) -> bool:
+        """A key store made before decision 0027 has no index table until it is used."""
+        from sqlalchemy import inspect
+
+        return bool(inspect(conn).has_table(blind_index.name))
 
     def alive(self, owners: Iterable[str]) -> set[tuple[str, str]]:
         """(owner, category) of every data key of these owners that still exists: the

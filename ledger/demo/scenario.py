@@ -6,12 +6,15 @@ scenario is always in the past. Later capabilities extend this scenario.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ledger import commands as c
 from ledger.bootstrap import Ledger
 from ledger.demo import execution, informing, sharing
-from ledger.errors import Refused
+from ledger.domain.acting import Acting
+from ledger.errors import Inconsistent, Refused
+from ledger.persons import family
 
 DEMO_ACTOR = "regisseur-demo"
 
@@ -34,8 +37,15 @@ def ensure_empty(ledger: Ledger) -> None:
         )
 
 
-def run(ledger: Ledger) -> str:
-    """Write the scenario; returns the case reference."""
+@dataclass(frozen=True)
+class Demo:
+    ref: str
+    same_person: str
+    """What `subject add` said when the demo registered a youth a second time."""
+
+
+def run(ledger: Ledger) -> Demo:
+    """Write the scenario; returns the case reference and the same-person notice."""
     ensure_empty(ledger)
     ledger.initialise()
     app = ledger.app
@@ -174,6 +184,7 @@ def run(ledger: Ledger) -> str:
         ),
         uc,
     )
+    notice = same_person(ledger, uc, youths, day(365 * 15 + 100))
     persons.record_note(
         c.build(
             c.RecordNote,
@@ -221,4 +232,19 @@ def run(ledger: Ledger) -> str:
     sharing.share(ledger, ref, youths, day, regisseur, uc, agent)
     informing.inform(ledger, youths, day, uc)
     execution.carry_out(execution.Scene(ledger, ref, day, regisseur, uc, youths))
-    return ref
+    return Demo(ref, notice)
+
+
+def same_person(ledger: Ledger, uc: Acting, youths: list[str], born: date) -> str:
+    """Youth two registered again is refused (decision 0027); youths one and two are
+    brothers. Returns the refusal, which names the pseudonym and no personal data."""
+    again = c.build(c.RegisterSubject, kind="jongere", name="Demo Jongere Twee", date_of_birth=born)
+    try:
+        ledger.persons.register(again, uc)
+    except Refused as refused:
+        notice = str(refused)
+    else:
+        raise Inconsistent("the demo's second registration of a youth was not noticed")
+    link = c.build(family.LinkSubjects, subject=youths[0], other=youths[1], relation="broer")
+    ledger.persons.link(link, uc)
+    return notice

@@ -305,6 +305,11 @@ LETTER_REVIEW_DATE = _r(
     "the review date of a deferral lies after the decision, within max_review_period",
     "AVG art. 14(5)(b); UAVG art. 41; policies/defaults/letters.toml max_review_period",
 )
+MAYBE_REGISTERED = _r(
+    "subject.maybe-registered",
+    "this person may already be registered; add --new-person if it is someone else",
+    "issue 11 item 7; AVG art. 5(1)(d) (juistheid); decision 0027",
+)
 SUBJECT_HELD = _r(
     "subject.held",
     "a subject under a legal hold cannot be erased while the hold lasts",

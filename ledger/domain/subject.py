@@ -56,6 +56,7 @@ class Subject(Aggregate):
         self.youth = youth
         self.fields = dict(fields)
         self.notes: list[dict[str, Any]] = []
+        self.links: list[dict[str, Any]] = []
         self.erased = False
         self.erased_categories: set[str] = set()
 
@@ -92,6 +93,35 @@ class Subject(Aggregate):
     def record_note(self, category: str, note: dict[str, str], by: Acting) -> None:
         self.require_not_erased()
         self.trigger_event(self.NoteRecorded, category=category, note=note, by=by.record())
+
+    class Linked(Aggregate.Event):
+        """A family link: ``other`` is this subject's ``relation`` (direction "to"), or
+        this subject is the other's (direction "from"). Recorded on both subjects; the
+        relation is sealed under both subjects' keys (:mod:`ledger.persons.family`)."""
+
+        class_version = 1
+
+        other: str
+        direction: str
+        relation: dict[str, str]
+        by: dict[str, Any]
+
+        def apply(self, subject: Subject) -> None:
+            subject.links.append(
+                {
+                    "other": self.other,
+                    "direction": self.direction,
+                    "relation": self.relation,
+                    "at": self.timestamp.isoformat(),
+                    "by": self.by,
+                }
+            )
+
+    def link(self, other: str, direction: str, relation: dict[str, str], by: Acting) -> None:
+        self.require_not_erased()
+        self.trigger_event(
+            self.Linked, other=other, direction=direction, relation=relation, by=by.record()
+        )
 
     class Erased(Aggregate.Event):
         """The subject's data keys are to be destroyed (crypto-shredding): why, on which basis.

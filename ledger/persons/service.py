@@ -18,12 +18,14 @@ from ledger import commands as c
 from ledger.access.gate import AccessLog, Gate, Seen, gated
 from ledger.access.purposes import DEFAULT_PURPOSE
 from ledger.application import Regie
+from ledger.crypto.blind_index import BlindIndex
 from ledger.crypto.seal import MASKED, Sealer
 from ledger.domain import rules
 from ledger.domain.acting import Acting
 from ledger.domain.case import Case
 from ledger.domain.subject import IDENTIFICATION, REPRESENTATIVE, YOUTH, Subject, short_id
 from ledger.errors import BadInput, NotFound
+from ledger.persons import family
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 
@@ -114,6 +116,8 @@ class Persons:
         if cmd.date_of_birth is not None and cmd.date_of_birth > self.app.clock():
             # The date itself is personal data: the message does not repeat it.
             raise BadInput("--dob: a date of birth cannot lie in the future")
+        if cmd.date_of_birth is not None and not cmd.new_person:
+            self._refuse_if_known(cmd.name, cmd.date_of_birth, by)
         subject_id = Subject.new_id()
         values: dict[str, Any] = {
             "name": cmd.name,
@@ -137,7 +141,36 @@ class Persons:
             by=by.record(),
         )
         self.app.commit(subject)
+        if cmd.date_of_birth is not None:
+            self.index.enter(subject_id, cmd.name, cmd.date_of_birth)
         return subject
+
+    @property
+    def index(self) -> BlindIndex:
+        return BlindIndex(self.sealer.keystore)
+
+    def _refuse_if_known(self, name: str, date_of_birth: Any, by: Acting) -> None:
+        """Say so when this name and date of birth are registered already, but only to
+        someone who may see that subject; to anyone else nothing differs (no oracle)."""
+        found = self.index.matches(name, date_of_birth)
+        if not found:
+            return
+        self.queries.projections.catch_up()
+        alive = [
+            r["subject_id"]
+            for r in self.queries.rows(
+                select(t.subjects.c.subject_id).where(
+                    t.subjects.c.subject_id.in_(found), t.subjects.c.erased_at.is_(None)
+                )
+            )
+        ]
+        for subject_id in sorted(alive):
+            cases = self.cases_of(subject_id)
+            if self.gate.may_see(by, cases, self._registered_by(subject_id)):
+                raise rules.MAYBE_REGISTERED.refuse(
+                    f"this person may already be registered as {short_id(subject_id)}; "
+                    "add --new-person if it is someone else"
+                )
 
     def _may_handle(
         self, subject: Subject, by: Acting, command: str, categories: tuple[str, ...]
@@ -170,6 +203,29 @@ class Persons:
         )
         subject.record_note(cmd.category, sealed, by)
         self.app.commit(subject)
+
+    @gated("subject.link")
+    def link(self, cmd: family.LinkSubjects, by: Acting) -> None:
+        """Record that ``other`` is ``subject``'s relation, on both, sealed under both."""
+        self.app.check_key("relation", cmd.relation, self.app.policies.relations)
+        subject, other = self.subject(cmd.subject), self.subject(cmd.other)
+        if subject.id == other.id:
+            raise BadInput("a subject cannot be linked to itself")
+        for person in (subject, other):
+            person.require_not_erased()
+            self._may_handle(person, by, "subject.link", (family.LINK_CATEGORY,))
+        family.record_link(self.sealer, subject, other, cmd.relation, by)
+        self.app.commit(subject, other)
+
+    def _linked(self, subject: Subject, by: Acting) -> dict[str, Subject]:
+        """The linked subjects this actor may see: a link also tells about the other."""
+        linked = {}
+        for other_id in sorted({link["other"] for link in subject.links}):
+            other = self.subject(other_id)
+            cases = self.cases_of(other_id)
+            if self.gate.may_see(by, cases, self._registered_by(other_id)):
+                linked[other_id] = other
+        return linked
 
     @gated("subject.erase")
     def erase(self, cmd: c.EraseSubject, by: Acting) -> str:
@@ -228,6 +284,8 @@ class Persons:
     def categories_held(subject: Subject) -> tuple[str, ...]:
         held = {sealed["cat"] for sealed in subject.fields.values()}
         held.update(n["category"] for n in subject.notes)
+        if subject.links:
+            held.add(family.LINK_CATEGORY)
         return tuple(sorted(held))
 
     @gated("subject.show")
@@ -240,6 +298,8 @@ class Persons:
         seen = [Seen(subject_id, self.categories_held(subject))]
         cases = self.cases_of(subject_id)
         self.gate.personal_data(by, command, cases, seen, owner=self._registered_by(subject_id))
+        linked = self._linked(subject, by)
+        seen += [Seen(other, (family.LINK_CATEGORY,)) for other in linked]
         self.log.record(
             by, command, "read", seen, purpose, case=cases[0].ref if len(cases) == 1 else None
         )
@@ -282,6 +342,7 @@ class Persons:
             "erased": subject.erased,
             "fields": fields,
             "notes": notes,
+            "links": family.open_links(self.sealer, subject, linked),
             "cases": memberships,
         }
 

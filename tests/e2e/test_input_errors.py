@@ -193,10 +193,14 @@ def test_the_date_of_birth_is_checked_against_the_ledger_clock(
 ) -> None:
     by = b.seed_actors(ledger)
 
-    def register(born: date) -> None:
+    def register(born: date, new_person: bool = False) -> None:
         ledger.persons.register(
             c.build(
-                c.RegisterSubject, kind="jongere", name="Test Jongere Drie", date_of_birth=born
+                c.RegisterSubject,
+                kind="jongere",
+                name="Test Jongere Drie",
+                date_of_birth=born,
+                new_person=new_person,
             ),
             by,
         )
@@ -207,7 +211,7 @@ def test_the_date_of_birth_is_checked_against_the_ledger_clock(
     assert ledger.app.recorder.max_notification_id() == before
     register(clock())  # born today, by the ledger's clock
     clock.advance(1)
-    register(clock() - timedelta(days=1))
+    register(clock() - timedelta(days=1), new_person=True)  # the same birthday (0027)
 
 
 # -- A4: every free text is bounded ----------------------------------------------------

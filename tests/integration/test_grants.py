@@ -13,7 +13,9 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+from ledger import commands as c
 from ledger.bootstrap import open_ledger
+from ledger.errors import Refused
 from tests import builders as b
 from tests import pg_server
 from tests.conftest import fresh_database_url
@@ -80,6 +82,10 @@ def test_the_service_appends_and_reads_but_cannot_rewrite_history(
         ledger.cases.record_signal(b.signal(ref), by)
         assert ledger.cases.overview(ref, by)["ref"] == ref
         ledger.projections.rebuild()  # the read models are its own
+        person = {"kind": "jongere", "name": "Test Grantjongere", "date_of_birth": "2011-01-02"}
+        ledger.persons.register(c.build(c.RegisterSubject, **person), by)
+        with pytest.raises(Refused, match="maybe-registered"):  # the blind index is its own
+            ledger.persons.register(c.build(c.RegisterSubject, **person), by)
         assert ledger.audit_log.verify().events > 0
     for statement in (
         "UPDATE regie_events SET topic = topic",
@@ -95,6 +101,7 @@ def test_the_service_appends_and_reads_but_cannot_rewrite_history(
 def test_an_end_user_login_reaches_nothing(deployed: dict[str, str]) -> None:
     for statement in (
         "SELECT * FROM regie_data_keys",
+        "SELECT * FROM regie_blind_index",
         "SELECT * FROM regie_events",
         "SELECT * FROM rm_actors",
         "INSERT INTO regie_log (position, leaf_hash) VALUES (999, '\\x00')",

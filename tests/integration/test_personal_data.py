@@ -15,6 +15,7 @@ from ledger.crypto.keystore import KeyStoreError, data_keys
 from ledger.crypto.seal import MASKED
 from ledger.domain.acting import Acting
 from ledger.errors import BadInput, Refused
+from ledger.persons.family import LinkSubjects
 from tests import builders as b
 from tests.conftest import FixedClock
 
@@ -23,6 +24,7 @@ ADDRESS = "Zwarbelsteeg 77, Teststad"
 BSN = "111222333"
 NOTE = "Spijbelt structureel op dinsdag Kwarbelmoment"
 SUMMARY = "Groepsscan noemt Vlomperdinck als kopstuk"
+RELATION = "halfzus"  # a policy word, but never in plaintext in a database
 NEEDLES = [
     NAME.encode(),
     b"Vlomperdinck",
@@ -30,6 +32,7 @@ NEEDLES = [
     b"Zwarbelsteeg",
     BSN.encode(),
     b"Kwarbelmoment",
+    b"halfzus",
 ]
 
 
@@ -108,6 +111,11 @@ def raw_database_bytes(ledger: Ledger, database_url: str) -> bytes:
 
 def test_no_personal_data_in_plaintext_anywhere(ledger: Ledger, database_url: str) -> None:
     ref, subject, by = full_person_scenario(ledger)
+    # The blind index and a family link (decision 0027) hold no plaintext either.
+    namesake = register(ledger, by, new_person=True)
+    link = c.build(LinkSubjects, subject=subject, other=namesake, relation=RELATION)
+    ledger.persons.link(link, by)
+    assert ledger.persons.view(subject, by)["links"][0]["relation"] == RELATION
     # The data is really there, sealed: the view opens it.
     view = ledger.persons.view(subject, by)
     assert view["fields"]["name"] == NAME
