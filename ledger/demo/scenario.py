@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from ledger import commands as c
 from ledger.bootstrap import Ledger
+from ledger.cases import commands as cc
 from ledger.demo import execution, informing, sharing
 from ledger.domain.acting import Acting
 from ledger.errors import Inconsistent, Refused
@@ -140,6 +141,19 @@ def run(ledger: Ledger) -> Demo:
             regisseur,
         )
 
+    # Practice decides between the steps too (000 L774): wait for the weekend, then look.
+    cases.record_working_decision(
+        c.build(
+            cc.RecordWorkingDecision,
+            case=ref,
+            kind="afwachten",
+            motivation="Eerst het weekend afwachten; dan bezien of de signalen aanhouden",
+            body="regulier-overleg",
+            decided_on=day(234),
+            review_on=day(231),
+        ),
+        regisseur,
+    )
     advance(230, "regulier-overleg", "Signalen van drie partners wijzen op dezelfde groep.")
     cases.designate_coordinator(
         c.build(c.Designate, case=ref, coordinator="uc-demo", decided_on=day(229)), regisseur

@@ -372,6 +372,8 @@ def test_demo_writes_a_closed_case_and_refuses_a_used_ledger(tmp_path: Path) -> 
     assert overview["status"] == "afgesloten"
     kinds = [s["kind"] for s in overview["step_history"]]
     assert "terug" in kinds and overview["escalations"]
+    waited = [d for d in overview["decisions"] if d["outcome"] == "afwachten"]
+    assert waited and waited[0]["step"] == 1 and waited[0]["review_on"]  # a working decision
     notice = json.loads(first.output)["same_person"]  # a youth registered twice is noticed
     assert notice.startswith("this person may already be registered as P-")
     again = runner.invoke(regie, ["demo", "--db", str(target)], env=env)
