@@ -3,8 +3,11 @@
 The product takes every "today" from one clock (the tests' FixedClock, or the real date in
 the CLI tests) and every recorded date from an event's own date fields; a leak of the wall
 clock shows up here as a failure at one of these dates. libfaketime shifts the whole
-process (``faketime -f '@DATE'`` starts the clock there and lets it run). Only SQLite: the
-PostgreSQL server would inherit the shifted clock, which tests nothing of ours.
+process tree by one offset from the real clock (``faketime -f '+SECONDS'``), so the run
+starts at the moment and every process it starts (a server, a client) agrees on the time;
+an absolute ``@DATE`` would restart the clock in each new process, and a server started a
+minute into the run would live a minute behind its test. Only SQLite: the PostgreSQL
+server would inherit the shifted clock, which tests nothing of ours.
 
 Run alone: ``python -m tests.shifted_dates [PYTEST ARGS...]``.
 """
@@ -15,7 +18,10 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from tests import system_packages
 
@@ -29,6 +35,12 @@ DATES = (
     ("a minute before the winter-time switch", "2027-10-31 02:59:00"),
     ("years ahead, past 2038-01-19 (32-bit time_t)", "2039-06-30 10:00:00"),
 )
+
+
+def _offset(moment: str) -> int:
+    """Seconds from now to ``moment`` (wall time in TIMEZONE)."""
+    when = datetime.strptime(moment, "%Y-%m-%d %H:%M:%S").replace(tzinfo=ZoneInfo(TIMEZONE))
+    return int(when.timestamp() - time.time())
 
 
 def ensure_faketime() -> str:
@@ -50,8 +62,9 @@ def main(pytest_args: list[str]) -> int:
     failed = []
     for what, moment in DATES:
         print(f"--- {moment} {TIMEZONE}: {what}", flush=True)
+        offset = _offset(moment)
         command = [
-            faketime, "-f", f"@{moment}",
+            faketime, "-f", f"{offset:+d}",
             sys.executable, "-m", "pytest", "tests", "-m", "not postgres",
             "-p", "no:randomly", *pytest_args,
         ]  # fmt: skip
