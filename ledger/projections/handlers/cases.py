@@ -196,27 +196,29 @@ def decision_recorded(ws: Workspace, e: Case.DecisionRecorded) -> None:
     )
 
 
+_FRESH_ACTION: dict[str, Any] = {
+    "status": OPEN,
+    "completed_on": None,
+    "note": None,
+    "escalations": 0,
+    "last_escalated_to": None,
+    "last_escalated_on": None,
+    "handed_over_to": None,
+    "urgent": False,
+    "urgent_reason": None,
+    "authorised_by": None,
+    "ratified_by": None,
+}
+"""What a new action's row starts with, however it was added (plan, action, urgency)."""
+
+
 def plan_version_set(ws: Workspace, e: Case.PlanVersionSet) -> None:
     case_key = str(e.originator_id)
     case_row(ws, e)["plan_version"] = e.version
     for action in e.actions:
         row = ws.get(t.actions, case_key, action["number"])
         if row is None:
-            row = {
-                "case_id": case_key,
-                "number": action["number"],
-                "status": OPEN,
-                "completed_on": None,
-                "note": None,
-                "escalations": 0,
-                "last_escalated_to": None,
-                "last_escalated_on": None,
-                "handed_over_to": None,
-                "urgent": False,
-                "urgent_reason": None,
-                "authorised_by": None,
-                "ratified_by": None,
-            }
+            row = {"case_id": case_key, "number": action["number"], **_FRESH_ACTION}
         row.update(
             description=case_text(ws, e, "action", action["description"]),
             track=action["track"],
@@ -259,18 +261,8 @@ def _new_action(ws: Workspace, e: Case.ActionAdded | Case.UrgentMeasureTaken) ->
         "organisation": e.organisation,
         "person": case_text(ws, e, "action-person", e.person),
         "due": e.due,
-        "status": OPEN,
         "plan_version": 0,
-        "completed_on": None,
-        "note": None,
-        "escalations": 0,
-        "last_escalated_to": None,
-        "last_escalated_on": None,
-        "handed_over_to": None,
-        "urgent": False,
-        "urgent_reason": None,
-        "authorised_by": None,
-        "ratified_by": None,
+        **_FRESH_ACTION,
     }
 
 
