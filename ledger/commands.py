@@ -1,8 +1,5 @@
-"""Imperative commands, validated at the edge. Shape errors become BadInput (exit 2).
-
-Keys that come from policy data (organisations, bodies, kinds, ...) are checked by the
-application against the loaded policies, so municipalities can rename them.
-"""
+"""Imperative commands, validated at the edge. Shape errors become BadInput (exit 2); keys
+from policy data are checked by the application, so municipalities can rename them."""
 
 from __future__ import annotations
 
@@ -386,6 +383,8 @@ class RecordShare(Command):
     meeting: Key | None = None
     decided_on: date | None = None
     om_conditions: list[Key] = Field(default_factory=list)  # only on a request
+    source: IdPrefix | None = None  # the provision this one passes on (provenance)
+    compatibility: Text | None = None  # the assessment (AVG art. 6(4)) for another purpose
 
 
 class ReviewShare(Command):

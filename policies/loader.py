@@ -219,4 +219,14 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
     if problems:
         key, problem = problems[0]
         raise PolicyError(files["letters"], key, problem)
+    # A municipality's own sharing.toml names its own categories and organisations; the
+    # default one names the national partners, whichever of them a municipality keeps.
+    own_sharing = files["sharing"] != DEFAULTS / "sharing.toml"
+    for category, organisation in policies.sharing.origin.items() if own_sharing else ():
+        if category not in policies.categories:
+            raise PolicyError(files["sharing"], f"origin.{category}", "not a data category")
+        if organisation not in policies.organisation_keys:
+            raise PolicyError(
+                files["sharing"], f"origin.{category}", f"'{organisation}' is not an organisation"
+            )
     return policies

@@ -18,6 +18,19 @@ from policies.model import _Strict
 
 
 @dataclass(frozen=True)
+class SourceFacts:
+    """The provision an onward provision passes on (its provenance): what was received, by
+    whom and for what, so the onward use can be judged against it (000 L2425)."""
+
+    provided: bool
+    same_case: bool
+    to_orgs: tuple[str, ...]
+    subjects: tuple[str, ...]
+    categories: tuple[str, ...]
+    purpose: str
+
+
+@dataclass(frozen=True)
 class ShareRequest:
     """What is to be provided; validated before it reaches the engine."""
 
@@ -33,6 +46,9 @@ class ShareRequest:
     legal_basis: str | None = None
     necessity: str = ""
     meeting: str | None = None
+    source: SourceFacts | None = None
+    compatibility: bool = False
+    """Whether a compatibility assessment (AVG art. 6(4)) is recorded with the request."""
 
     @property
     def ad_hoc(self) -> bool:
@@ -84,6 +100,13 @@ class Context:
     special_categories: frozenset[str]
     om_organisation: str
     criminal_category: str
+    origins: dict[str, str] = field(default_factory=dict)
+    """Category -> the organisation that holds it first-hand (sharing.toml [origin])."""
+
+    def received(self) -> tuple[str, ...]:
+        """The categories the provider can only have received from someone else."""
+        r = self.request
+        return tuple(cat for cat in r.categories if self.origins.get(cat, r.from_org) != r.from_org)
 
 
 Check = Callable[[Context], bool]
@@ -158,6 +181,30 @@ def _ad_hoc_needs_basis_and_necessity(c: Context) -> bool:
     return bool(r.legal_basis and r.legal_basis.strip() and r.necessity.strip())
 
 
+def _onward_names_its_source(c: Context) -> bool:
+    return c.request.source is not None or not c.received()
+
+
+def _source_received_by_provider(c: Context) -> bool:
+    source = c.request.source
+    if source is None:
+        return True
+    r = c.request
+    return (
+        source.provided
+        and r.from_org in source.to_orgs
+        and set(c.received()) <= set(source.categories)
+        and set(r.subjects) <= set(source.subjects)
+    )
+
+
+def _purpose_compatible_or_assessed(c: Context) -> bool:
+    source = c.request.source
+    if source is None or c.request.compatibility:
+        return True
+    return source.same_case and source.purpose == c.request.purpose
+
+
 CHECKS: dict[str, Check] = {
     "group-level-in-step-1": _group_level_in_step_1,
     "persons-need-coordinator-and-namenlijst": _persons_need_coordinator_and_namenlijst,
@@ -168,6 +215,9 @@ CHECKS: dict[str, Check] = {
     "decision-meeting-group-level": _decision_meeting_group_level,
     "covered-by-the-matrix": _covered_by_the_matrix,
     "ad-hoc-needs-basis-and-necessity": _ad_hoc_needs_basis_and_necessity,
+    "onward-names-its-source": _onward_names_its_source,
+    "source-received-by-provider": _source_received_by_provider,
+    "purpose-compatible-or-assessed": _purpose_compatible_or_assessed,
 }
 
 
@@ -190,6 +240,12 @@ class SharingFile(_Strict):
     om_conditions: dict[str, str] = Field(default_factory=dict)
     """The OM's conditions for providing criminal information (000 L2056-2064), by key:
     a request for it records them, and the OM's confirmation without them is refused."""
+    origin: dict[str, str] = Field(default_factory=dict)
+    """Category -> the organisation that holds it first-hand: anyone else providing it passes
+    on what it received, so names the provision it received it in (rule DOEL-01)."""
+    plan_purpose: str = "groepsaanpak"
+    """What a plan van aanpak uses data for: a provision used in the plan
+    (`regie action reuse`) received for another purpose needs an assessment (DOEL-03)."""
     rule: list[SharingRule] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -225,5 +281,30 @@ def evaluate(rules: SharingFile, context: Context) -> Verdict:
             Refusal(rule.id, rule.text, rule.source)
             for rule in rules.rule
             if not CHECKS[rule.check](context)
+        )
+    )
+
+
+REUSE_CHECKS = frozenset({"source-received-by-provider", "purpose-compatible-or-assessed"})
+"""The checks that judge data used again inside the ledger (a plan action), not provided."""
+
+
+def judge_reuse(rules: SharingFile, request: ShareRequest, origins: dict[str, str]) -> Verdict:
+    """The rules of :data:`REUSE_CHECKS` on a use of ``request.source`` by
+    ``request.from_org`` for ``request.purpose``: the same rules as for an onward provision."""
+    context = Context(
+        request=request,
+        case=CaseFacts(step=0, coordinator=False, namenlijst=False),
+        convenant=None,
+        special_categories=frozenset(),
+        om_organisation=rules.om_organisation,
+        criminal_category=rules.criminal_category,
+        origins=origins,
+    )
+    return Verdict(
+        tuple(
+            Refusal(rule.id, rule.text, rule.source)
+            for rule in rules.rule
+            if rule.check in REUSE_CHECKS and not CHECKS[rule.check](context)
         )
     )

@@ -51,9 +51,17 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # Keys of PostgreSQL test ledgers default to the data directory: keep them out of $HOME.
 _DATA_DIR = tempfile.TemporaryDirectory(prefix="regie-test-data-")
 os.environ["REGIE_DATA_DIR"] = _DATA_DIR.name
-for _variable in ("REGIE_DATABASE_URL", "REGIE_ACTOR", "REGIE_ROLE", "REGIE_CONFIG",
-                  "REGIE_KEY_DIR", "REGIE_MASTER_KEY", "REGIE_MASTER_KEY_FILE",
-                  "REGIE_SIGNING_KEY_FILE", "REGIE_POLICY_DIR"):
+for _variable in (
+    "REGIE_DATABASE_URL",
+    "REGIE_ACTOR",
+    "REGIE_ROLE",
+    "REGIE_CONFIG",
+    "REGIE_KEY_DIR",
+    "REGIE_MASTER_KEY",
+    "REGIE_MASTER_KEY_FILE",
+    "REGIE_SIGNING_KEY_FILE",
+    "REGIE_POLICY_DIR",
+):
     os.environ.pop(_variable, None)
 os.environ["REGIE_CONFIG"] = os.path.join(_DATA_DIR.name, "absent-config.toml")
 

@@ -113,6 +113,57 @@ def done(
         echo(f"Action A{cmd.number} of {cmd.case} is done.")
 
 
+@command.command("reuse")
+@click.argument("case_ref")
+@click.argument("action_id")
+@click.option("--share", required=True, help="The provision the action builds on (its id).")
+@click.option(
+    "--compatibility",
+    help="If it was received for another purpose or case: the compatibility assessment (AVG"
+    " art. 6(4)); the privacy officer reviews it.",
+)
+@click.option("--on", type=ISO_DATE, help="Date (default today).")
+@json_option
+@pass_ctx
+@handle_errors
+def reuse(
+    ctx: Context,
+    case_ref: str,
+    action_id: str,
+    share: str,
+    compatibility: str | None,
+    on: Any,
+    as_json: bool,
+) -> None:
+    """Record that an action builds on a provision (doelbinding). Refused (exit 1, nothing
+    written) if the provision did not reach your organisation, or was received for another
+    purpose or case than the plan's and no --compatibility assessment is given.
+
+    \b
+    Example:
+      regie action reuse JG-2026-001 A2 --share 3f9a2c1d
+    """
+    from ledger import commands as c
+    from ledger.sharing.reuse import ReuseProvision
+
+    cmd = c.build(
+        ReuseProvision,
+        case=case_ref,
+        action=c.parse_action_number(action_id),
+        share=share,
+        compatibility=compatibility,
+        on=on,
+    )
+    number = ctx.ledger().sharing.reuse_provision(cmd, ctx.acting())
+    if as_json:
+        emit_json({"case": cmd.case, "reuse": number, "flagged": compatibility is not None})
+    else:
+        echo(
+            f"Recorded reuse {number}: action A{cmd.action} of {cmd.case} uses share {share}"
+            + ("; flagged for the privacy officer's review." if compatibility else ".")
+        )
+
+
 @command.command("escalate")
 @click.argument("case_ref")
 @click.argument("action_id")

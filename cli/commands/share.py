@@ -64,6 +64,15 @@ _PROVISION = [
     click.option("--legal-basis", help="For an ad-hoc share outside any convenant: its own basis."),
     click.option("--necessity", required=True, help="Why this sharing is necessary (noodzaak)."),
     click.option("--meeting", help="Shared into a decision meeting (ketenoverleg, driehoek, ...)."),
+    click.option(
+        "--source",
+        help="The provision this one passes on (its id): where the data came from (herkomst).",
+    ),
+    click.option(
+        "--compatibility",
+        help="For another purpose than the source's: the compatibility assessment (AVG art."
+        " 6(4)); the share is flagged for the privacy officer's review.",
+    ),
     click.option("--on", "decided_on", type=ISO_DATE, help="Date (default today)."),
 ]
 
@@ -87,10 +96,14 @@ def add(ctx: Context, /, as_json: bool, **values: Any) -> None:
       regie share add JG-2026-001 --from gemeente --to veilig-thuis --subject P-3f9a2c1d0b \\
         --category gezinssituatie --purpose 'zorgen over thuissituatie' \\
         --legal-basis 'AVG art. 6(1)(d), vitaal belang' --necessity 'Acute zorg'
+
+    Passing on what you received (politie-informatie, strafrechtelijke informatie, or any
+    data you got in a provision) names that provision with --source; for another purpose
+    than it was received for, record the compatibility assessment with --compatibility.
     """
     cmd = _record(values)
     share_id = ctx.ledger().sharing.record_share(cmd, ctx.acting())
-    flagged = cmd.convenant is None
+    flagged = cmd.convenant is None or cmd.compatibility is not None
     if as_json:
         emit_json({"share": share_id, "outcome": "verstrekt", "ad_hoc": flagged})
     else:
@@ -197,7 +210,7 @@ def refuse(ctx: Context, request: str, reason: str, as_json: bool) -> None:
 @pass_ctx
 @handle_errors
 def requests(ctx: Context, case_ref: str | None, status: str | None, as_json: bool) -> None:
-    """List requests for a provision, of one case or all, with who asked and who answered.
+    """List requests for a provision, of one case or all: who asked, who answered.
 
     \b
     Example:
@@ -276,7 +289,7 @@ def list_(ctx: Context, case_ref: str | None, outcome: str | None, as_json: bool
                 ", ".join(r["to"]),
                 r["subjects"],
                 ", ".join(r["categories"]),
-                r["basis"],
+                r["basis"] + (f"; herkomst {r['source']}" if r["source"] else ""),
                 r["outcome"] + (f" ({', '.join(r['refused_by'])})" if r["refused_by"] else ""),
             )
             for r in rows
@@ -291,7 +304,10 @@ def list_(ctx: Context, case_ref: str | None, outcome: str | None, as_json: bool
 @pass_ctx
 @handle_errors
 def review(ctx: Context, share: str, comment: str, as_json: bool) -> None:
-    """Mark an ad-hoc share as reviewed by the privacy officer, with a comment.
+    """Review an ad-hoc share or one on a compatibility assessment, with a comment.
+
+    The privacy officer's review: an ad-hoc share outside the convenant, or data passed on
+    for another purpose than it was received for on a compatibility assessment.
 
     \b
     Example:
@@ -305,3 +321,64 @@ def review(ctx: Context, share: str, comment: str, as_json: bool) -> None:
         emit_json({"share": share_id, "reviewed": True})
     else:
         echo(f"Share {share_id[:8]} reviewed.")
+
+
+@command.command("reuses")
+@click.argument("case_ref", required=False)
+@json_option
+@pass_ctx
+@handle_errors
+def reuses(ctx: Context, case_ref: str | None, as_json: bool) -> None:
+    """List the provisions used again in plans (`action reuse`), with any assessment.
+
+    \b
+    Example:
+      regie share reuses JG-2026-001
+    """
+    rows = ctx.ledger().sharing.reuses(ctx.acting(), case_ref)
+    if as_json:
+        emit_json(rows)
+        return
+    table(
+        "Hergebruik van verstrekkingen",
+        ["case", "nr", "actie", "share", "doel", "datum", "toets", "beoordeeld", "door"],
+        (
+            (
+                r["case"],
+                r["number"],
+                f"A{r['action']}",
+                r["share"],
+                r["purpose"],
+                r["used_on"],
+                "ja" if r["compatibility"] else "",
+                "ja" if r["reviewed"] else ("nee" if r["compatibility"] else ""),
+                r["recorded_by"],
+            )
+            for r in rows
+        ),
+    )
+
+
+@command.command("review-reuse")
+@click.argument("case_ref")
+@click.argument("number", type=click.IntRange(min=1))
+@click.option("--comment", required=True, help="The privacy officer's assessment.")
+@json_option
+@pass_ctx
+@handle_errors
+def review_reuse(ctx: Context, case_ref: str, number: int, comment: str, as_json: bool) -> None:
+    """Review a reuse on a compatibility assessment (privacy officer), with a comment.
+
+    \b
+    Example:
+      regie share review-reuse JG-2026-001 1 --comment 'Verenigbaar doel, zelfde waarborgen'
+    """
+    from ledger import commands as c
+    from ledger.sharing.reuse import ReviewReuse
+
+    cmd = c.build(ReviewReuse, case=case_ref, number=number, comment=comment)
+    ctx.ledger().sharing.review_reuse(cmd, ctx.acting())
+    if as_json:
+        emit_json({"case": cmd.case, "reuse": number, "reviewed": True})
+    else:
+        echo(f"Reuse {number} of {cmd.case} reviewed.")

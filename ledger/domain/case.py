@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate, event
 from ledger.domain.acting import Acting
 from ledger.domain.case_group import CaseGroup
 from ledger.domain.case_plan import CasePlan
+from ledger.domain.case_reuse import CaseReuse
 from ledger.domain.case_state import ACTIVE as ACTIVE
 from ledger.domain.case_state import CLOSED as CLOSED
 from ledger.domain.case_state import DECISION_OUTCOMES as DECISION_OUTCOMES
@@ -38,7 +39,7 @@ def case_id(ref: str) -> UUID:
     return uuid5(_NAMESPACE, ref.upper())
 
 
-class Case(CaseSteps, CaseWorking, CasePlan, CaseGroup, Aggregate):
+class Case(CaseSteps, CaseWorking, CaseReuse, CasePlan, CaseGroup, Aggregate):
     """A groepsaanpak. Working names are non-identifying ("Groep Stationsplein").
 
     Its parts are mixins: :class:`CaseSteps`, :class:`CasePlan`, :class:`CaseGroup`."""

@@ -125,8 +125,7 @@ ACTION_STEP = _r(
 )
 URGENT_REASON = _r(
     "action.urgent-reason",
-    "an urgent measure before the formal decision says why it cannot wait and who "
-    "authorised it",
+    "an urgent measure before the formal decision says why it cannot wait and who authorised it",
     "000 L1472-1476",
 )
 RATIFY_URGENT = _r(
@@ -214,8 +213,9 @@ CONVENANT_PARTY = _r(
 CONVENANT_EXISTS = _r("convenant.unique", "a convenant with this key already exists", "—")
 SHARE_REVIEW = _r(
     "share.review",
-    "only a provided ad-hoc share awaits the privacy officer's review",
-    "000 L957-961",
+    "only a provided ad-hoc share, or one on a compatibility assessment, awaits the"
+    " privacy officer's review",
+    "000 L957-961; AVG art. 6(4)",
 )
 SHARE_REFUSED = _r(
     "share.refused", "the sharing policy refuses this provision", "policies/defaults/sharing.toml"
@@ -234,6 +234,18 @@ SHARE_OM_CONDITIONS = _r(
     "criminal information from the OM is provided only on a request that records the OM's"
     " conditions",
     "000 L2056-2064",
+)
+REUSE_ACTION = _r("reuse.action", "a reuse names an action of this case", "seed 004")
+REUSE_PURPOSE = _r(
+    "reuse.purpose",
+    "a provision is used in the plan only by an organisation it reached, for the purpose (and"
+    " in the case) it was received for, or on a recorded compatibility assessment",
+    "AVG art. 5(1)(b), 6(4); 000 L2425",
+)
+REUSE_REVIEW = _r(
+    "reuse.review",
+    "only a reuse on a compatibility assessment awaits the privacy officer's review, once",
+    "AVG art. 6(4)",
 )
 PERMISSION = _r(
     "permission.denied",

@@ -1,7 +1,8 @@
 """Sharing decisions (verstrekkingen): recorded whether allowed or refused.
 
 A refused decision is history too: it shows the rules worked. Ad-hoc shares outside any
-convenant are flagged for the privacy officer until reviewed.
+convenant, and onward use for another purpose on a compatibility assessment, are flagged
+for the privacy officer until reviewed.
 """
 
 from __future__ import annotations
@@ -56,6 +57,10 @@ class Share(Aggregate):
         self.outcome = outcome
         self.ad_hoc = ad_hoc
         self.reviewed = False
+        self.request = request
+        # Another purpose than the data was received for, on a recorded assessment
+        # (AVG art. 6(4)): the privacy officer reviews it as an ad-hoc share.
+        self.assessed = bool(request.get("compatibility"))
 
     @classmethod
     def create_id(cls, share_id: str, **_: Any) -> UUID:
@@ -75,7 +80,7 @@ class Share(Aggregate):
             share.reviewed = True
 
     def review(self, comment: str, by: Acting) -> None:
-        if not self.ad_hoc or self.outcome != PROVIDED:
+        if not (self.ad_hoc or self.assessed) or self.outcome != PROVIDED:
             raise rules.SHARE_REVIEW.refuse()
         if self.reviewed:
             raise rules.SHARE_REVIEW.refuse("this ad-hoc share was already reviewed")

@@ -237,6 +237,16 @@ class PrivacyAudit:
                         f"share {x['share']} refused by " + ", ".join(x["refused_by"]),
                     )
                 )
+            elif x["compatibility"] and not x["reviewed"]:
+                out.append(
+                    finding(
+                        "verenigbaarheid-te-beoordelen",
+                        x["decided_on"],
+                        x["decided_by"],
+                        x["case"],
+                        f"share {x['share']} passes on share {x['source']} for another purpose",
+                    )
+                )
             elif x["ad_hoc"] and not x["reviewed"]:
                 out.append(
                     finding(
@@ -247,6 +257,17 @@ class PrivacyAudit:
                         f"ad-hoc share {x['share']}: {x['basis']}",
                     )
                 )
+        out += [
+            finding(
+                "verenigbaarheid-te-beoordelen",
+                u["used_on"],
+                u["recorded_by"],
+                u["case"],
+                f"reuse {u['number']}: action A{u['action']} uses share {u['share']}"
+                " for another purpose",
+            )
+            for u in self.sharing.reuses_to_review()
+        ]
         out += self.detectors.all(shares)
         out += [
             finding(

@@ -312,6 +312,8 @@ shares = Table(
     Column("policy_hash", String(64)),
     Column("request_id", String(36)),
     Column("requested_by", String(64)),
+    Column("source_share_id", String(36)),
+    Column("compatibility", Text),
     *by_columns(),
 )
 Index("rm_shares_decided", shares.c.decided_on)

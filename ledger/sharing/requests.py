@@ -57,6 +57,7 @@ class Verzoeken:
         by: Acting,
         sealed_necessity: str | None = None,
         requested: dict[str, Any] | None = None,
+        sealed_compatibility: str | None = None,
     ) -> tuple[Share, Verdict]:
         raise NotImplementedError
 
@@ -78,6 +79,11 @@ class Verzoeken:
             subjects=subjects,
             decided_on=self.app.day(cmd.decided_on),
             necessity=self.app.sealed_record(case.id, "necessity", cmd.necessity),
+            compatibility=(
+                self.app.sealed_record(case.id, "compatibility", cmd.compatibility)
+                if cmd.compatibility
+                else None
+            ),
         )
         request_id = Verzoek.new_id()
         verzoek = Verzoek(
@@ -128,12 +134,14 @@ class Verzoeken:
                 " the regisseur records a new request with --om-condition"
             )
         sealed = command.pop("necessity")
-        command.update(necessity="-", decided_on=cmd.on)
+        assessment = command.pop("compatibility", None)
+        command.update(necessity="-", decided_on=cmd.on, compatibility="-" if assessment else None)
         record = c.RecordShare.model_construct(**command)
         share, verdict = self.judged(
             record,
             by,
             sealed_necessity=sealed,
+            sealed_compatibility=assessment,
             requested={"request": str(verzoek.id), "by": verzoek.requested_by["actor"]},
         )
         if not verdict.allowed:

@@ -29,7 +29,16 @@ from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.sharing.convenantfile import load_convenant, parse_convenant
 from ledger.sharing.requests import Verzoeken
-from policies.sharing import CaseFacts, Context, ConvenantFacts, ShareRequest, Verdict, evaluate
+from ledger.sharing.reuse import Hergebruik
+from policies.sharing import (
+    CaseFacts,
+    Context,
+    ConvenantFacts,
+    ShareRequest,
+    SourceFacts,
+    Verdict,
+    evaluate,
+)
 
 
 class ShareRefused(Refused):
@@ -43,7 +52,7 @@ class ShareRefused(Refused):
         self.verdict = verdict
 
 
-class Sharing(Verzoeken):
+class Sharing(Verzoeken, Hergebruik):
     def __init__(self, app: Regie, queries: Queries, persons: Persons) -> None:
         self.app = app
         self.queries = queries
@@ -196,6 +205,7 @@ class Sharing(Verzoeken):
         by: Acting,
         sealed_necessity: str | None = None,
         requested: dict[str, Any] | None = None,
+        sealed_compatibility: str | None = None,
     ) -> tuple[Share, Verdict]:
         """The decision on a provision as the sharing rules judge it, not yet committed.
         ``requested`` links a confirmed request: its id and who asked."""
@@ -215,6 +225,7 @@ class Sharing(Verzoeken):
                 signed={p: s["signed_on"] for p, s in convenant.signatures[version - 1].items()},
             )
         day = self.app.day(cmd.decided_on)
+        source_id, source = self._source(cmd.source, case.ref) if cmd.source else (None, None)
         request = ShareRequest(
             from_org=cmd.from_org,
             to_orgs=tuple(sorted(set(cmd.to_orgs))),
@@ -228,6 +239,8 @@ class Sharing(Verzoeken):
             legal_basis=cmd.legal_basis,
             necessity=cmd.necessity,
             meeting=cmd.meeting,
+            source=source,
+            compatibility=cmd.compatibility is not None,
         )
         policies = self.app.policies
         verdict = evaluate(
@@ -243,6 +256,7 @@ class Sharing(Verzoeken):
                 special_categories=policies.special_categories,
                 om_organisation=policies.sharing.om_organisation,
                 criminal_category=policies.sharing.criminal_category,
+                origins=policies.sharing.origin,
             ),
         )
         share_id = Share.new_id()
@@ -266,6 +280,15 @@ class Sharing(Verzoeken):
                 or self.app.sealed_record(case.id, "necessity", request.necessity),
                 "meeting": request.meeting,
                 **({"requested": requested} if requested else {}),
+                **({"source": source_id} if source_id else {}),
+                **(
+                    {
+                        "compatibility": sealed_compatibility
+                        or self.app.sealed_record(case.id, "compatibility", text)
+                    }
+                    if (text := cmd.compatibility)
+                    else {}
+                ),
             },
             outcome=PROVIDED if verdict.allowed else REFUSED,
             refusals=[
@@ -276,6 +299,19 @@ class Sharing(Verzoeken):
             by=by.record(),
         )
         return share, verdict
+
+    def _source(self, ref: str, case_ref: str) -> tuple[str, SourceFacts]:
+        """The provision an onward provision passes on, as the rules judge its reuse."""
+        share = self._share(ref)
+        r = share.request
+        return str(share.id), SourceFacts(
+            provided=share.outcome == PROVIDED,
+            same_case=share.case == case_ref,
+            to_orgs=tuple(r["to_orgs"]),
+            subjects=tuple(r["subjects"]),
+            categories=tuple(r["categories"]),
+            purpose=r["purpose"],
+        )
 
     def _share(self, ref: str) -> Share:
         prefix = c.id_prefix(ref, "share")
@@ -353,6 +389,9 @@ def share_row(r: dict[str, Any]) -> dict[str, Any]:
         "organisation": r["org"],
         "answered_by": f"{r['actor']} ({r['org']})",
         "requested_by": r["requested_by"],
+        "source": (r["source_share_id"] or "")[:8] or None,
+        "source_share_id": r["source_share_id"],
+        "compatibility": r["compatibility"],
         "policy": short_hash(r["policy_hash"]),
         "policy_hash": r["policy_hash"],
     }

@@ -67,9 +67,7 @@ def run_all(
             *access_ledger(db_dir, access_events),
         ]
     )
-    server = server_lines(
-        db_dir, server_seconds, server_seconds * 0.4, processes=client_processes
-    )
+    server = server_lines(db_dir, server_seconds, server_seconds * 0.4, processes=client_processes)
     return [*embedded, *server]
 
 

@@ -104,9 +104,7 @@ class Deployment:
 
 
 def _as_role(url: str, role: str) -> str:
-    return make_url(url).set(username=role, password=PASSWORD).render_as_string(
-        hide_password=False
-    )
+    return make_url(url).set(username=role, password=PASSWORD).render_as_string(hide_password=False)
 
 
 def _seed(owner_url: str, key_dir: Path) -> tuple[dict[str, str], str, str]:

@@ -55,8 +55,18 @@ def refused(result: Result, *, hidden: str) -> str:
 
 def test_a_bad_actor_handle_names_the_argument_and_the_form(run: Run) -> None:
     line = refused(
-        run("actor", "add", "Test Persoon!", "--name", "Test", "--org", "gemeente",
-            "--role", "regisseur", actor="beheer-test"),
+        run(
+            "actor",
+            "add",
+            "Test Persoon!",
+            "--name",
+            "Test",
+            "--org",
+            "gemeente",
+            "--role",
+            "regisseur",
+            actor="beheer-test",
+        ),
         hidden="Test Persoon",
     )
     assert "ACTOR_ID must be 2 to 63 letters, digits, dots, dashes or underscores" in line
@@ -65,8 +75,18 @@ def test_a_bad_actor_handle_names_the_argument_and_the_form(run: Run) -> None:
 
 def test_a_bad_organisation_key_names_the_option(run: Run) -> None:
     line = refused(
-        run("actor", "add", "uc-test", "--name", "Test", "--org", "De Gemeente",
-            "--role", "regisseur", actor="beheer-test"),
+        run(
+            "actor",
+            "add",
+            "uc-test",
+            "--name",
+            "Test",
+            "--org",
+            "De Gemeente",
+            "--role",
+            "regisseur",
+            actor="beheer-test",
+        ),
         hidden="De Gemeente",
     )
     assert "--org must be a key of lowercase letters, digits and dashes" in line
@@ -99,8 +119,16 @@ def test_a_bad_case_reference_names_the_form(run: Run) -> None:
 def test_a_bad_pseudonym_is_not_echoed(run: Run) -> None:
     def representative_of(typed: str) -> str:
         return refused(
-            run("subject", "add", "--kind", "wettelijk-vertegenwoordiger", "--name", "Test Ouder",
-                "--representative-of", typed),
+            run(
+                "subject",
+                "add",
+                "--kind",
+                "wettelijk-vertegenwoordiger",
+                "--name",
+                "Test Ouder",
+                "--representative-of",
+                typed,
+            ),
             hidden=typed,
         )
 
@@ -111,8 +139,16 @@ def test_a_bad_pseudonym_is_not_echoed(run: Run) -> None:
 
 def test_a_malformed_key_value_is_not_echoed(run: Run) -> None:
     refused(
-        run("decision", "record", "JG-2026-001", "--prioritised", "--body", "driehoek",
-            "--item", "Test Persoon zonder sleutel"),
+        run(
+            "decision",
+            "record",
+            "JG-2026-001",
+            "--prioritised",
+            "--body",
+            "driehoek",
+            "--item",
+            "Test Persoon zonder sleutel",
+        ),
         hidden="Test Persoon",
     )
 

@@ -97,9 +97,7 @@ def _denials(server: Server) -> list[tuple[str, str]]:
         a = t.access_log
         with ledger.store.read() as conn:
             rows = conn.execute(
-                select(a.c.actor, a.c.reason)
-                .where(a.c.outcome == DENIED)
-                .order_by(a.c.at)
+                select(a.c.actor, a.c.reason).where(a.c.outcome == DENIED).order_by(a.c.at)
             ).all()
     return [(row.actor, row.reason) for row in rows]
 

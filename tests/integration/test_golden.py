@@ -101,9 +101,7 @@ def test_a_rebuild_of_the_golden_ledger_gives_the_read_models_it_was_written_wit
     for table, rows in before.items():
         assert table in after, f"read model {table} disappeared"
         old_columns = {c for c, _ in rows[0]} if rows else set()
-        shared = [
-            tuple(pair for pair in row if pair[0] in old_columns) for row in after[table]
-        ]
+        shared = [tuple(pair for pair in row if pair[0] in old_columns) for row in after[table]]
         assert sorted(shared) == rows, f"read model {table} differs after the rebuild"
 
 

@@ -26,9 +26,7 @@ GRANTS = ROOT / "deploy" / "postgresql" / "grants.sql"
 
 
 def as_role(url: str, role: str, password: str) -> str:
-    return make_url(url).set(username=role, password=password).render_as_string(
-        hide_password=False
-    )
+    return make_url(url).set(username=role, password=password).render_as_string(hide_password=False)
 
 
 @pytest.fixture

@@ -169,9 +169,7 @@ def test_a_changed_read_model_does_not_move_an_identity(
     assert json.loads(shown.stdout)["opened_by"] == "alice"
     audited = cli(cluster, alice, "audit", "actor", "bob", "--json")
     assert audited.exit_code == 1 and "may not run" in audited.stderr
-    assert "cannot choose another person" in cli(
-        cluster, alice, "case", "list", actor="bob"
-    ).stderr
+    assert "cannot choose another person" in cli(cluster, alice, "case", "list", actor="bob").stderr
     # Bob still acts as bob, and sees alice's refused audit among her denials.
     findings = cli(cluster, bob, "audit", "actor", "alice", "--json")
     assert findings.exit_code == 0, findings.output

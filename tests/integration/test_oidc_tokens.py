@@ -28,9 +28,7 @@ def _denials(ledger: Ledger) -> list[tuple[str, str]]:
     a = t.access_log
     with ledger.store.read() as conn:
         rows = conn.execute(
-            select(a.c.actor, a.c.reason).where(
-                a.c.command == "case.list", a.c.outcome == DENIED
-            )
+            select(a.c.actor, a.c.reason).where(a.c.command == "case.list", a.c.outcome == DENIED)
         ).all()
     return [(row.actor, row.reason) for row in rows]
 

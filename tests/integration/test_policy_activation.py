@@ -30,9 +30,7 @@ DEFAULTS = ROOT / "policies" / "defaults"
 
 def _recorded(url: str, key_dir: Path, cls: type) -> list[dict[str, object]]:
     with open_ledger(url, key_dir=key_dir) as ledger, ledger.store.read() as conn:
-        rows = conn.execute(
-            select(events.c.state).where(events.c.topic == get_topic(cls))
-        ).all()
+        rows = conn.execute(select(events.c.state).where(events.c.topic == get_topic(cls))).all()
     return [json.loads(bytes(r[0])) for r in rows]
 
 
@@ -140,9 +138,7 @@ def test_an_early_end_recorded_before_version_2_reads_with_no_policy_hash(
                 reason="Afgerond"),
         by,
     )  # fmt: skip
-    [stored] = ledger.app.recorder.select_notifications(
-        1, 10, topics=[get_topic(Case.EndedEarly)]
-    )
+    [stored] = ledger.app.recorder.select_notifications(1, 10, topics=[get_topic(Case.EndedEarly)])
     state = json.loads(bytes(stored.state))
     assert state.pop("class_version") == 2 and state.pop("policy_hash") is not None
     as_v1 = StoredEvent(

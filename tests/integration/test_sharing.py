@@ -384,15 +384,16 @@ def test_a_refused_share_is_recorded_with_every_rule_and_says_why(
             by,
         )
     refused = raised.value
-    assert refused.rule == "DEEL-04, DEEL-06, DEEL-08"
+    # The police pass on the OM's criminal information without naming its source: DOEL-01.
+    assert refused.rule == "DEEL-04, DEEL-06, DEEL-08, DOEL-01"
     assert refused.exit_code == 1
-    assert refused.message.endswith("[rule DEEL-04, DEEL-06, DEEL-08]")
+    assert refused.message.endswith("[rule DEEL-04, DEEL-06, DEEL-08, DOEL-01]")
     assert "Het doel moet een van de doelen van het convenant zijn" in refused.message
     assert "\n" not in refused.message
     assert events_since(ledger, before) == Counter({"Share.Decided": 1})
     [row] = ledger.sharing.share_rows(outcome="geweigerd")
     assert row["share_id"] == refused.share_id
-    assert row["refused_by"] == ["DEEL-04", "DEEL-06", "DEEL-08"]
+    assert row["refused_by"] == ["DEEL-04", "DEEL-06", "DEEL-08", "DOEL-01"]
     assert row["subjects"] == 1
     assert ledger.privacy.disclosures(officer) == []
     kinds = [f["kind"] for f in ledger.privacy.findings(officer)]
@@ -616,7 +617,7 @@ def test_convenants_and_shares_through_the_command_line(cli: Any, tmp_path: Path
         run(f"{under_convenant} --category strafrechtelijke-informatie", POLICE), 1
     )
     assert line.startswith("Error: share recorded as refused")
-    assert line.endswith("[rule DEEL-04, DEEL-08]")
+    assert line.endswith("[rule DEEL-04, DEEL-08, DOEL-01]")
 
     flagged = ok(
         run(
@@ -629,7 +630,7 @@ def test_convenants_and_shares_through_the_command_line(cli: Any, tmp_path: Path
     shares = json.loads(ok(run(f"share list {ref} --json")).output)
     assert [(s["outcome"], s["refused_by"], s["ad_hoc"]) for s in shares] == [
         ("verstrekt", [], False),
-        ("geweigerd", ["DEEL-04", "DEEL-08"], False),
+        ("geweigerd", ["DEEL-04", "DEEL-08", "DOEL-01"], False),
         ("verstrekt", [], True),
     ]
     ad_hoc_share = shares[2]

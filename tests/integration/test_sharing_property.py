@@ -47,6 +47,8 @@ CRIMINAL = "strafrechtelijke-informatie"
 # "special categories (criminal, health, BSN, religion)"
 SPECIAL = frozenset({CRIMINAL, "zorg-en-gezondheid", "bsn", "bijzondere-categorieen"})
 DECISION_MEETING_STEP = 4  # "what goes to the step-4 decision meeting is group level"
+# DOEL-01's text: police information is the police's own, criminal information the OM's.
+FIRST_HAND = {"politie-informatie": "politie", CRIMINAL: OM}
 
 RULE_FILE = tomllib.loads((DEFAULTS / "sharing.toml").read_text(encoding="utf-8"))
 RULE_TEXTS = {r["id"]: (r["text"], r["source"]) for r in RULE_FILE["rule"]}
@@ -171,6 +173,10 @@ def refusing_rules(request: Request, case: Case, convenant: Convenant | None) ->
         (request.legal_basis or "").strip() and request.necessity.strip()
     ):
         refused.add("DEEL-09")
+    # DOEL-01: whoever passes on another's data names the provision it came in; these
+    # requests never name one (tests/integration/test_onward_use.py covers sources).
+    if any(FIRST_HAND.get(cat, request.provider) != request.provider for cat in request.categories):
+        refused.add("DOEL-01")
     return refused
 
 
@@ -265,6 +271,7 @@ def engine_context(request: Request, case: Case, convenant: Convenant | None) ->
         special_categories=policies.special_categories,
         om_organisation=policies.sharing.om_organisation,
         criminal_category=policies.sharing.criminal_category,
+        origins=policies.sharing.origin,
     )
 
 
@@ -413,7 +420,9 @@ def test_the_policy_names_the_special_categories_of_the_issue() -> None:
     assert POLICIES.special_categories == SPECIAL
     assert POLICIES.sharing.om_organisation == OM
     assert POLICIES.sharing.criminal_category == CRIMINAL
-    assert sorted(RULE_TEXTS) == [f"DEEL-0{n}" for n in range(1, 10)]
+    assert sorted(RULE_TEXTS) == [f"DEEL-0{n}" for n in range(1, 10)] + [
+        f"DOEL-0{n}" for n in range(1, 4)
+    ]
 
 
 def _example(step: int, **changes: Any) -> tuple[Request, Case, Convenant]:

@@ -108,9 +108,7 @@ def test_a_cut_tail_is_caught_by_the_high_water_mark(
         assert next_process.app.recorder.max_notification_id() == size - cut
 
 
-def test_an_older_copy_of_the_file_put_back_is_caught(
-    tmp_path: Path, clock: FixedClock
-) -> None:
+def test_an_older_copy_of_the_file_put_back_is_caught(tmp_path: Path, clock: FixedClock) -> None:
     path = tmp_path / "ledger.sqlite"
     with open_ledger(f"sqlite:///{path}", require_initialised=False, clock=clock) as first:
         first.initialise()
@@ -183,6 +181,7 @@ def test_the_signing_key_rotates_through_the_log(
     assert heads[-1].key_id == rotated["new_key_id"] != heads[0].key_id
     report = ledger.operations.verify(officer(ledger), first_key=first, against=[before])
     assert report.events == heads[-1].tree_size
+
 
 def test_a_rotation_interrupted_after_its_event_is_completed(
     ledger: Ledger, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, tmp_path: Path

@@ -85,8 +85,7 @@ def snapshot(ledger: Ledger) -> dict[str, list[tuple[Any, ...]]]:
     ledger.projections.catch_up()
     with ledger.store.read() as conn:
         return {
-            table.name: sorted(conn.execute(select(table)).tuples(), key=repr)
-            for table in SNAPSHOT
+            table.name: sorted(conn.execute(select(table)).tuples(), key=repr) for table in SNAPSHOT
         }
 
 
@@ -138,9 +137,7 @@ def disagreements(outcomes: list[Outcome], found: Found) -> list[str]:
             members.add((op.case, op.marker))
             if acked and (op.case, op.marker) not in found.members:
                 problems.append(f"acknowledged member of {op.case} is not in the ledger")
-    unanswered_subjects = sum(
-        1 for o in outcomes if o.op.kind == "subject" and o.status is None
-    )
+    unanswered_subjects = sum(1 for o in outcomes if o.op.kind == "subject" and o.status is None)
     stray = set(found.signals) | set(found.opened)
     problems += [f"{m} is in the ledger, but no write of it was acknowledged"
                  for m in sorted(stray - markers)]  # fmt: skip

@@ -134,9 +134,7 @@ def test_an_unreachable_key_set_refuses_at_once_for_a_while(idp: IdentityProvide
         again.actor(idp.token())
 
 
-def test_a_key_set_file_is_read_again_when_replaced(
-    idp: IdentityProvider, tmp_path: Path
-) -> None:
+def test_a_key_set_file_is_read_again_when_replaced(idp: IdentityProvider, tmp_path: Path) -> None:
     path = tmp_path / "jwks.json"
     path.write_text(json.dumps(idp.jwks()), encoding="utf-8")
     settings = oidc_settings(

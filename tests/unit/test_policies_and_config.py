@@ -139,3 +139,18 @@ def test_every_domain_rule_is_documented() -> None:
     text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     missing = [rule_id for rule_id in RULES if f"`{rule_id}`" not in text]
     assert not missing, f"add these rules to docs/rules.md: {missing}"
+
+
+def test_an_origin_in_a_municipality_sharing_file_must_be_known(tmp_path: Path) -> None:
+    default = (DEFAULTS / "sharing.toml").read_text(encoding="utf-8")
+    path = tmp_path / "sharing.toml"
+    path.write_text(
+        default.replace('politie-informatie = "politie"', 'politie-informatie = "kmar"')
+    )
+    with pytest.raises(PolicyError) as info:
+        load_policies(tmp_path)
+    assert str(path) in str(info.value) and "origin.politie-informatie" in str(info.value)
+    assert "'kmar' is not an organisation" in str(info.value)
+    path.write_text(default.replace('politie-informatie = "politie"', 'wapens = "politie"'))
+    with pytest.raises(PolicyError, match=r"origin\.wapens: not a data category"):
+        load_policies(tmp_path)

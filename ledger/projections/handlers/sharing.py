@@ -7,14 +7,13 @@ from typing import Any
 from ledger.crypto.envelope import open_text
 from ledger.crypto.seal import MASKED
 from ledger.domain.access import Access, period_owner
-from ledger.domain.case import (
-    case_id,
-)
+from ledger.domain.case import Case, case_id
 from ledger.domain.convenant import Convenant
 from ledger.domain.share import Share
 from ledger.domain.share_request import CONFIRMED, DECLINED, OPEN, Verzoek
 from ledger.projections import tables as t
 from ledger.projections.handlers.common import Handler, by_of, dump, stamp
+from ledger.projections.reuse_table import reuses
 from ledger.projections.workspace import Workspace
 
 # -- sharing ------------------------------------------------------------------------------
@@ -100,6 +99,12 @@ def share_decided(ws: Workspace, e: Share.Decided) -> None:
             "policy_hash": e.policy_hash,
             "request_id": r.get("requested", {}).get("request"),
             "requested_by": r.get("requested", {}).get("by"),
+            "source_share_id": r.get("source"),
+            "compatibility": (
+                open_text(ws.opener, str(case_id(e.case)), "compatibility", r["compatibility"])
+                if r.get("compatibility")
+                else None
+            ),
             **by_of(e),
         },
     )
@@ -114,6 +119,38 @@ def share_reviewed(ws: Workspace, e: Share.Reviewed) -> None:
     comment = open_text(ws.opener, str(case_id(row["case_ref"])), "review-comment", e.comment)
     row.update(reviewed_at=stamp(e), reviewed_by=e.by["actor"], review_comment=comment)
     ws.touch(t.shares, row)
+
+
+def provision_reused(ws: Workspace, e: Case.ProvisionReused) -> None:
+    ws.put(
+        reuses,
+        {
+            "case_ref": ws.require(t.cases, str(e.originator_id))["ref"],
+            "number": e.number,
+            "share_id": e.share_id,
+            "action": e.action,
+            "purpose": e.purpose,
+            "used_on": e.on,
+            "assessed": e.compatibility is not None,
+            "compatibility": (
+                open_text(ws.opener, str(e.originator_id), "compatibility", e.compatibility)
+                if e.compatibility
+                else None
+            ),
+            "reviewed_at": None,
+            "reviewed_by": None,
+            "review_comment": None,
+            **by_of(e),
+        },
+    )
+
+
+def reuse_reviewed(ws: Workspace, e: Case.ReuseReviewed) -> None:
+    ref = ws.require(t.cases, str(e.originator_id))["ref"]
+    row = ws.require(reuses, ref, e.number)
+    comment = open_text(ws.opener, str(e.originator_id), "review-comment", e.comment)
+    row.update(reviewed_at=stamp(e), reviewed_by=e.by["actor"], review_comment=comment)
+    ws.touch(reuses, row)
 
 
 def request_recorded(ws: Workspace, e: Verzoek.Requested) -> None:
@@ -190,4 +227,6 @@ HANDLERS: dict[type, Handler] = {
     Verzoek.Confirmed: request_confirmed,
     Verzoek.Declined: request_declined,
     Access.Recorded: access_recorded,
+    Case.ProvisionReused: provision_reused,
+    Case.ReuseReviewed: reuse_reviewed,
 }
