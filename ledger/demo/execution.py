@@ -9,7 +9,9 @@ from datetime import date
 
 from ledger import commands as c
 from ledger.bootstrap import Ledger
+from ledger.cases import commands as cc
 from ledger.domain.acting import Acting
+from ledger.sharing.reuse import ReuseProvision
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,8 @@ class Scene:
     regisseur: Acting
     uc: Acting
     youths: list[str]
+    police_provision: str
+    """The police's provision about the group (the plan's home visits build on it)."""
 
     def advance(self, ago: int, body: str, reason: str, merge: bool = False) -> None:
         self.ledger.cases.advance(
@@ -52,6 +56,22 @@ def carry_out(scene: Scene) -> None:
         uc,
     )
     advance(205, "ketenoverleg", "Integraal beeld en conceptplan gereed.")
+    # Before the driehoek decides, the burgemeester orders an urgent measure (000
+    # L1472-1476); the decision ratifies it, and it is done before the plan is set.
+    urgent = cases.take_urgent_measure(
+        c.build(
+            cc.TakeUrgentMeasure,
+            case=ref,
+            description="Tijdelijk extra toezicht bij de fietsenstalling",
+            track="locatie",
+            organisation="politie",
+            person="Wijkagent Centrum",
+            due=day(196),
+            reason="Aangekondigde confrontatie met een groep uit een andere wijk",
+            authorised_by="Burgemeester",
+        ),
+        regisseur,
+    )
     cases.record_decision(
         c.build(
             c.RecordDecision,
@@ -66,10 +86,21 @@ def carry_out(scene: Scene) -> None:
                 "strafrechtelijk-traject": "Geen lopend onderzoek; OM sluit aan bij overleg",
                 "externe-communicatie": "Woordvoering gemeente",
             },
+            ratify=[urgent],
         ),
         regisseur,
     )
     advance(199, "driehoek", "Groep geprioriteerd; plan van aanpak uitwerken.")
+    cases.complete_action(
+        c.build(
+            c.CompleteAction,
+            case=ref,
+            number=urgent,
+            completed_on=day(199),
+            note="Toezicht gehouden; de confrontatie bleef uit",
+        ),
+        uc,
+    )
     actions = [
         (
             "Extra toezicht op vrijdag- en zaterdagavond",
@@ -115,11 +146,15 @@ def carry_out(scene: Scene) -> None:
         uc,
     )
     advance(190, "ketenoverleg", "Plan van aanpak vastgesteld.")
+    ledger.sharing.reuse_provision(
+        c.build(ReuseProvision, case=ref, action=4, share=scene.police_provision, on=day(189)),
+        uc,
+    )
     cases.complete_action(
         c.build(
             c.CompleteAction,
             case=ref,
-            number=2,
+            number=3,
             completed_on=day(60),
             note="Inloop loopt; opkomst wisselend",
         ),
@@ -129,7 +164,7 @@ def carry_out(scene: Scene) -> None:
         c.build(
             c.EscalateAction,
             case=ref,
-            number=1,
+            number=2,
             escalated_to="Teamchef politie Centrum",
             reason="Afgesproken extra toezicht drie weekenden niet uitgevoerd",
             escalated_on=day(45),
@@ -175,7 +210,7 @@ def carry_out(scene: Scene) -> None:
             ],
             actions=[
                 {
-                    "number": 1,
+                    "number": 2,
                     "description": "Extra toezicht Stationsplein en winkelcentrum",
                     "track": "locatie",
                     "organisation": "politie",
@@ -183,7 +218,7 @@ def carry_out(scene: Scene) -> None:
                     "due": day(10),
                 },
                 {
-                    "number": 3,
+                    "number": 4,
                     "description": "Huisbezoeken bij de gezinnen",
                     "track": "persoon-gezin",
                     "organisation": "sociaal-wijkteam",
@@ -191,7 +226,7 @@ def carry_out(scene: Scene) -> None:
                     "due": day(-30),
                 },
                 {
-                    "number": 4,
+                    "number": 5,
                     "description": "Verzuimgesprekken met de scholen",
                     "track": "persoon-gezin",
                     "organisation": "gemeente",
@@ -231,9 +266,9 @@ def carry_out(scene: Scene) -> None:
         ),
         uc,
     )
-    cases.complete_action(c.build(c.CompleteAction, case=ref, number=1, completed_on=day(12)), uc)
-    cases.complete_action(c.build(c.CompleteAction, case=ref, number=4, completed_on=day(18)), uc)
-    cases.complete_action(c.build(c.CompleteAction, case=ref, number=5, completed_on=day(14)), uc)
+    for number, ago in ((2, 12), (5, 18), (6, 14)):
+        done = c.build(c.CompleteAction, case=ref, number=number, completed_on=day(ago))
+        cases.complete_action(done, uc)
     advance(7, "ketenoverleg", "Doelen grotendeels bereikt; afschalen.")
     ledger.retention.place_hold(youths[2], "Bezwaarprocedure loopt (demo)", regisseur)
     cases.close_case(
@@ -243,7 +278,7 @@ def carry_out(scene: Scene) -> None:
             goals_reached="deels",
             goals_assessment="Overlast fors afgenomen; verzuim nog boven gemiddelde.",
             handover={
-                3: {
+                4: {
                     "organisation": "sociaal-wijkteam",
                     "note": "Begeleiding gezinnen loopt door in regulier wijkteam",
                 }

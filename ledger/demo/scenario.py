@@ -243,9 +243,9 @@ def run(ledger: Ledger) -> Demo:
     group.note_police_report(
         c.build(c.NotePoliceReport, case=ref, subject=youths[0], reported_on=day(217)), regisseur
     )
-    sharing.share(ledger, ref, youths, day, regisseur, uc, agent)
+    police = sharing.share(ledger, ref, youths, day, regisseur, uc, agent)
     informing.inform(ledger, youths, day, uc)
-    execution.carry_out(execution.Scene(ledger, ref, day, regisseur, uc, youths))
+    execution.carry_out(execution.Scene(ledger, ref, day, regisseur, uc, youths, police))
     return Demo(ref, notice)
 
 

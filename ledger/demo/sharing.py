@@ -30,9 +30,10 @@ def share(
     regisseur: Acting,
     uc: Acting,
     agent: Acting,
-) -> None:
+) -> str:
     """A convenant signed by its parties; shares under it, one refused, one ad hoc. The
-    police's provision is requested by the regisseur and confirmed by the wijkagent."""
+    police's provision is requested by the regisseur and confirmed by the wijkagent; its
+    id is returned (the plan uses it, decision 0032)."""
     sharing = ledger.sharing
     with tempfile.TemporaryDirectory(prefix="regie-demo-") as scratch:
         # The scenario is dated relative to today, so its convenant must be too.
@@ -74,7 +75,7 @@ def share(
         ),
         regisseur,
     )
-    sharing.confirm_request(c.build(AnswerRequest, request=request, on=day(216)), agent)
+    police = sharing.confirm_request(c.build(AnswerRequest, request=request, on=day(216)), agent)
     with suppress(ShareRefused):  # recorded as refused: health data is not in the matrix
         sharing.record_share(
             c.build(
@@ -107,3 +108,4 @@ def share(
     )
     # The coordinator looks a member up: an access event is written first.
     ledger.persons.view(youths[0], uc)
+    return police

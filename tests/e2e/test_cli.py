@@ -382,6 +382,12 @@ def test_demo_writes_a_closed_case_and_refuses_a_used_ledger(tmp_path: Path) -> 
     env["REGIE_ACTOR"] = "regisseur-demo"
     listed = runner.invoke(regie, ["--db", str(target), "case", "list", "--json"], env=env)
     assert json.loads(listed.output)[0]["ref"] == overview["ref"]
+    ref = overview["ref"]
+    actions = runner.invoke(regie, ["--db", str(target), "action", "list", ref, "--json"], env=env)
+    urgent = [a for a in json.loads(actions.output) if a["urgent"]]
+    assert urgent and all(a["ratified_by"] for a in urgent)  # an urgent measure, ratified
+    reused = runner.invoke(regie, ["--db", str(target), "share", "reuses", ref, "--json"], env=env)
+    assert [r["action"] for r in json.loads(reused.output)] == [4]  # the plan uses a provision
 
 
 def test_the_cli_reference_in_docs_is_current() -> None:
