@@ -48,8 +48,7 @@ def command() -> None:
     "--wait",
     "outcome",
     flag_value="afwachten",
-    help="A working decision at any step: wait and look again on --review-on; needs "
-    "--motivation.",
+    help="A working decision at any step: wait and look again on --review-on; needs --motivation.",
 )
 @click.option(
     "--level",

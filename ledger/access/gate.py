@@ -148,7 +148,9 @@ def _case_of(arguments: dict[str, Any], name: str | None) -> str | None:
     return ref
 
 
-CASE_LISTINGS = frozenset({"signal.list", "action.list", "share.list", "share.requests"})
+CASE_LISTINGS = frozenset(
+    {"signal.list", "action.list", "share.list", "share.requests", "share.reuses"}
+)
 """Listings that span every case unless a case is named."""
 
 

@@ -1,0 +1,1 @@
+"""The regisseur's workbench: what a regisseur works from every week (reminders, ...)."""
