@@ -13,6 +13,7 @@ from cli.commands import (
     actor,
     audit,
     case,
+    checklist,
     convenant,
     decision,
     demo,
@@ -140,6 +141,7 @@ for module in (
     audit,
     retention,
     reminders,
+    checklist,
     projections,
     serve,
 ):

@@ -50,6 +50,7 @@ from ledger.sharing.service import Sharing
 from ledger.store import Store
 from ledger.store.schema import events, meta
 from ledger.tokens.service import Tokens
+from ledger.workbench.checklists import Checklists
 from ledger.workbench.reminders import Reminders
 from policies.loader import Policies, load_policies
 
@@ -119,6 +120,7 @@ class Ledger:
         self.letters.content.checkpoint_line = self.integrity.document_line
         self.tokens = Tokens(self.app, self.gate, self.queries, self.access_log)
         self.reminders = Reminders(self.app, self.gate, self.queries, self.letters)
+        self.checklists = Checklists(self.app, self.gate, self.queries)
 
     # -- identity -----------------------------------------------------------------------
 

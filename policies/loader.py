@@ -30,6 +30,7 @@ from policies.model import (
 from policies.permissions import PermissionsFile
 from policies.retention import RetentionFile
 from policies.sharing import SharingFile
+from policies.workbench import WorkbenchFile
 
 DEFAULTS = Path(__file__).parent / "defaults"
 
@@ -79,6 +80,7 @@ class Policies:
     audit: AuditFile
     retention: RetentionFile
     letters: LettersFile
+    werkbank: WorkbenchFile
     sources: dict[str, Path]
 
     @cached_property
@@ -200,6 +202,7 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         "audit": _pick("audit.toml", policy_dir),
         "retention": _pick("retention.toml", policy_dir),
         "letters": _pick("letters.toml", policy_dir),
+        "werkbank": _pick("werkbank.toml", policy_dir),
     }
     policies = Policies(
         organisations=load_file(files["organisations"], OrganisationsFile),
@@ -211,6 +214,7 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         audit=load_file(files["audit"], AuditFile),
         retention=load_file(files["retention"], RetentionFile),
         letters=load_file(files["letters"], LettersFile),
+        werkbank=load_file(files["werkbank"], WorkbenchFile),
         sources=files,
     )
     problems = check_letters(
@@ -229,4 +233,12 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
             raise PolicyError(
                 files["sharing"], f"origin.{category}", f"'{organisation}' is not an organisation"
             )
+    if files["werkbank"] != DEFAULTS / "werkbank.toml":
+        for n, expected in enumerate(policies.werkbank.informatie):
+            if expected.organisation not in policies.organisation_keys:
+                raise PolicyError(
+                    files["werkbank"],
+                    f"informatie[{n}].organisation",
+                    f"'{expected.organisation}' is not an organisation",
+                )
     return policies

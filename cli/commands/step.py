@@ -4,7 +4,16 @@ from typing import Any
 
 import click
 
-from cli.common import ISO_DATE, Context, echo, emit_json, handle_errors, json_option, pass_ctx
+from cli.common import (
+    ISO_DATE,
+    Context,
+    echo,
+    emit_json,
+    handle_errors,
+    json_option,
+    pass_ctx,
+    table,
+)
 
 _BODY = click.option(
     "--body",
@@ -161,3 +170,27 @@ def _done(ref: str, step: int, as_json: bool) -> None:
         emit_json({"case": ref, "step": step})
     else:
         echo(f"{ref} is now at step {step_label(step)}.")
+
+
+@command.command("info")
+@click.argument("case_ref")
+@json_option
+@pass_ctx
+@handle_errors
+def info(ctx: Context, case_ref: str, as_json: bool) -> None:
+    """What each partner is expected to bring in the case's current step (informatiematrix).
+
+    \b
+    Example:
+      regie step info JG-2026-001
+    """
+
+    shown = ctx.ledger().checklists.step_info(case_ref, ctx.acting())
+    if as_json:
+        emit_json(shown)
+        return
+    table(
+        f"{shown['case']}, stap {shown['step']}: wie brengt wat in",
+        ["partner", "brengt in", "bron"],
+        ((e["organisation"], e["brings"], e["source"]) for e in shown["expected"]),
+    )

@@ -13,6 +13,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from ledger.domain.acting import Acting
+from ledger.domain.case_checklist import CaseChecklist
 from ledger.domain.case_group import CaseGroup
 from ledger.domain.case_plan import CasePlan
 from ledger.domain.case_reuse import CaseReuse
@@ -39,7 +40,7 @@ def case_id(ref: str) -> UUID:
     return uuid5(_NAMESPACE, ref.upper())
 
 
-class Case(CaseSteps, CaseWorking, CaseReuse, CasePlan, CaseGroup, Aggregate):
+class Case(CaseSteps, CaseWorking, CaseReuse, CaseChecklist, CasePlan, CaseGroup, Aggregate):
     """A groepsaanpak. Working names are non-identifying ("Groep Stationsplein").
 
     Its parts are mixins: :class:`CaseSteps`, :class:`CasePlan`, :class:`CaseGroup`."""
