@@ -25,6 +25,7 @@ from cli.commands import (
     plan,
     projections,
     reminders,
+    report,
     retention,
     serve,
     share,
@@ -142,6 +143,7 @@ for module in (
     retention,
     reminders,
     checklist,
+    report,
     projections,
     serve,
 ):

@@ -51,6 +51,7 @@ from ledger.store import Store
 from ledger.store.schema import events, meta
 from ledger.tokens.service import Tokens
 from ledger.workbench.checklists import Checklists
+from ledger.workbench.overview import Overview
 from ledger.workbench.reminders import Reminders
 from policies.loader import Policies, load_policies
 
@@ -121,6 +122,8 @@ class Ledger:
         self.tokens = Tokens(self.app, self.gate, self.queries, self.access_log)
         self.reminders = Reminders(self.app, self.gate, self.queries, self.letters)
         self.checklists = Checklists(self.app, self.gate, self.queries)
+        self.overview = Overview(self.app, self.gate, self.queries, self.letters)
+        self.overview.checkpoint_line = self.integrity.document_line
 
     # -- identity -----------------------------------------------------------------------
 
