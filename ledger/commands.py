@@ -386,11 +386,7 @@ class RecordShare(Command):
     meeting: Key | None = None
     decided_on: date | None = None
     om_conditions: list[Key] = Field(default_factory=list)  # only on a request
-
-
-class ReviewShare(Command):
-    share: IdPrefix
-    comment: Text
+    instrument: Name | None = None  # the id of the provider's instrument in the convenant
 
 
 class Participation(Command):

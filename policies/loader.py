@@ -29,7 +29,7 @@ from policies.model import (
 )
 from policies.permissions import PermissionsFile
 from policies.retention import RetentionFile
-from policies.sharing import SharingFile
+from policies.sharing import SharingFile, check_bases
 
 DEFAULTS = Path(__file__).parent / "defaults"
 
@@ -219,4 +219,8 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
     if problems:
         key, problem = problems[0]
         raise PolicyError(files["letters"], key, problem)
+    problems = check_bases(policies.sharing, policies.organisation_keys, policies.categories)
+    if problems:
+        key, problem = problems[0]
+        raise PolicyError(files["sharing"], key, problem)
     return policies

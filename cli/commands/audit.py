@@ -171,6 +171,7 @@ def disclosures(
             ("categories", "categorieën"),
             ("purpose", "doel"),
             ("basis", "grondslag"),
+            ("review", "oordeel"),
             ("answered_by", "beantwoord door"),
             ("requested_by", "gevraagd door"),
             ("policy", "regels"),

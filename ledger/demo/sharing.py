@@ -40,6 +40,7 @@ def share(
             r"(?m)^valid_from = .*$", f"valid_from = {day(400).isoformat()}", _example_text()
         )
         text = re.sub(r"(?m)^valid_until = .*$", f"valid_until = {day(-3 * 365).isoformat()}", text)
+        text = re.sub(r"(?m)^date = .*$", f"date = {day(390).isoformat()}", text)  # instruments
         convenant_file = Path(scratch) / "convenant.toml"
         convenant_file.write_text(text, encoding="utf-8")
         sharing.add_convenant("jga-voorbeeldstad", convenant_file, regisseur)
@@ -74,7 +75,10 @@ def share(
         ),
         regisseur,
     )
-    sharing.confirm_request(c.build(AnswerRequest, request=request, on=day(216)), agent)
+    # The wijkagent provides on the police's besluit ex art. 20 Wpg (rule DEEL-10).
+    sharing.confirm_request(
+        c.build(AnswerRequest, request=request, on=day(216), instrument="JGA-2026-01"), agent
+    )
     with suppress(ShareRefused):  # recorded as refused: health data is not in the matrix
         sharing.record_share(
             c.build(

@@ -125,8 +125,7 @@ ACTION_STEP = _r(
 )
 URGENT_REASON = _r(
     "action.urgent-reason",
-    "an urgent measure before the formal decision says why it cannot wait and who "
-    "authorised it",
+    "an urgent measure before the formal decision says why it cannot wait and who authorised it",
     "000 L1472-1476",
 )
 RATIFY_URGENT = _r(
@@ -228,6 +227,16 @@ SHARE_PROVIDER = _r(
 )
 SHARE_REQUEST_OPEN = _r(
     "share.request-open", "the request was already answered (confirmed or refused)", "—"
+)
+SHARE_ARTICLE = _r(
+    "share.article",
+    "a provision under a convenant cites an article of that version's sharing matrix",
+    "Convenant, deelmatrix; 000 L1988-1992",
+)
+SHARE_FINDING_OPEN = _r(
+    "share.finding-open",
+    "only an open finding (an ad-hoc share judged onrechtmatig, not yet closed) is closed",
+    "AVG art. 5(2), 33(5)",
 )
 SHARE_OM_CONDITIONS = _r(
     "share.om-conditions",

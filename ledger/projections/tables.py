@@ -312,6 +312,10 @@ shares = Table(
     Column("policy_hash", String(64)),
     Column("request_id", String(36)),
     Column("requested_by", String(64)),
+    Column("instrument", Text),
+    Column("verdict", String(32)),
+    Column("finding_closed_on", String(10)),
+    Column("finding_closure", Text),
     *by_columns(),
 )
 Index("rm_shares_decided", shares.c.decided_on)

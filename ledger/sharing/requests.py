@@ -38,6 +38,7 @@ class AnswerRequest(c.Command):
     request: c.IdPrefix
     reason: c.Text | None = None
     on: date | None = None
+    instrument: c.Name | None = None  # on a confirmation: the provider's instrument it cites
 
 
 class Verzoeken:
@@ -49,6 +50,9 @@ class Verzoeken:
     gate: Gate
 
     def _check_keys(self, cmd: c.RecordShare) -> None:
+        raise NotImplementedError
+
+    def cited(self, cmd: c.RecordShare) -> tuple[Any, int | None]:
         raise NotImplementedError
 
     def judged(
@@ -66,6 +70,7 @@ class Verzoeken:
         self._check_keys(cmd)
         if by.organisation == cmd.from_org:
             raise BadInput(f"'{cmd.from_org}' is your own organisation: record the provision")
+        self.cited(cmd)  # the article is in the matrix (share.article)
         known = self.app.policies.sharing.om_conditions
         for condition in cmd.om_conditions:
             self.app.check_key("OM condition", condition, known)
@@ -129,6 +134,8 @@ class Verzoeken:
             )
         sealed = command.pop("necessity")
         command.update(necessity="-", decided_on=cmd.on)
+        if cmd.instrument is not None:  # the provider names its own instrument
+            command["instrument"] = cmd.instrument
         record = c.RecordShare.model_construct(**command)
         share, verdict = self.judged(
             record,

@@ -19,16 +19,16 @@ from ledger.access.gate import gated
 from ledger.application import Regie
 from ledger.domain import rules
 from ledger.domain.acting import Acting
-from ledger.domain.case import case_id
 from ledger.domain.convenant import Convenant, convenant_id
 from ledger.domain.policy import short_hash
-from ledger.domain.share import PROVIDED, REFUSED, Share
+from ledger.domain.share import PROVIDED, REFUSED, UNLAWFUL, Share
 from ledger.errors import BadInput, NotFound, Refused
 from ledger.persons.service import Persons
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.sharing.convenantfile import load_convenant, parse_convenant
 from ledger.sharing.requests import Verzoeken
+from ledger.sharing.verdicts import Verdicts, review_text
 from policies.sharing import CaseFacts, Context, ConvenantFacts, ShareRequest, Verdict, evaluate
 
 
@@ -43,7 +43,7 @@ class ShareRefused(Refused):
         self.verdict = verdict
 
 
-class Sharing(Verzoeken):
+class Sharing(Verzoeken, Verdicts):
     def __init__(self, app: Regie, queries: Queries, persons: Persons) -> None:
         self.app = app
         self.queries = queries
@@ -172,6 +172,37 @@ class Sharing(Verzoeken):
             raise BadInput("a share rests on a convenant or on an ad-hoc legal basis, not both")
         if cmd.convenant is not None and cmd.article is None:
             raise BadInput("a share under a convenant names its article (--article)")
+        if cmd.convenant is None and cmd.instrument is not None:
+            raise BadInput(
+                "an ad-hoc share rests on its own legal basis (--legal-basis);"
+                " --instrument cites an instrument of a convenant"
+            )
+        if cmd.legal_basis is not None:
+            allowed = policies.sharing.bases_for(cmd.from_org)
+            if cmd.legal_basis not in allowed:
+                raise BadInput(
+                    f"--legal-basis is not an ad-hoc basis '{cmd.from_org}' may use; "
+                    + (f"choose one of: {', '.join(allowed)}" if allowed else "it has none")
+                    + " (policies sharing.toml [[ad_hoc_basis]])"
+                )
+
+    def cited(self, cmd: c.RecordShare) -> tuple[ConvenantFacts | None, int | None]:
+        """The convenant version a share cites, and its number; the article must be in its
+        matrix (rule share.article, nothing written)."""
+        if cmd.convenant is None:
+            return None, None
+        convenant = self.convenant(cmd.convenant)
+        version = cmd.convenant_version or convenant.current_version
+        facts = ConvenantFacts(
+            content=convenant.content_of(version),
+            signed={p: s["signed_on"] for p, s in convenant.signatures[version - 1].items()},
+        )
+        if cmd.article not in facts.articles:
+            raise rules.SHARE_ARTICLE.refuse(
+                f"convenant '{convenant.key}' version {version} has no article '{cmd.article}'"
+                f" in its sharing matrix; its articles: {', '.join(facts.articles) or 'none'}"
+            )
+        return facts, version
 
     @gated("share.add")
     def record_share(self, cmd: c.RecordShare, by: Acting) -> str:
@@ -205,15 +236,7 @@ class Sharing(Verzoeken):
         strangers = [s for s in subjects if s not in known]
         if strangers:
             raise BadInput("a share can only be about (former) members of the case")
-        convenant_facts = None
-        version = None
-        if cmd.convenant is not None:
-            convenant = self.convenant(cmd.convenant)
-            version = cmd.convenant_version or convenant.current_version
-            convenant_facts = ConvenantFacts(
-                content=convenant.content_of(version),
-                signed={p: s["signed_on"] for p, s in convenant.signatures[version - 1].items()},
-            )
+        convenant_facts, version = self.cited(cmd)
         day = self.app.day(cmd.decided_on)
         request = ShareRequest(
             from_org=cmd.from_org,
@@ -228,6 +251,7 @@ class Sharing(Verzoeken):
             legal_basis=cmd.legal_basis,
             necessity=cmd.necessity,
             meeting=cmd.meeting,
+            instrument=cmd.instrument,
         )
         policies = self.app.policies
         verdict = evaluate(
@@ -243,6 +267,8 @@ class Sharing(Verzoeken):
                 special_categories=policies.special_categories,
                 om_organisation=policies.sharing.om_organisation,
                 criminal_category=policies.sharing.criminal_category,
+                instrument_kinds=tuple(policies.sharing.instrument_kind),
+                ad_hoc_bases=tuple(policies.sharing.ad_hoc_basis),
             ),
         )
         share_id = Share.new_id()
@@ -265,6 +291,7 @@ class Sharing(Verzoeken):
                 "necessity": sealed_necessity
                 or self.app.sealed_record(case.id, "necessity", request.necessity),
                 "meeting": request.meeting,
+                "instrument": request.instrument,
                 **({"requested": requested} if requested else {}),
             },
             outcome=PROVIDED if verdict.allowed else REFUSED,
@@ -293,13 +320,6 @@ class Sharing(Verzoeken):
         if not isinstance(aggregate, Share):
             raise NotFound(f"no share starts with '{prefix}'; see `regie share list`")
         return aggregate
-
-    @gated("share.review")
-    def review(self, cmd: c.ReviewShare, by: Acting) -> str:
-        share = self._share(cmd.share)
-        share.review(self.app.sealed_record(case_id(share.case), "review-comment", cmd.comment), by)
-        self.app.commit(share)
-        return str(share.id)
 
     @gated("share.list", case="case_ref")
     def shares(
@@ -339,15 +359,22 @@ def share_row(r: dict[str, Any]) -> dict[str, Any]:
         "purpose": r["purpose"],
         "basis": (
             f"{r['convenant']} v{r['convenant_version']} {r['article']}"
+            + (f", {r['instrument']}" if r["instrument"] else "")
             if r["convenant"]
             else f"ad hoc: {r['legal_basis']}"
         ),
+        "instrument": r["instrument"],
         "necessity": r["necessity"],
         "outcome": r["outcome"],
         "refused_by": [x["rule"] for x in json.loads(r["refusals"])],
         "ad_hoc": r["ad_hoc"],
         "reviewed": r["reviewed_at"] is not None,
         "review_comment": r["review_comment"],
+        "verdict": r["verdict"],
+        "finding_open": r["verdict"] == UNLAWFUL and r["finding_closed_on"] is None,
+        "finding_closed_on": r["finding_closed_on"],
+        "finding_closure": r["finding_closure"],
+        "review": review_text(r),
         "decided_by": r["actor"],
         "role": r["role"],
         "organisation": r["org"],
