@@ -157,7 +157,7 @@ def request(ctx: Context, /, as_json: bool, **values: Any) -> None:
 @pass_ctx
 @handle_errors
 def confirm(ctx: Context, request: str, on: Any, instrument: str | None, as_json: bool) -> None:
-    """Provide what a request asks (an actor of the provider); judged by the rules today.
+    """Provide what a request asks (an actor of the provider), judged by the rules.
 
     The provision is judged by the sharing rules on its date (--on), as if recorded then.
     --instrument names the instrument it rests on, if the request did not (DEEL-10).
@@ -208,7 +208,7 @@ def refuse(ctx: Context, request: str, reason: str, as_json: bool) -> None:
 @pass_ctx
 @handle_errors
 def requests(ctx: Context, case_ref: str | None, status: str | None, as_json: bool) -> None:
-    """List requests for a provision, of one case or all, with who asked and who answered.
+    """List requests for a provision, of one case or all: who asked, who answered.
 
     \b
     Example:
@@ -359,7 +359,9 @@ def review(ctx: Context, share: str, verdict: str, reason: str, as_json: bool) -
 @pass_ctx
 @handle_errors
 def close_finding(ctx: Context, /, as_json: bool, **values: Any) -> None:
-    """Close the finding an onrechtmatig verdict opened, with what was done (privacy officer).
+    """Close the finding an onrechtmatig verdict opened, saying what was done.
+
+    For the privacy officer.
 
     Name the decision on a data-breach notification (AVG art. 33): --breach-notified-on DATE,
     or --no-breach-notification with the reason. Recorded on the share.

@@ -139,3 +139,19 @@ def test_every_domain_rule_is_documented() -> None:
     text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     missing = [rule_id for rule_id in RULES if f"`{rule_id}`" not in text]
     assert not missing, f"add these rules to docs/rules.md: {missing}"
+
+
+def test_an_own_sharing_policy_names_known_organisations_and_categories(tmp_path: Path) -> None:
+    default = (DEFAULTS / "sharing.toml").read_text(encoding="utf-8")
+    own = tmp_path / "sharing.toml"
+    own.write_text(default.replace('required_for = ["politie"]', 'required_for = ["marechaussee"]'))
+    with pytest.raises(PolicyError) as info:
+        load_policies(tmp_path)
+    assert str(own) in str(info.value) and "instrument_kind[0].required_for" in str(info.value)
+    own.write_text(default.replace('["zorg-en-gezondheid", "bsn"]', '["schoenmaat"]'))
+    with pytest.raises(PolicyError, match=r"ad_hoc_basis\[\d\]\.special_categories"):
+        load_policies(tmp_path)
+    twice = default.replace('required_for = ["om"]', 'required_for = ["politie"]')
+    own.write_text(twice)
+    with pytest.raises(PolicyError, match="one kind of instrument"):
+        load_policies(tmp_path)
