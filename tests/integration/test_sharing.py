@@ -184,6 +184,27 @@ def edited(old: str, new: str) -> str:
         pytest.param(
             "[[share]]", "[[deel]]", "deel", "Extra inputs are not permitted", id="unknown-key"
         ),
+        pytest.param(
+            'kind = "wpg-art-20-besluit"',
+            'kind = "besluit"',
+            "party[1].instrument[0].kind",
+            "unknown instrument kind 'besluit'; known: wpg-art-20-besluit, wjsg",
+            id="unknown-instrument-kind",
+        ),
+        pytest.param(
+            "date = 2026-01-05\n",
+            "",
+            "party.1.instrument.0.date",
+            "Field required",
+            id="instrument-without-date",
+        ),
+        pytest.param(
+            'id = "WJSG-1"',
+            'id = "WJSG-1"\nscope_extra = "x"',
+            "party.2.instrument.0.scope_extra",
+            "Extra inputs are not permitted",
+            id="instrument-unknown-key",
+        ),
     ],
 )
 def test_convenant_file_errors_name_the_file_the_key_and_the_problem(

@@ -1111,7 +1111,9 @@ def judge_the_ad_hoc_provisions(
             ledger.sharing.close_finding(lawful, officer)
         assert none_open.value.rule == "share.finding-open"
     findings = ledger.privacy.findings(officer)
-    waiting = {f["detail"].split()[2] for f in findings if f["kind"] == "ad-hoc-te-beoordelen"}
+    waiting = {
+        f["detail"].split()[2].rstrip(":") for f in findings if f["kind"] == "ad-hoc-te-beoordelen"
+    }
     assert waiting == {s[:8] for s, v in verdicts.items() if v is None}
     still_open = {f["detail"].split()[1] for f in findings if f["kind"] == UNLAWFUL_PROVISION}
     assert still_open == {s[:8] for s in unlawful if s not in closing}
