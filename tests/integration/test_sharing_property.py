@@ -34,7 +34,7 @@ from tempfile import TemporaryDirectory
 from typing import Any
 
 import pytest
-from hypothesis import assume, event, given, settings
+from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from ledger import commands as c
@@ -958,8 +958,52 @@ def seed(ledger: Ledger) -> None:
     )
 
 
+VITAL_INTEREST = Request(
+    provider="gemeente",
+    recipients=("veilig-thuis",),
+    subjects=("a",),
+    categories=("zorg-en-gezondheid",),
+    purpose="bescherming",
+    on=day(10),
+    under_convenant=False,
+    legal_basis="avg-9-2-c-vitaal-belang",
+    necessity="Levensgevaar",
+    meeting=None,
+)
+JUDGED = (  # four ad-hoc provisions to judge, and a police one under the convenant
+    Setup(step=3, coordinator=True, namenlijst=True),
+    Convenant(
+        parties=("gemeente", "politie"),
+        purposes=("groepsaanpak",),
+        rows=(Row("art. 6", "politie", ("gemeente",), ("groepspositie",), 2, ("groepsaanpak",)),),
+        valid_from=day(0),
+        valid_until=None,
+        signed={"gemeente": day(0), "politie": day(0)},
+        instruments={"politie": (Instrument("wpg-art-20-besluit", "POLITIE-0", day(0)),)},
+    ),
+    [
+        *(replace(VITAL_INTEREST, on=day(10 + n)) for n in range(4)),
+        Request(
+            "politie",
+            ("gemeente",),
+            ("b",),
+            ("groepspositie",),
+            "groepsaanpak",
+            day(9),
+            True,
+            None,
+            "Beeld",
+            None,
+            "art. 6",
+            "POLITIE-0",
+        ),
+    ],
+)
+
+
 @settings(max_examples=18, deadline=None)
 @given(scenario=ledger_scenarios())
+@example(scenario=JUDGED)
 def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
     database_kind: str, scenario: tuple[Setup, Convenant, list[Request]]
 ) -> None:
@@ -1060,6 +1104,9 @@ def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
             assert findings["convenant-verlopen"] == findings["convenant-niet-ondertekend"] == 0
             assert findings["onrechtmatige-verstrekking"] == 0
             reviews, closed = judge_the_ad_hoc_provisions(ledger, officer, allowed)
+            event(f"{reviews} reviewed, {closed} finding(s) closed")
+            if scenario is JUDGED:  # lawful, unlawful (closed), not yet, lawful
+                assert (reviews, closed) == (3, 1)
 
             # Nothing else changed: the case and the convenant are as they were, and the only
             # new events are the decisions and the privacy officer's two logged queries.
