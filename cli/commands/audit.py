@@ -187,7 +187,8 @@ def disclosures(
 def findings(ctx: Context, as_json: bool, as_csv: bool) -> None:
     """What needs the privacy officer's attention (thresholds in policies audit.toml).
 
-    Refused shares, ad-hoc shares awaiting review, shares under an expired or unsigned
+    Refused shares, ad-hoc shares awaiting review, ad-hoc shares judged onrechtmatig until
+    their finding is closed (`share close-finding`), shares under an expired or unsigned
     convenant, accesses by users without a role on the case, bulk reads, reads outside
     office hours, and erasures or purges recorded while their keys still exist
     (vernietiging-onvoltooid, with the days since).

@@ -135,6 +135,8 @@ class Verzoeken:
         sealed = command.pop("necessity")
         command.update(necessity="-", decided_on=cmd.on)
         if cmd.instrument is not None:  # the provider names its own instrument
+            if command.get("convenant") is None:
+                raise BadInput("an ad-hoc request rests on its own legal basis: no --instrument")
             command["instrument"] = cmd.instrument
         record = c.RecordShare.model_construct(**command)
         share, verdict = self.judged(

@@ -229,3 +229,24 @@ def test_an_unlawful_verdict_opens_a_finding_that_closes_only_with_a_reason(
     assert row["finding_closure"].startswith("Veilig Thuis bevestigde")
     line = one_line_error(cli(f"{close} --reason x --no-breach-notification", OFFICER), 1)
     assert line.endswith("[rule share.finding-open]")
+
+
+def test_an_ad_hoc_police_provision_rests_on_art_19_and_cites_no_besluit(
+    cli: Any,  # noqa: F811
+    case: str,
+) -> None:
+    asked = (
+        f"share request {case} --from politie --to gemeente --category groepspositie "
+        "--purpose 'acute dreiging' --legal-basis wpg-art-19 --necessity 'Dreiging' --json"
+    )
+    request = json.loads(ok(cli(asked)).output)["request"]
+    line = one_line_error(cli(f"share confirm {request[:8]} --instrument BESLUIT-1", POLICE), 2)
+    assert "own legal basis" in line
+    assert shares(cli, case) == []
+    ok(cli(f"share confirm {request[:8]}", POLICE))
+    [provided] = shares(cli, case)
+    assert (provided["basis"], provided["instrument"], provided["review"]) == (
+        "ad hoc: wpg-art-19",
+        None,
+        "te beoordelen",
+    )
