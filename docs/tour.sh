@@ -19,8 +19,20 @@ name = "Convenant jeugdgroepen Voorbeeldstad"
 valid_from = $(date +%Y)-01-01
 valid_until = $(( $(date +%Y) + 3 ))-12-31
 purpose = [{ key = "groepsaanpak", label = "Integrale aanpak van de groep" }]
-party = [{ organisation = "gemeente", role = "kernpartner", legal_basis = ["AVG art. 6(1)(e)"] },
-         { organisation = "politie", role = "kernpartner", legal_basis = ["Wpg art. 20"] }]
+[[party]]
+organisation = "gemeente"
+role = "kernpartner"
+legal_basis = ["AVG art. 6(1)(e)"]
+[[party]]
+organisation = "politie"
+role = "kernpartner"
+legal_basis = ["Wpg art. 20"]
+[[party.instrument]]   # the police provide on their besluit ex art. 20 Wpg (--instrument)
+kind = "wpg-art-20-besluit"
+id = "JGA-1"
+date = $(date +%Y)-01-01
+version = "1"
+scope = "Politiegegevens aan de gemeente voor de groepsaanpak"
 [[share]]
 article = "art. 6"
 from = "politie"
@@ -42,7 +54,7 @@ regie member add "$ref" "$youth" --core kern --influence negatief
 regie namenlijst agree "$ref" --subject "$youth" --partner gemeente --partner politie
 REGIE_ACTOR=wijkagent regie share add "$ref" --from politie --to gemeente --subject "$youth" \
   --category identificatie --purpose groepsaanpak --convenant jga --article 'art. 6' \
-  --necessity 'Nodig voor het persoonsgerichte spoor'
+  --instrument JGA-1 --necessity 'Nodig voor het persoonsgerichte spoor'
 regie letters due
 
 export REGIE_ACTOR=privacy       # the privacy officer audits

@@ -385,11 +385,7 @@ class RecordShare(Command):
     om_conditions: list[Key] = Field(default_factory=list)  # only on a request
     source: IdPrefix | None = None  # the provision this one passes on (provenance)
     compatibility: Text | None = None  # the assessment (AVG art. 6(4)) for another purpose
-
-
-class ReviewShare(Command):
-    share: IdPrefix
-    comment: Text
+    instrument: Name | None = None  # the id of the provider's instrument in the convenant
 
 
 class Participation(Command):

@@ -29,7 +29,7 @@ from policies.model import (
 )
 from policies.permissions import PermissionsFile
 from policies.retention import RetentionFile
-from policies.sharing import SharingFile
+from policies.sharing import SharingFile, check_bases
 from policies.workbench import WorkbenchFile
 
 DEFAULTS = Path(__file__).parent / "defaults"
@@ -223,9 +223,13 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
     if problems:
         key, problem = problems[0]
         raise PolicyError(files["letters"], key, problem)
-    # A municipality's own sharing.toml names its own categories and organisations; the
-    # default one names the national partners, whichever of them a municipality keeps.
+    # A municipality's own sharing.toml names its own organisations and categories; the
+    # default's keys may go unused when a municipality drops an organisation.
     own_sharing = files["sharing"] != DEFAULTS / "sharing.toml"
+    problems = check_bases(policies.sharing, policies.organisation_keys, policies.categories)
+    if own_sharing and problems:
+        key, problem = problems[0]
+        raise PolicyError(files["sharing"], key, problem)
     for category, organisation in policies.sharing.origin.items() if own_sharing else ():
         if category not in policies.categories:
             raise PolicyError(files["sharing"], f"origin.{category}", "not a data category")

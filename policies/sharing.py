@@ -14,20 +14,14 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from policies.bases import AdHocBasis, InstrumentKind
 from policies.model import _Strict
-
-
-@dataclass(frozen=True)
-class SourceFacts:
-    """The provision an onward provision passes on (its provenance): what was received, by
-    whom and for what, so the onward use can be judged against it (000 L2425)."""
-
-    provided: bool
-    same_case: bool
-    to_orgs: tuple[str, ...]
-    subjects: tuple[str, ...]
-    categories: tuple[str, ...]
-    purpose: str
+from policies.provenance import (
+    SourceFacts,
+    onward_names_its_source,
+    purpose_compatible_or_assessed,
+    source_received_by_provider,
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +43,7 @@ class ShareRequest:
     source: SourceFacts | None = None
     compatibility: bool = False
     """Whether a compatibility assessment (AVG art. 6(4)) is recorded with the request."""
+    instrument: str | None = None  # the id of the provider's instrument it cites
 
     @property
     def ad_hoc(self) -> bool:
@@ -81,9 +76,33 @@ class ConvenantFacts:
         signed_on = self.signed.get(party)
         return signed_on is not None and signed_on <= day
 
-    def allows(self, source: str, recipient: str, category: str, step: int, purpose: str) -> bool:
+    @property
+    def articles(self) -> list[str]:
+        return list(dict.fromkeys(row["article"] for row in self.content["share"]))
+
+    def instrument(self, party: str, instrument_id: str) -> dict[str, Any] | None:
+        """The party's instrument of that id in this version (convenants recorded before
+        instruments carry none)."""
+        for p in self.content["party"]:
+            if p["organisation"] == party:
+                for instrument in p.get("instrument", []):
+                    if instrument["id"] == instrument_id:
+                        return dict(instrument)
+        return None
+
+    def allows(
+        self,
+        source: str,
+        recipient: str,
+        category: str,
+        step: int,
+        purpose: str,
+        article: str | None = None,
+    ) -> bool:
+        """The matrix lets it through: rows of ``article`` only, when one is cited."""
         return any(
-            row["from"] == source
+            (article is None or row["article"] == article)
+            and row["from"] == source
             and recipient in row["to"]
             and category in row["categories"]
             and row["from_step"] <= step
@@ -107,6 +126,17 @@ class Context:
         """The categories the provider can only have received from someone else."""
         r = self.request
         return tuple(cat for cat in r.categories if self.origins.get(cat, r.from_org) != r.from_org)
+
+    instrument_kinds: tuple[InstrumentKind, ...] = ()
+    ad_hoc_bases: tuple[AdHocBasis, ...] = ()
+
+    def basis(self) -> AdHocBasis | None:
+        """The ad-hoc basis the request names, if it is one the provider may use."""
+        r = self.request
+        for basis in self.ad_hoc_bases:
+            if basis.key == r.legal_basis and basis.open_to(r.from_org):
+                return basis
+        return None
 
 
 Check = Callable[[Context], bool]
@@ -134,12 +164,14 @@ def _special_categories_named_explicitly(c: Context) -> bool:
     special = [cat for cat in c.request.categories if cat in c.special_categories]
     if not special:
         return True
-    if c.convenant is None:
-        return False
+    if c.convenant is None:  # ad hoc: the basis it rests on must carry the category
+        basis = c.basis()
+        return basis is not None and all(cat in basis.special_categories for cat in special)
+    r = c.request
     return all(
-        c.convenant.allows(c.request.from_org, to, cat, c.case.step, c.request.purpose)
+        c.convenant.allows(r.from_org, to, cat, c.case.step, r.purpose, r.article)
         for cat in special
-        for to in c.request.to_orgs
+        for to in r.to_orgs
     )
 
 
@@ -168,41 +200,37 @@ def _covered_by_the_matrix(c: Context) -> bool:
         return True
     r = c.request
     return all(
-        c.convenant.allows(r.from_org, to, cat, c.case.step, r.purpose)
+        c.convenant.allows(r.from_org, to, cat, c.case.step, r.purpose, r.article)
         for cat in r.categories
         for to in r.to_orgs
     )
 
 
 def _ad_hoc_needs_basis_and_necessity(c: Context) -> bool:
+    """A basis of the policy the provider may use, to these recipients, and a necessity."""
     r = c.request
     if not r.ad_hoc:
         return True
-    return bool(r.legal_basis and r.legal_basis.strip() and r.necessity.strip())
+    basis = c.basis()
+    return basis is not None and basis.reaches(r.to_orgs) and bool(r.necessity.strip())
 
 
-def _onward_names_its_source(c: Context) -> bool:
-    return c.request.source is not None or not c.received()
-
-
-def _source_received_by_provider(c: Context) -> bool:
-    source = c.request.source
-    if source is None:
-        return True
+def _instrument_cited(c: Context) -> bool:
+    """Under a convenant, an organisation that needs an instrument cites one of the kind it
+    needs, of its own party in that version, dated on or before the provision. An
+    instrument cited by another organisation must exist too. Ad hoc: its own basis."""
     r = c.request
-    return (
-        source.provided
-        and r.from_org in source.to_orgs
-        and set(c.received()) <= set(source.categories)
-        and set(r.subjects) <= set(source.subjects)
-    )
-
-
-def _purpose_compatible_or_assessed(c: Context) -> bool:
-    source = c.request.source
-    if source is None or c.request.compatibility:
+    if c.convenant is None:
         return True
-    return source.same_case and source.purpose == c.request.purpose
+    needed = next((k.key for k in c.instrument_kinds if r.from_org in k.required_for), None)
+    if r.instrument is None:
+        return needed is None
+    instrument = c.convenant.instrument(r.from_org, r.instrument)
+    return (
+        instrument is not None
+        and (needed is None or instrument["kind"] == needed)
+        and instrument["date"] <= r.on
+    )
 
 
 CHECKS: dict[str, Check] = {
@@ -215,9 +243,10 @@ CHECKS: dict[str, Check] = {
     "decision-meeting-group-level": _decision_meeting_group_level,
     "covered-by-the-matrix": _covered_by_the_matrix,
     "ad-hoc-needs-basis-and-necessity": _ad_hoc_needs_basis_and_necessity,
-    "onward-names-its-source": _onward_names_its_source,
-    "source-received-by-provider": _source_received_by_provider,
-    "purpose-compatible-or-assessed": _purpose_compatible_or_assessed,
+    "onward-names-its-source": onward_names_its_source,
+    "source-received-by-provider": source_received_by_provider,
+    "purpose-compatible-or-assessed": purpose_compatible_or_assessed,
+    "instrument-cited": _instrument_cited,
 }
 
 
@@ -246,6 +275,10 @@ class SharingFile(_Strict):
     plan_purpose: str = "groepsaanpak"
     """What a plan van aanpak uses data for: a provision used in the plan
     (`regie action reuse`) received for another purpose needs an assessment (DOEL-03)."""
+    instrument_kind: list[InstrumentKind] = Field(default_factory=list)
+    """Which organisation needs which kind of instrument to provide under a convenant."""
+    ad_hoc_basis: list[AdHocBasis] = Field(default_factory=list)
+    """The legal bases a provision outside the convenant may name, by key."""
     rule: list[SharingRule] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -253,7 +286,54 @@ class SharingFile(_Strict):
         ids = [r.id for r in self.rule]
         if len(ids) != len(set(ids)):
             raise ValueError("two rules share an id")
+        for what, keys in (
+            ("instrument kinds", [k.key for k in self.instrument_kind]),
+            ("ad-hoc bases", [b.key for b in self.ad_hoc_basis]),
+        ):
+            if len(keys) != len(set(keys)):
+                raise ValueError(f"two {what} share a key")
+        needing = [org for k in self.instrument_kind for org in k.required_for]
+        if len(needing) != len(set(needing)):
+            raise ValueError("an organisation needs one kind of instrument, not two")
         return self
+
+    def bases_for(self, organisation: str) -> list[str]:
+        """The keys of the ad-hoc bases an organisation may name."""
+        return [b.key for b in self.ad_hoc_basis if b.open_to(organisation)]
+
+    def citation(self, legal_basis: str) -> str:
+        """An ad-hoc basis as a letter names it: its articles; a basis recorded as free text
+        (before the bases were policy data) as it was written."""
+        return next((b.citation for b in self.ad_hoc_basis if b.key == legal_basis), legal_basis)
+
+    def needed_instrument(self, organisation: str) -> InstrumentKind | None:
+        return next((k for k in self.instrument_kind if organisation in k.required_for), None)
+
+
+def check_bases(
+    sharing: SharingFile, organisations: frozenset[str], categories: frozenset[str]
+) -> list[tuple[str, str]]:
+    """Instruments and ad-hoc bases name known organisations and categories: (key, problem)."""
+    problems = []
+    for i, kind in enumerate(sharing.instrument_kind):
+        for org in kind.required_for:
+            if org not in organisations:
+                problems.append(
+                    (f"instrument_kind[{i}].required_for", f"unknown organisation '{org}'")
+                )
+    for i, basis in enumerate(sharing.ad_hoc_basis):
+        for field_name in ("organisations", "recipients"):
+            for org in getattr(basis, field_name):
+                if org not in organisations:
+                    problems.append(
+                        (f"ad_hoc_basis[{i}].{field_name}", f"unknown organisation '{org}'")
+                    )
+        for category in basis.special_categories:
+            if category not in categories:
+                problems.append(
+                    (f"ad_hoc_basis[{i}].special_categories", f"unknown category '{category}'")
+                )
+    return problems
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,7 @@ def disclosures(
             ("purpose", "doel"),
             ("basis", "grondslag"),
             ("source", "herkomst"),
+            ("review", "oordeel"),
             ("answered_by", "beantwoord door"),
             ("requested_by", "gevraagd door"),
             ("policy", "regels"),
@@ -188,7 +189,8 @@ def findings(ctx: Context, as_json: bool, as_csv: bool) -> None:
     """What needs the privacy officer's attention (thresholds in policies audit.toml).
 
     Refused shares, ad-hoc shares and onward use for another purpose (on a compatibility
-    assessment) awaiting review, shares under an expired or unsigned
+    assessment) awaiting review, ad-hoc shares judged onrechtmatig until their finding is
+    closed (`share close-finding`), shares under an expired or unsigned
     convenant, accesses by users without a role on the case, bulk reads, reads outside
     office hours, and erasures or purges recorded while their keys still exist
     (vernietiging-onvoltooid, with the days since).

@@ -131,7 +131,7 @@ def sign(
 @pass_ctx
 @handle_errors
 def show(ctx: Context, key: str, version: int | None, as_json: bool) -> None:
-    """Show a convenant version: parties and bases, purposes, and the matrix as a table.
+    """Show a convenant version: parties and bases, their instruments, purposes, the matrix.
 
     \b
     Example:
@@ -162,6 +162,15 @@ def show(ctx: Context, key: str, version: int | None, as_json: bool) -> None:
                 else "nee",
             )
             for p in view["party"]
+        ),
+    )
+    table(
+        "Instrumenten",
+        ["partij", "soort", "id", "datum", "versie", "reikwijdte"],
+        (
+            (p["organisation"], i["kind"], i["id"], i["date"], i["version"], i["scope"])
+            for p in view["party"]
+            for i in p.get("instrument", [])
         ),
     )
     table("Doelen", ["doel", "omschrijving"], ((p["key"], p["label"]) for p in view["purpose"]))

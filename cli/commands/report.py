@@ -5,7 +5,7 @@ from typing import Any
 
 import click
 
-from cli.common import ISO_DATE, Context, echo, emit_json, handle_errors, pass_ctx
+from cli.common import ISO_DATE, Context, echo, emit_json, handle_errors, json_option, pass_ctx
 
 
 @click.group("report")
@@ -29,9 +29,12 @@ def command() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write it (default overzicht-<to>.<format>; JSON: standard output).",
 )
+@json_option
 @pass_ctx
 @handle_errors
-def overview(ctx: Context, since: Any, until: Any, fmt: str, output: Path | None) -> None:
+def overview(
+    ctx: Context, since: Any, until: Any, fmt: str, output: Path | None, as_json: bool
+) -> None:
     """Groups per step, time per step, actions, letters, provisions and purges, with charts.
 
     Counts only: no names, pseudonyms or working names of groups, so it can go to the
@@ -40,10 +43,10 @@ def overview(ctx: Context, since: Any, until: Any, fmt: str, output: Path | None
     \b
     Example:
       regie report overview --from 2026-01-01 --format html --output overzicht.html
-      regie report overview --format json
+      regie report overview --json
     """
     figures = ctx.ledger().overview.overview(ctx.acting(), since, until)
-    if fmt == "json" and output is None:
+    if as_json or (fmt == "json" and output is None):
         emit_json(figures)
         return
     from ledger.workbench import report

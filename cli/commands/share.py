@@ -60,8 +60,15 @@ _PROVISION = [
         type=click.IntRange(min=1),
         help="Convenant version (default: newest).",
     ),
-    click.option("--article", help="Article of the convenant."),
-    click.option("--legal-basis", help="For an ad-hoc share outside any convenant: its own basis."),
+    click.option("--article", help="Article of the convenant's sharing matrix."),
+    click.option(
+        "--instrument",
+        help="Id of the provider's instrument in the convenant (police: its art. 20 Wpg besluit).",
+    ),
+    click.option(
+        "--legal-basis",
+        help="Outside any convenant: its own basis (a key of sharing.toml [[ad_hoc_basis]]).",
+    ),
     click.option("--necessity", required=True, help="Why this sharing is necessary (noodzaak)."),
     click.option("--meeting", help="Shared into a decision meeting (ketenoverleg, driehoek, ...)."),
     click.option(
@@ -91,11 +98,11 @@ def add(ctx: Context, /, as_json: bool, **values: Any) -> None:
     Example:
       regie share add JG-2026-001 --from politie --to gemeente --subject P-3f9a2c1d0b \\
         --category identificatie --category groepspositie --purpose groepsaanpak \\
-        --convenant jga-voorbeeldstad --article 'art. 6 lid 1' \\
+        --convenant jga-voorbeeldstad --article 'art. 6 lid 1' --instrument JGA-2026-01 \\
         --necessity 'Nodig voor het persoonsgerichte spoor van het plan'
       regie share add JG-2026-001 --from gemeente --to veilig-thuis --subject P-3f9a2c1d0b \\
-        --category gezinssituatie --purpose 'zorgen over thuissituatie' \\
-        --legal-basis 'AVG art. 6(1)(d), vitaal belang' --necessity 'Acute zorg'
+        --category zorg-en-gezondheid --purpose 'zorgen over thuissituatie' \\
+        --legal-basis avg-9-2-c-vitaal-belang --necessity 'Acute zorg'
 
     Passing on what you received (politie-informatie, strafrechtelijke informatie, or any
     data you got in a provision) names that provision with --source; for another purpose
@@ -156,22 +163,26 @@ def request(ctx: Context, /, as_json: bool, **values: Any) -> None:
 @command.command("confirm")
 @click.argument("request")
 @click.option("--on", "on", type=ISO_DATE, help="Date of the provision (default today).")
+@click.option(
+    "--instrument", help="Your instrument in the convenant it cites (police: the besluit's id)."
+)
 @json_option
 @pass_ctx
 @handle_errors
-def confirm(ctx: Context, request: str, on: Any, as_json: bool) -> None:
-    """Provide what a request asks (an actor of the provider); judged by the rules today.
+def confirm(ctx: Context, request: str, on: Any, instrument: str | None, as_json: bool) -> None:
+    """Provide what a request asks (an actor of the provider), judged by the rules.
 
     The provision is judged by the sharing rules on its date (--on), as if recorded then.
+    --instrument names the instrument it rests on, if the request did not (DEEL-10).
 
     \b
     Example:
-      regie share confirm 3f9a2c1d
+      regie share confirm 3f9a2c1d --instrument JGA-2026-01
     """
     from ledger import commands as c
     from ledger.sharing.requests import AnswerRequest
 
-    cmd = c.build(AnswerRequest, request=request, on=on)
+    cmd = c.build(AnswerRequest, request=request, on=on, instrument=instrument)
     share_id = ctx.ledger().sharing.confirm_request(cmd, ctx.acting())
     if as_json:
         emit_json({"share": share_id, "outcome": "verstrekt"})
@@ -279,6 +290,7 @@ def list_(ctx: Context, case_ref: str | None, outcome: str | None, as_json: bool
             "categorieën",
             "grondslag",
             "uitkomst",
+            "oordeel",
         ],
         (
             (
@@ -291,6 +303,7 @@ def list_(ctx: Context, case_ref: str | None, outcome: str | None, as_json: bool
                 ", ".join(r["categories"]),
                 r["basis"] + (f"; herkomst {r['source']}" if r["source"] else ""),
                 r["outcome"] + (f" ({', '.join(r['refused_by'])})" if r["refused_by"] else ""),
+                r["review"],
             )
             for r in rows
         ),
@@ -299,86 +312,85 @@ def list_(ctx: Context, case_ref: str | None, outcome: str | None, as_json: bool
 
 @command.command("review")
 @click.argument("share")
-@click.option("--comment", required=True, help="The privacy officer's assessment.")
+@click.option(
+    "--verdict",
+    type=click.Choice(["rechtmatig", "onrechtmatig"]),
+    required=True,
+    help="Your verdict on the ad-hoc provision.",
+)
+@click.option("--reason", required=True, help="Why: basis, necessity, care (sealed).")
 @json_option
 @pass_ctx
 @handle_errors
-def review(ctx: Context, share: str, comment: str, as_json: bool) -> None:
-    """Review an ad-hoc share or one on a compatibility assessment, with a comment.
+def review(ctx: Context, share: str, verdict: str, reason: str, as_json: bool) -> None:
+    """Judge an ad-hoc provision, as the privacy officer: rechtmatig or onrechtmatig.
 
-    The privacy officer's review: an ad-hoc share outside the convenant, or data passed on
-    for another purpose than it was received for on a compatibility assessment.
+    An onrechtmatig verdict opens a finding (`audit findings`, onrechtmatige-verstrekking)
+    until it is closed with `share close-finding`. A provision that passes on data for
+    another purpose on a compatibility assessment is judged the same way.
 
     \b
     Example:
-      regie share review 3f9a2c1d --comment 'Grondslag en noodzaak voldoende onderbouwd'
+      regie share review 3f9a2c1d --verdict rechtmatig \\
+        --reason 'Vitaal belang en noodzaak voldoende onderbouwd'
     """
     from ledger import commands as c
+    from ledger.sharing.verdicts import ReviewShare
 
-    cmd = c.build(c.ReviewShare, share=share, comment=comment)
+    cmd = c.build(ReviewShare, share=share, verdict=verdict, reason=reason)
     share_id = ctx.ledger().sharing.review(cmd, ctx.acting())
     if as_json:
-        emit_json({"share": share_id, "reviewed": True})
+        emit_json({"share": share_id, "reviewed": True, "verdict": verdict})
+    elif verdict == "onrechtmatig":
+        echo(
+            f"Share {share_id[:8]} judged onrechtmatig: a finding is open (`regie audit "
+            "findings`) until you close it with `regie share close-finding`."
+        )
     else:
-        echo(f"Share {share_id[:8]} reviewed.")
+        echo(f"Share {share_id[:8]} judged {verdict}.")
 
 
-@command.command("reuses")
-@click.argument("case_ref", required=False)
+@command.command("close-finding")
+@click.argument("share")
+@click.option("--reason", required=True, help="What was done and why that settles it (sealed).")
+@click.option(
+    "--recipient-asked-on",
+    type=ISO_DATE,
+    help="The day the recipient(s) were asked to delete what they received.",
+)
+@click.option(
+    "--breach-notified-on",
+    type=ISO_DATE,
+    help="The day the data breach was notified to the Autoriteit Persoonsgegevens.",
+)
+@click.option(
+    "--no-breach-notification",
+    is_flag=True,
+    help="You decided no notification was due (AVG art. 33(1)); say why in --reason.",
+)
+@click.option("--on", "on", type=ISO_DATE, help="Date of closing (default today).")
 @json_option
 @pass_ctx
 @handle_errors
-def reuses(ctx: Context, case_ref: str | None, as_json: bool) -> None:
-    """List the provisions used again in plans (`action reuse`), with any assessment.
+def close_finding(ctx: Context, /, as_json: bool, **values: Any) -> None:
+    """Close the finding an onrechtmatig verdict opened, saying what was done.
+
+    For the privacy officer.
+
+    Name the decision on a data-breach notification (AVG art. 33): --breach-notified-on DATE,
+    or --no-breach-notification with the reason. Recorded on the share.
 
     \b
     Example:
-      regie share reuses JG-2026-001
-    """
-    rows = ctx.ledger().sharing.reuses(ctx.acting(), case_ref)
-    if as_json:
-        emit_json(rows)
-        return
-    table(
-        "Hergebruik van verstrekkingen",
-        ["case", "nr", "actie", "share", "doel", "datum", "toets", "beoordeeld", "door"],
-        (
-            (
-                r["case"],
-                r["number"],
-                f"A{r['action']}",
-                r["share"],
-                r["purpose"],
-                r["used_on"],
-                "ja" if r["compatibility"] else "",
-                "ja" if r["reviewed"] else ("nee" if r["compatibility"] else ""),
-                r["recorded_by"],
-            )
-            for r in rows
-        ),
-    )
-
-
-@command.command("review-reuse")
-@click.argument("case_ref")
-@click.argument("number", type=click.IntRange(min=1))
-@click.option("--comment", required=True, help="The privacy officer's assessment.")
-@json_option
-@pass_ctx
-@handle_errors
-def review_reuse(ctx: Context, case_ref: str, number: int, comment: str, as_json: bool) -> None:
-    """Review a reuse on a compatibility assessment (privacy officer), with a comment.
-
-    \b
-    Example:
-      regie share review-reuse JG-2026-001 1 --comment 'Verenigbaar doel, zelfde waarborgen'
+      regie share close-finding 3f9a2c1d --recipient-asked-on 2026-11-20 \\
+        --no-breach-notification --reason 'Ontvanger heeft verwijdering bevestigd; geen risico'
     """
     from ledger import commands as c
-    from ledger.sharing.reuse import ReviewReuse
+    from ledger.sharing.verdicts import CloseFinding
 
-    cmd = c.build(ReviewReuse, case=case_ref, number=number, comment=comment)
-    ctx.ledger().sharing.review_reuse(cmd, ctx.acting())
+    cmd = c.build(CloseFinding, **values)
+    share_id = ctx.ledger().sharing.close_finding(cmd, ctx.acting())
     if as_json:
-        emit_json({"case": cmd.case, "reuse": number, "reviewed": True})
+        emit_json({"share": share_id, "finding": "gesloten"})
     else:
-        echo(f"Reuse {number} of {cmd.case} reviewed.")
+        echo(f"Finding on share {share_id[:8]} closed.")

@@ -229,6 +229,16 @@ SHARE_PROVIDER = _r(
 SHARE_REQUEST_OPEN = _r(
     "share.request-open", "the request was already answered (confirmed or refused)", "—"
 )
+SHARE_ARTICLE = _r(
+    "share.article",
+    "a provision under a convenant cites an article of that version's sharing matrix",
+    "Convenant, deelmatrix; 000 L1988-1992",
+)
+SHARE_FINDING_OPEN = _r(
+    "share.finding-open",
+    "only an open finding (an ad-hoc share judged onrechtmatig, not yet closed) is closed",
+    "AVG art. 5(2), 33(5)",
+)
 SHARE_OM_CONDITIONS = _r(
     "share.om-conditions",
     "criminal information from the OM is provided only on a request that records the OM's"

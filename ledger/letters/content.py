@@ -197,7 +197,8 @@ class LetterContent:
             else:
                 purposes.append(share["purpose"])
                 to = ", ".join(self._org(o) for o in json.loads(share["to_orgs"]))
-                legal_bases.append(f"Verstrekking aan {to}: {share['legal_basis']}")
+                basis = self.app.policies.sharing.citation(share["legal_basis"])
+                legal_bases.append(f"Verstrekking aan {to}: {basis}")
 
         held = set(self.persons.categories_held(youth))
         if cases:

@@ -18,6 +18,7 @@ from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.retention.destructions import Destructions
 from ledger.sharing.service import Sharing
+from ledger.sharing.verdicts import FOLLOW_UP
 from policies.sharing import ConvenantFacts
 
 Row = dict[str, Any]
@@ -28,6 +29,20 @@ def finding(kind: str, on: str, actor: str | None, case: str | None, detail: str
 
 
 UNFINISHED_DESTRUCTION = "vernietiging-onvoltooid"
+UNLAWFUL_PROVISION = "onrechtmatige-verstrekking"
+
+
+def unlawful_provision(share: Row) -> Row:
+    """An ad-hoc provision judged onrechtmatig: open, with its follow-up, until closed."""
+    follow_up = FOLLOW_UP.format(to=", ".join(share["to"]))
+    return finding(
+        UNLAWFUL_PROVISION,
+        share["decided_on"],
+        share["decided_by"],
+        share["case"],
+        f"share {share['share']} judged onrechtmatig: {follow_up};"
+        f" then `regie share close-finding {share['share']}`",
+    )
 
 
 class Detectors:

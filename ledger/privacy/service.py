@@ -21,7 +21,7 @@ from ledger.domain.acting import Acting
 from ledger.domain.share import PROVIDED, REFUSED
 from ledger.domain.share_request import OPEN
 from ledger.persons.service import Persons, registration_org
-from ledger.privacy.findings import Detectors, finding
+from ledger.privacy.findings import Detectors, finding, unlawful_provision
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.retention.destructions import Destructions
@@ -257,6 +257,8 @@ class PrivacyAudit:
                         f"ad-hoc share {x['share']}: {x['basis']}",
                     )
                 )
+            if x["finding_open"]:
+                out.append(unlawful_provision(x))
         out += [
             finding(
                 "verenigbaarheid-te-beoordelen",

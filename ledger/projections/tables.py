@@ -314,6 +314,10 @@ shares = Table(
     Column("requested_by", String(64)),
     Column("source_share_id", String(36)),
     Column("compatibility", Text),
+    Column("instrument", Text),
+    Column("verdict", String(32)),
+    Column("finding_closed_on", String(10)),
+    Column("finding_closure", Text),
     *by_columns(),
 )
 Index("rm_shares_decided", shares.c.decided_on)

@@ -35,11 +35,23 @@ class Purpose(_Strict):
     label: Text
 
 
+class Instrument(_Strict):
+    """A legal instrument a party provides under (a besluit ex art. 20 Wpg for the police):
+    its kind is one of the policy's (sharing.toml ``[[instrument_kind]]``)."""
+
+    kind: Key
+    id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    dated: date = Field(alias="date")
+    version: Text
+    scope: Text
+
+
 class Party(_Strict):
     organisation: Key
     role: Literal["kernpartner", "netwerkpartner"]
     legal_basis: list[Text] = Field(min_length=1)
     contact: Text | None = None  # how a data subject reaches this controller
+    instrument: list[Instrument] = Field(default_factory=list)
 
 
 class MatrixRow(_Strict):
@@ -66,6 +78,10 @@ class ConvenantContent(_Strict):
         parties = [p.organisation for p in self.party]
         if len(set(parties)) != len(parties):
             raise ValueError("a party is listed twice")
+        for index, party in enumerate(self.party):
+            ids = [i.id for i in party.instrument]
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"party[{index}].instrument: an id is listed twice")
         purposes = {p.key for p in self.purpose}
         for index, row in enumerate(self.share):
             for org in (row.source, *row.to):
@@ -101,9 +117,16 @@ def parse_convenant(text: str, policies: Policies, path: str = "convenant") -> d
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "convenant"
         raise BadInput(f"{path}: {where}: {first['msg']}") from exc
-    for party in content.party:
+    kinds = [k.key for k in policies.sharing.instrument_kind]
+    for index, party in enumerate(content.party):
         if party.organisation not in policies.organisation_keys:
             raise BadInput(f"{path}: party '{party.organisation}' is not a known organisation")
+        for number, instrument in enumerate(party.instrument):
+            if instrument.kind not in kinds:
+                raise BadInput(
+                    f"{path}: party[{index}].instrument[{number}].kind: unknown instrument kind "
+                    f"'{instrument.kind}'; known: {', '.join(kinds) or 'none'}"
+                )
     for index, row in enumerate(content.share):
         unknown = set(row.categories) - policies.categories
         if unknown:

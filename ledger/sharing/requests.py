@@ -38,6 +38,7 @@ class AnswerRequest(c.Command):
     request: c.IdPrefix
     reason: c.Text | None = None
     on: date | None = None
+    instrument: c.Name | None = None  # on a confirmation: the provider's instrument it cites
 
 
 class Verzoeken:
@@ -49,6 +50,9 @@ class Verzoeken:
     gate: Gate
 
     def _check_keys(self, cmd: c.RecordShare) -> None:
+        raise NotImplementedError
+
+    def cited(self, cmd: c.RecordShare) -> tuple[Any, int | None]:
         raise NotImplementedError
 
     def judged(
@@ -74,6 +78,7 @@ class Verzoeken:
         subjects = sorted({self.persons.resolve(s) for s in cmd.subjects})
         if any(s not in case.members.keys() | case.former_members for s in subjects):
             raise BadInput("a share can only be about (former) members of the case")
+        self.cited(cmd)  # bad input first; then the article is in the matrix (share.article)
         command = cmd.model_dump(mode="json", exclude={"om_conditions"})
         command.update(
             subjects=subjects,
@@ -136,6 +141,10 @@ class Verzoeken:
         sealed = command.pop("necessity")
         assessment = command.pop("compatibility", None)
         command.update(necessity="-", decided_on=cmd.on, compatibility="-" if assessment else None)
+        if cmd.instrument is not None:  # the provider names its own instrument
+            if command.get("convenant") is None:
+                raise BadInput("an ad-hoc request rests on its own legal basis: no --instrument")
+            command["instrument"] = cmd.instrument
         record = c.RecordShare.model_construct(**command)
         share, verdict = self.judged(
             record,

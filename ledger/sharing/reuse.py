@@ -18,7 +18,8 @@ from ledger.domain.acting import Acting
 from ledger.persons.service import Persons
 from ledger.projections.queries import Queries
 from ledger.projections.reuse_table import reuses
-from policies.sharing import ShareRequest, SourceFacts, judge_reuse
+from policies.provenance import SourceFacts
+from policies.sharing import ShareRequest, judge_reuse
 
 
 class ReuseProvision(c.Command):

@@ -6,7 +6,6 @@ every rule that refused it and the command exits 1 with those reasons in plain w
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -19,9 +18,7 @@ from ledger.access.gate import gated
 from ledger.application import Regie
 from ledger.domain import rules
 from ledger.domain.acting import Acting
-from ledger.domain.case import case_id
 from ledger.domain.convenant import Convenant, convenant_id
-from ledger.domain.policy import short_hash
 from ledger.domain.share import PROVIDED, REFUSED, Share
 from ledger.errors import BadInput, NotFound, Refused
 from ledger.persons.service import Persons
@@ -30,12 +27,14 @@ from ledger.projections.queries import Queries
 from ledger.sharing.convenantfile import load_convenant, parse_convenant
 from ledger.sharing.requests import Verzoeken
 from ledger.sharing.reuse import Hergebruik
+from ledger.sharing.rows import share_row as share_row
+from ledger.sharing.verdicts import Verdicts
+from policies.provenance import SourceFacts
 from policies.sharing import (
     CaseFacts,
     Context,
     ConvenantFacts,
     ShareRequest,
-    SourceFacts,
     Verdict,
     evaluate,
 )
@@ -52,7 +51,7 @@ class ShareRefused(Refused):
         self.verdict = verdict
 
 
-class Sharing(Verzoeken, Hergebruik):
+class Sharing(Verzoeken, Verdicts, Hergebruik):
     def __init__(self, app: Regie, queries: Queries, persons: Persons) -> None:
         self.app = app
         self.queries = queries
@@ -181,6 +180,37 @@ class Sharing(Verzoeken, Hergebruik):
             raise BadInput("a share rests on a convenant or on an ad-hoc legal basis, not both")
         if cmd.convenant is not None and cmd.article is None:
             raise BadInput("a share under a convenant names its article (--article)")
+        if cmd.convenant is None and cmd.instrument is not None:
+            raise BadInput(
+                "an ad-hoc share rests on its own legal basis (--legal-basis);"
+                " --instrument cites an instrument of a convenant"
+            )
+        if cmd.legal_basis is not None:
+            allowed = policies.sharing.bases_for(cmd.from_org)
+            if cmd.legal_basis not in allowed:
+                raise BadInput(
+                    f"--legal-basis is not an ad-hoc basis '{cmd.from_org}' may use; "
+                    + (f"choose one of: {', '.join(allowed)}" if allowed else "it has none")
+                    + " (policies sharing.toml [[ad_hoc_basis]])"
+                )
+
+    def cited(self, cmd: c.RecordShare) -> tuple[ConvenantFacts | None, int | None]:
+        """The convenant version a share cites, and its number; the article must be in its
+        matrix (rule share.article, nothing written)."""
+        if cmd.convenant is None:
+            return None, None
+        convenant = self.convenant(cmd.convenant)
+        version = cmd.convenant_version or convenant.current_version
+        facts = ConvenantFacts(
+            content=convenant.content_of(version),
+            signed={p: s["signed_on"] for p, s in convenant.signatures[version - 1].items()},
+        )
+        if cmd.article not in facts.articles:
+            raise rules.SHARE_ARTICLE.refuse(
+                f"convenant '{convenant.key}' version {version} has no article '{cmd.article}'"
+                f" in its sharing matrix; its articles: {', '.join(facts.articles) or 'none'}"
+            )
+        return facts, version
 
     @gated("share.add")
     def record_share(self, cmd: c.RecordShare, by: Acting) -> str:
@@ -215,15 +245,7 @@ class Sharing(Verzoeken, Hergebruik):
         strangers = [s for s in subjects if s not in known]
         if strangers:
             raise BadInput("a share can only be about (former) members of the case")
-        convenant_facts = None
-        version = None
-        if cmd.convenant is not None:
-            convenant = self.convenant(cmd.convenant)
-            version = cmd.convenant_version or convenant.current_version
-            convenant_facts = ConvenantFacts(
-                content=convenant.content_of(version),
-                signed={p: s["signed_on"] for p, s in convenant.signatures[version - 1].items()},
-            )
+        convenant_facts, version = self.cited(cmd)
         day = self.app.day(cmd.decided_on)
         source_id, source = self._source(cmd.source, case.ref) if cmd.source else (None, None)
         request = ShareRequest(
@@ -241,6 +263,7 @@ class Sharing(Verzoeken, Hergebruik):
             meeting=cmd.meeting,
             source=source,
             compatibility=cmd.compatibility is not None,
+            instrument=cmd.instrument,
         )
         policies = self.app.policies
         verdict = evaluate(
@@ -257,6 +280,8 @@ class Sharing(Verzoeken, Hergebruik):
                 om_organisation=policies.sharing.om_organisation,
                 criminal_category=policies.sharing.criminal_category,
                 origins=policies.sharing.origin,
+                instrument_kinds=tuple(policies.sharing.instrument_kind),
+                ad_hoc_bases=tuple(policies.sharing.ad_hoc_basis),
             ),
         )
         share_id = Share.new_id()
@@ -279,6 +304,7 @@ class Sharing(Verzoeken, Hergebruik):
                 "necessity": sealed_necessity
                 or self.app.sealed_record(case.id, "necessity", request.necessity),
                 "meeting": request.meeting,
+                "instrument": request.instrument,
                 **({"requested": requested} if requested else {}),
                 **({"source": source_id} if source_id else {}),
                 **(
@@ -330,13 +356,6 @@ class Sharing(Verzoeken, Hergebruik):
             raise NotFound(f"no share starts with '{prefix}'; see `regie share list`")
         return aggregate
 
-    @gated("share.review")
-    def review(self, cmd: c.ReviewShare, by: Acting) -> str:
-        share = self._share(cmd.share)
-        share.review(self.app.sealed_record(case_id(share.case), "review-comment", cmd.comment), by)
-        self.app.commit(share)
-        return str(share.id)
-
     @gated("share.list", case="case_ref")
     def shares(
         self, by: Acting, case_ref: str | None = None, outcome: str | None = None
@@ -356,42 +375,3 @@ class Sharing(Verzoeken, Hergebruik):
         with self.queries.store.read() as conn:
             rows = [dict(r) for r in conn.execute(query).mappings()]
         return [share_row(r) for r in rows]
-
-
-def share_row(r: dict[str, Any]) -> dict[str, Any]:
-    """A share as reports show it: JSON columns decoded, the id shortened."""
-    return {
-        "share": r["share_id"][:8],
-        "share_id": r["share_id"],
-        "case": r["case_ref"],
-        "step": r["step"],
-        "decided_on": r["decided_on"],
-        "from": r["from_org"],
-        "to": json.loads(r["to_orgs"]),
-        "named_recipients": json.loads(r["named_recipients"]),
-        "meeting": r["meeting"],
-        "subjects": r["subject_count"],
-        "categories": json.loads(r["categories"]),
-        "purpose": r["purpose"],
-        "basis": (
-            f"{r['convenant']} v{r['convenant_version']} {r['article']}"
-            if r["convenant"]
-            else f"ad hoc: {r['legal_basis']}"
-        ),
-        "necessity": r["necessity"],
-        "outcome": r["outcome"],
-        "refused_by": [x["rule"] for x in json.loads(r["refusals"])],
-        "ad_hoc": r["ad_hoc"],
-        "reviewed": r["reviewed_at"] is not None,
-        "review_comment": r["review_comment"],
-        "decided_by": r["actor"],
-        "role": r["role"],
-        "organisation": r["org"],
-        "answered_by": f"{r['actor']} ({r['org']})",
-        "requested_by": r["requested_by"],
-        "source": (r["source_share_id"] or "")[:8] or None,
-        "source_share_id": r["source_share_id"],
-        "compatibility": r["compatibility"],
-        "policy": short_hash(r["policy_hash"]),
-        "policy_hash": r["policy_hash"],
-    }

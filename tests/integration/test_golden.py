@@ -159,3 +159,29 @@ def test_the_golden_ledger_reads_through_the_cli(golden: Path) -> None:
     erased = _regie(golden, "subject", "list", "--json", actor="regisseur-demo")
     assert erased.returncode == 0, erased.stderr
     assert '"erased": true' in erased.stdout
+
+
+def test_a_review_of_release_0_1_0_reads_as_a_comment_without_a_verdict(golden: Path) -> None:
+    """Share.Reviewed version 1 is upcast to the verdict geen-oordeel (decision 0029); its
+    ad-hoc share is reviewed, opens no finding, and has no instrument."""
+    from eventsourcing.utils import get_topic
+
+    from ledger.bootstrap import open_ledger
+    from ledger.domain.share import NO_VERDICT, Share
+
+    ledger = open_ledger(f"sqlite:///{golden}")
+    try:
+        stored = ledger.app.recorder.select_notifications(
+            1, 100, topics=[get_topic(Share.Reviewed)]
+        )
+        [review] = [ledger.app.mapper.to_domain_event(n) for n in stored]
+        assert review.verdict == NO_VERDICT
+        officer = ledger.app.acting("privacy-demo")
+        reviewed = [r for r in ledger.privacy.disclosures(officer) if r["reviewed"]]
+        findings = {f["kind"] for f in ledger.privacy.findings(officer)}
+    finally:
+        ledger.close()
+    assert [(r["verdict"], r["review"], r["instrument"]) for r in reviewed] == [
+        (NO_VERDICT, "opmerking, geen oordeel", None)
+    ]
+    assert "onrechtmatige-verstrekking" not in findings

@@ -57,6 +57,7 @@ SHARES: dict[str, dict[str, Any]] = {
         purpose="groepsaanpak",
         convenant="jga-test",
         article="art. 6 lid 1",
+        instrument="JGA-2026-01",  # the example's besluit ex art. 20 Wpg (DEEL-10)
     ),
     "gemeente-partners": dict(
         from_org="gemeente",
@@ -79,7 +80,7 @@ SHARES: dict[str, dict[str, Any]] = {
         to_orgs=["veilig-thuis"],
         categories=["gezinssituatie"],
         purpose="zorgen over de thuissituatie",
-        legal_basis="AVG art. 6(1)(e) jo. Wmo 2015 art. 5.2.6",
+        legal_basis="wmo-5-2-6-veilig-thuis",
     ),
 }
 
@@ -291,8 +292,8 @@ def expected(
     labels = {p["key"]: p["label"] for p in CONVENANT["purpose"]}
     for share in used:
         purposes.append(labels.get(share["purpose"], share["purpose"]))
-        if "legal_basis" in share:
-            bases.append(share["legal_basis"])
+        if "legal_basis" in share:  # the policy's citation of the ad-hoc basis
+            bases.append(POLICIES.sharing.citation(share["legal_basis"]))
     categories = {"identificatie", "groepspositie", *([note] if note else [])}
     for share in used:
         categories.update(share["categories"])

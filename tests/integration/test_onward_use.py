@@ -24,8 +24,10 @@ from ledger.errors import Refused, Unauthorised
 from ledger.sharing.requests import AnswerRequest
 from ledger.sharing.reuse import ReuseProvision, ReviewReuse
 from ledger.sharing.service import ShareRefused
+from ledger.sharing.verdicts import ReviewShare
 from policies.loader import load_policies
-from policies.sharing import CaseFacts, Context, ShareRequest, SourceFacts, evaluate
+from policies.provenance import SourceFacts
+from policies.sharing import CaseFacts, Context, ShareRequest, evaluate
 from tests import builders as b
 from tests.integration.test_sharing import (  # noqa: F401 (the cli fixture)
     ad_hoc,
@@ -57,6 +59,7 @@ def onward(ref: str, member: str, **overrides: Any) -> c.RecordShare:
         categories=["politie-informatie"],
         to_orgs=["jongerenwerk"],
         purpose="groepsaanpak",
+        legal_basis="avg-9-2-c-vitaal-belang",
     )
     return ad_hoc(ref, **{**values, **overrides})
 
@@ -136,7 +139,8 @@ def test_another_purpose_needs_an_assessment_that_the_privacy_officer_reviews(
     assert share_id[:8] in finding["detail"] and source[:8] in finding["detail"]
     [row] = [r for r in ledger.sharing.share_rows(ref) if r["share_id"] == share_id]
     assert row["compatibility"] == ASSESSMENT
-    ledger.sharing.review(c.build(c.ReviewShare, share=share_id, comment="Verenigbaar"), officer)
+    review = c.build(ReviewShare, share=share_id, verdict="rechtmatig", reason="Verenigbaar")
+    ledger.sharing.review(review, officer)
     assert flagged() == []
 
 
@@ -265,7 +269,7 @@ def test_onward_use_through_the_command_line(cli: Any, tmp_path: Path) -> None: 
     line = one_line_error(
         run(
             f"share add {ref} --from gemeente --to politie --category politie-informatie"
-            " --purpose 'handhaving woonfraude' --legal-basis 'AVG art. 6(1)(e)'"
+            " --purpose 'handhaving woonfraude' --legal-basis avg-9-2-c-vitaal-belang"
             " --necessity 'Controle'"
         ),
         1,
@@ -276,7 +280,7 @@ def test_onward_use_through_the_command_line(cli: Any, tmp_path: Path) -> None: 
     line = one_line_error(
         run(
             f"share add {ref} --from gemeente --to politie --category politie-informatie"
-            " --purpose groepsaanpak --legal-basis 'AVG art. 6(1)(e)' --necessity 'Controle'"
+            " --purpose groepsaanpak --legal-basis avg-9-2-c-vitaal-belang --necessity 'Controle'"
             " --source 'zz%' --compatibility 'Verenigbaar'"
         ),
         2,

@@ -220,7 +220,11 @@ def test_requests_through_the_command_line(cli: Any, tmp_path: Path) -> None:  #
     assert "exit" not in one_line_error(run(f"{asked} --om-condition onbekend"), 2)
     line = one_line_error(run(f"share confirm {first[:8]}"), 1)
     assert line.endswith("[rule permission.denied]")
-    confirmed = ok(run(f"share confirm {first[:8]}", POLICE)).output
+    # The police provide on their besluit ex art. 20 Wpg, and say which (DEEL-10).
+    line = one_line_error(run(f"share confirm {first[:8]}", POLICE), 1)
+    assert line.startswith("Error: share recorded as refused") and "art. 20 Wpg" in line
+    assert line.endswith("[rule DEEL-10]")
+    confirmed = ok(run(f"share confirm {first[:8]} --instrument BESLUIT-1", POLICE)).output
     assert "verstrekt" in confirmed
     ok(run(f"share refuse {second[:8]} --reason 'Geen grondslag'", POLICE))
     line = one_line_error(run(f"share refuse {second[:8]} --reason nogmaals", POLICE), 1)
@@ -239,3 +243,5 @@ def test_requests_through_the_command_line(cli: Any, tmp_path: Path) -> None:  #
         f"{POLICE} (politie)",
         b.REGISSEUR,
     )
+    assert provided["instrument"] == "BESLUIT-1"
+    assert provided["basis"] == f"{KEY} v1 art. 6 lid 1, BESLUIT-1"

@@ -23,6 +23,7 @@ from ledger.domain.acting import Acting
 from ledger.errors import BadInput, NotFound, Refused
 from ledger.sharing.convenantfile import load_convenant
 from ledger.sharing.service import ShareRefused
+from ledger.sharing.verdicts import ReviewShare
 from policies.loader import load_policies
 from tests import builders as b
 from tests.conftest import FixedClock
@@ -52,10 +53,24 @@ organisation = "politie"
 role = "kernpartner"
 legal_basis = ["Wpg art. 20"]
 
+[[party.instrument]]
+kind = "wpg-art-20-besluit"
+id = "BESLUIT-1"
+date = 2026-01-05
+version = "1"
+scope = "Politiegegevens aan de partners voor de groepsaanpak"
+
 [[party]]
 organisation = "om"
 role = "kernpartner"
 legal_basis = ["Wjsg art. 39f"]
+
+[[party.instrument]]
+kind = "wjsg"
+id = "WJSG-1"
+date = 2026-01-01
+version = "1"
+scope = "Strafvorderlijke gegevens aan de gemeente"
 
 [[share]]
 article = "art. 6 lid 1"
@@ -168,6 +183,27 @@ def edited(old: str, new: str) -> str:
         ),
         pytest.param(
             "[[share]]", "[[deel]]", "deel", "Extra inputs are not permitted", id="unknown-key"
+        ),
+        pytest.param(
+            'kind = "wpg-art-20-besluit"',
+            'kind = "besluit"',
+            "party[1].instrument[0].kind",
+            "unknown instrument kind 'besluit'; known: wpg-art-20-besluit, wjsg",
+            id="unknown-instrument-kind",
+        ),
+        pytest.param(
+            "date = 2026-01-05\n",
+            "",
+            "party.1.instrument.0.date",
+            "Field required",
+            id="instrument-without-date",
+        ),
+        pytest.param(
+            'id = "WJSG-1"',
+            'id = "WJSG-1"\nscope_extra = "x"',
+            "party.2.instrument.0.scope_extra",
+            "Extra inputs are not permitted",
+            id="instrument-unknown-key",
         ),
     ],
 )
@@ -323,7 +359,17 @@ def share(ref: str, **overrides: Any) -> c.RecordShare:
         necessity="Nodig voor het plan van aanpak",
     )
     values.update(overrides)
+    if values.get("convenant") and "instrument" not in overrides:
+        values["instrument"] = INSTRUMENTS.get(values["from_org"])  # rule DEEL-10
     return c.build(c.RecordShare, **{k: v for k, v in values.items() if v is not None})
+
+
+INSTRUMENTS = {"politie": "BESLUIT-1", "om": "WJSG-1"}
+"""The instrument each provider that needs one cites, in the test convenant."""
+
+
+def review_of(share_id: str, verdict: str = "rechtmatig", reason: str = "ok") -> ReviewShare:
+    return c.build(ReviewShare, share=share_id, verdict=verdict, reason=reason)
 
 
 def ad_hoc(ref: str, **overrides: Any) -> c.RecordShare:
@@ -332,7 +378,7 @@ def ad_hoc(ref: str, **overrides: Any) -> c.RecordShare:
         **{
             "convenant": None,
             "article": None,
-            "legal_basis": "AVG art. 6(1)(d), vitaal belang",
+            "legal_basis": "avg-9-2-c-vitaal-belang",
             "from_org": "gemeente",
             "to_orgs": ["veilig-thuis"],
             "categories": ["gezinssituatie"],
@@ -356,14 +402,14 @@ def test_an_allowed_share_is_in_the_register_of_disclosures(ledger: Ledger, tmp_
     assert (row["case"], row["step"], row["from"], row["to"]) == (ref, 3, "politie", ["gemeente"])
     assert (row["subjects"], row["categories"]) == (1, ["groepspositie", "identificatie"])
     assert (row["basis"], row["outcome"], row["ad_hoc"]) == (
-        f"{KEY} v1 art. 6 lid 1",
+        f"{KEY} v1 art. 6 lid 1, BESLUIT-1",
         "verstrekt",
         False,
     )
     assert [r["share_id"] for r in ledger.privacy.disclosures(officer, to_org="politie")] == []
     seen = [r for r in ledger.privacy.who_saw(member, officer) if r["kind"] == "verstrekking"]
     assert [(r["recipients"], r["basis"], r["outcome"]) for r in seen] == [
-        (["gemeente"], f"{KEY} v1 art. 6 lid 1", "verstrekt")
+        (["gemeente"], f"{KEY} v1 art. 6 lid 1, BESLUIT-1", "verstrekt")
     ]
 
 
@@ -426,7 +472,8 @@ def test_an_ad_hoc_share_is_flagged_until_the_privacy_officer_reviews_it(
     share_id = provide(ledger, ad_hoc(ref, subjects=[member]), by)
     [row] = ledger.sharing.share_rows(ref)
     assert (row["outcome"], row["ad_hoc"], row["reviewed"]) == ("verstrekt", True, False)
-    assert row["basis"] == "ad hoc: AVG art. 6(1)(d), vitaal belang"
+    assert row["basis"] == "ad hoc: avg-9-2-c-vitaal-belang"
+    assert row["review"] == "te beoordelen"
     assert [r["share_id"] for r in ledger.privacy.disclosures(officer)] == [share_id]
 
     def flagged() -> list[dict[str, Any]]:
@@ -438,14 +485,19 @@ def test_an_ad_hoc_share_is_flagged_until_the_privacy_officer_reviews_it(
     before = mark(ledger)
     for wildcard in ("%%%%%%", "______", share_id[:6] + "%"):
         with pytest.raises(BadInput, match=r"^share: the start of an id"):
-            ledger.sharing.review(c.build(c.ReviewShare, share=wildcard, comment="ok"), officer)
+            ledger.sharing.review(review_of(wildcard), officer)
     assert mark(ledger) == before and len(flagged()) == 1
 
-    review = c.build(c.ReviewShare, share=share_id[:8], comment="Grondslag en noodzaak voldoende")
+    review = review_of(share_id[:8], reason="Grondslag en noodzaak voldoende")
     assert ledger.sharing.review(review, officer) == share_id
     assert flagged() == []
     [row] = ledger.sharing.share_rows(ref)
     assert (row["reviewed"], row["review_comment"]) == (True, "Grondslag en noodzaak voldoende")
+    assert (row["verdict"], row["review"], row["finding_open"]) == (
+        "rechtmatig",
+        "rechtmatig",
+        False,
+    )
 
     before = mark(ledger)
     with pytest.raises(Refused, match=r"already reviewed.*\[rule share\.review\]"):
@@ -457,17 +509,18 @@ def test_only_a_provided_ad_hoc_share_awaits_review(ledger: Ledger, tmp_path: Pa
     ref, _member, by, officer = person_level_case(ledger, tmp_path)
     under_convenant = provide(ledger, share(ref), by)
     with pytest.raises(ShareRefused) as raised:
-        # Special categories never go ad hoc: no matrix names the recipient.
-        provide(ledger, ad_hoc(ref, categories=["zorg-en-gezondheid"]), by)
+        # A special category goes ad hoc only on a basis that carries it: vital interest
+        # does not carry the BSN.
+        provide(ledger, ad_hoc(ref, categories=["bsn"]), by)
     assert raised.value.rule == "DEEL-04"
     flagged = [f for f in ledger.privacy.findings(officer) if f["kind"] == "ad-hoc-te-beoordelen"]
     assert flagged == []
     before = mark(ledger)
     for share_id in (under_convenant, raised.value.share_id):
         with pytest.raises(Refused, match=r"share\.review"):
-            ledger.sharing.review(c.build(c.ReviewShare, share=share_id, comment="ok"), officer)
+            ledger.sharing.review(review_of(share_id), officer)
     with pytest.raises(NotFound):
-        ledger.sharing.review(c.build(c.ReviewShare, share="ffffffff", comment="ok"), officer)
+        ledger.sharing.review(review_of("ffffffff"), officer)
     assert mark(ledger) == before
 
 
@@ -608,6 +661,7 @@ def test_convenants_and_shares_through_the_command_line(cli: Any, tmp_path: Path
     under_convenant = (
         f"share add {ref} --from politie --to gemeente --purpose groepsaanpak "
         f"--convenant {KEY} --article 'art. 6 lid 1' --necessity 'Beeld van de groep'"
+        " --instrument BESLUIT-1"
     )
     line = one_line_error(run(f"{under_convenant} --category groepspositie"), 1)
     assert line.endswith("[rule share.provider]")
@@ -622,7 +676,7 @@ def test_convenants_and_shares_through_the_command_line(cli: Any, tmp_path: Path
     flagged = ok(
         run(
             f"share add {ref} --from gemeente --to veilig-thuis --category gezinssituatie "
-            "--purpose zorg --legal-basis 'AVG art. 6(1)(d)' --necessity 'Acute zorg'"
+            "--purpose zorg --legal-basis avg-9-2-c-vitaal-belang --necessity 'Acute zorg'"
         )
     )
     assert "flagged for the privacy officer" in flagged.output
@@ -634,22 +688,29 @@ def test_convenants_and_shares_through_the_command_line(cli: Any, tmp_path: Path
         ("verstrekt", [], True),
     ]
     ad_hoc_share = shares[2]
-    line = one_line_error(run("share review % --comment x", actor=OFFICER), 2)
+    judge = "--verdict rechtmatig --reason"
+    line = one_line_error(run(f"share review % {judge} x", actor=OFFICER), 2)
     assert line.startswith("Error: SHARE must be the start of an id")
-    ok(run(f"share review {ad_hoc_share['share']} --comment 'Voldoende'", actor=OFFICER))
-    line = one_line_error(run(f"share review {ad_hoc_share['share']} --comment x", OFFICER), 1)
+    ok(run(f"share review {ad_hoc_share['share']} {judge} 'Voldoende'", actor=OFFICER))
+    line = one_line_error(run(f"share review {ad_hoc_share['share']} {judge} x", OFFICER), 1)
     assert "share.review" in line
 
     exported = ok(run("audit disclosures --csv", actor=OFFICER)).output
     rows = list(csv.DictReader(io.StringIO(exported)))
     assert [(r["share_id"], r["from"], r["to"], r["categories"], r["basis"]) for r in rows] == [
-        (added["share"], "politie", "gemeente", "groepspositie", f"{KEY} v1 art. 6 lid 1"),
+        (
+            added["share"],
+            "politie",
+            "gemeente",
+            "groepspositie",
+            f"{KEY} v1 art. 6 lid 1, BESLUIT-1",
+        ),
         (
             ad_hoc_share["share_id"],
             "gemeente",
             "veilig-thuis",
             "gezinssituatie",
-            "ad hoc: AVG art. 6(1)(d)",
+            "ad hoc: avg-9-2-c-vitaal-belang",
         ),
     ]
     assert {(r["case"], r["outcome"]) for r in rows} == {(ref, "verstrekt")}

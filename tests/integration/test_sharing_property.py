@@ -12,7 +12,14 @@ must agree on random convenants, signatures, case states and requests:
   A provision from another organisation than the regisseur's is refused to the regisseur
   (share.provider, nothing written); requested, it is confirmed by an actor of the
   provider, judged the same, and in the register as answered for by that actor
-  (decision 0026).
+  (decision 0026). An article not in the matrix is refused (share.article) and an ad-hoc
+  basis the provider may not use is bad input, both writing nothing. The privacy officer's
+  verdicts on the ad-hoc provisions leave open exactly the unlawful ones' findings until
+  each is closed (decision 0029).
+
+Instruments (issue 11 item 2) and ad-hoc bases (item 4) are policy data; the oracle reads
+which organisation needs which kind of instrument from the issue and the bases' table from
+sharing.toml (data, not logic), and states the rules about them itself.
 """
 
 from __future__ import annotations
@@ -27,14 +34,16 @@ from tempfile import TemporaryDirectory
 from typing import Any
 
 import pytest
-from hypothesis import assume, event, given, settings
+from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from ledger import commands as c
 from ledger.bootstrap import Ledger, open_ledger
 from ledger.errors import BadInput, Refused
+from ledger.privacy.findings import UNLAWFUL_PROVISION
 from ledger.sharing.requests import AnswerRequest
 from ledger.sharing.service import ShareRefused
+from ledger.sharing.verdicts import CloseFinding, ReviewShare
 from policies.loader import DEFAULTS, load_policies
 from policies.sharing import CaseFacts, Context, ConvenantFacts, ShareRequest, evaluate
 from tests import builders as b
@@ -49,9 +58,44 @@ SPECIAL = frozenset({CRIMINAL, "zorg-en-gezondheid", "bsn", "bijzondere-categori
 DECISION_MEETING_STEP = 4  # "what goes to the step-4 decision meeting is group level"
 # DOEL-01's text: police information is the police's own, criminal information the OM's.
 FIRST_HAND = {"politie-informatie": "politie", CRIMINAL: OM}
+# "an art. 20 Wpg besluit for the police, the Wjsg basis for the OM"; others need none.
+NEEDS = {"politie": "wpg-art-20-besluit", OM: "wjsg"}
+KINDS = tuple(sorted(NEEDS.values()))
 
 RULE_FILE = tomllib.loads((DEFAULTS / "sharing.toml").read_text(encoding="utf-8"))
 RULE_TEXTS = {r["id"]: (r["text"], r["source"]) for r in RULE_FILE["rule"]}
+
+
+@dataclass(frozen=True)
+class Basis:
+    """One ad-hoc legal basis of the policy: who may name it, to whom, carrying what."""
+
+    providers: frozenset[str]
+    recipients: frozenset[str]  # empty: anyone
+    special: frozenset[str]
+
+
+BASES = {
+    b["key"]: Basis(
+        frozenset(b["organisations"]),
+        frozenset(b.get("recipients", [])),
+        frozenset(b.get("special_categories", [])),
+    )
+    for b in RULE_FILE["ad_hoc_basis"]
+}
+
+
+def usable_basis(request: Request) -> Basis | None:
+    """The basis the request names, if it is one of the policy's its provider may use."""
+    basis = BASES.get(request.legal_basis or "")
+    return basis if basis is not None and request.provider in basis.providers else None
+
+
+@dataclass(frozen=True)
+class Instrument:
+    kind: str
+    id: str
+    dated: date
 
 
 @dataclass(frozen=True)
@@ -74,6 +118,7 @@ class Convenant:
     valid_from: date
     valid_until: date | None
     signed: dict[str, date] = field(default_factory=dict)  # party -> signed on
+    instruments: dict[str, tuple[Instrument, ...]] = field(default_factory=dict)  # by party
 
 
 @dataclass(frozen=True)
@@ -96,15 +141,18 @@ class Request:
     necessity: str
     meeting: str | None
     article: str = "art. 1"
+    instrument: str | None = None
 
 
 def _matrix_allows(
     convenant: Convenant, request: Request, recipient: str, category: str, step: int
 ) -> bool:
-    """DEEL-08's text: from this provider to this recipient, from this step, for this purpose."""
+    """DEEL-08's text: from this provider to this recipient, from this step, for this purpose,
+    in the article the provision cites."""
     for row in convenant.rows:
         if (
-            row.provider == request.provider
+            row.article == request.article
+            and row.provider == request.provider
             and recipient in row.recipients
             and category in row.categories
             and step >= row.from_step
@@ -131,16 +179,18 @@ def refusing_rules(request: Request, case: Case, convenant: Convenant | None) ->
     if case.step == 2 and request.provider == OM and CRIMINAL in request.categories:
         refused.add("DEEL-03")
     # DEEL-04: a special category goes only to a recipient the matrix explicitly names for
-    # it; read as: the matrix cell for this very provision (provider, step and purpose
-    # included). Outside a convenant there is no matrix, so never.
+    # it; read as: the matrix cell for this very provision (provider, step, purpose and
+    # article included). Outside a convenant: only on a basis of the provider that carries
+    # every special category.
     special = [cat for cat in request.categories if cat in SPECIAL]
-    if special and (
-        convenant is None
-        or not all(
-            _matrix_allows(convenant, request, to, cat, case.step)
-            for to in request.recipients
-            for cat in special
-        )
+    if convenant is None:
+        basis = usable_basis(request)
+        if special and (basis is None or not set(special) <= basis.special):
+            refused.add("DEEL-04")
+    elif special and not all(
+        _matrix_allows(convenant, request, to, cat, case.step)
+        for to in request.recipients
+        for cat in special
     ):
         refused.add("DEEL-04")
     if convenant is not None:
@@ -165,14 +215,30 @@ def refusing_rules(request: Request, case: Case, convenant: Convenant | None) ->
             for cat in request.categories
         ):
             refused.add("DEEL-08")
+        # DEEL-10: the police cite their besluit, the OM its Wjsg instrument: one of their
+        # own in this version, of that kind, dated on or before the provision. Whoever cites
+        # an instrument cites one that exists (theirs, dated by then).
+        own = {i.id: i for i in convenant.instruments.get(request.provider, ())}
+        cited = own.get(request.instrument or "")
+        needed = NEEDS.get(request.provider)
+        if (needed is not None or request.instrument is not None) and not (
+            cited is not None
+            and cited.dated <= request.on
+            and (needed is None or cited.kind == needed)
+        ):
+            refused.add("DEEL-10")
     # DEEL-07: what goes to the step-4 decision meeting is group level.
     if request.meeting is not None and persons and case.step == DECISION_MEETING_STEP:
         refused.add("DEEL-07")
-    # DEEL-09: outside a convenant, a legal basis of its own and the necessity.
-    if convenant is None and not (
-        (request.legal_basis or "").strip() and request.necessity.strip()
-    ):
-        refused.add("DEEL-09")
+    # DEEL-09: outside a convenant, a legal basis of the policy's the provider may use (to
+    # these recipients), and the necessity.
+    if convenant is None:
+        basis = usable_basis(request)
+        reaches = basis is not None and (
+            not basis.recipients or set(request.recipients) <= basis.recipients
+        )
+        if not (reaches and request.necessity.strip()):
+            refused.add("DEEL-09")
     # DOEL-01: whoever passes on another's data names the provision it came in; these
     # requests never name one (tests/integration/test_onward_use.py covers sources).
     if any(FIRST_HAND.get(cat, request.provider) != request.provider for cat in request.categories):
@@ -198,7 +264,21 @@ def content_of(convenant: Convenant) -> dict[str, Any]:
         "valid_until": convenant.valid_until.isoformat() if convenant.valid_until else None,
         "purpose": [{"key": p, "label": f"Doel {p}"} for p in convenant.purposes],
         "party": [
-            {"organisation": p, "role": "kernpartner", "legal_basis": ["AVG art. 6(1)(e)"]}
+            {
+                "organisation": p,
+                "role": "kernpartner",
+                "legal_basis": ["AVG art. 6(1)(e)"],
+                "instrument": [
+                    {
+                        "kind": i.kind,
+                        "id": i.id,
+                        "date": i.dated.isoformat(),
+                        "version": "1",
+                        "scope": "Test",
+                    }
+                    for i in convenant.instruments.get(p, ())
+                ],
+            }
             for p in convenant.parties
         ],
         "share": [
@@ -235,6 +315,10 @@ def toml_of(convenant: Convenant) -> str:
             f"role = {s(p['role'])}",
             f"legal_basis = {s(p['legal_basis'])}",
         ]
+        for i in p["instrument"]:
+            lines += ["", "[[party.instrument]]"]
+            lines += [f"{k} = {s(i[k])}" for k in ("kind", "id", "version", "scope")]
+            lines.append(f"date = {i['date']}")
     for row in content["share"]:
         lines += ["", "[[share]]"]
         lines += [f"{k} = {s(row[k])}" for k in ("article", "from", "to", "categories")]
@@ -258,6 +342,7 @@ def engine_context(request: Request, case: Case, convenant: Convenant | None) ->
             legal_basis=request.legal_basis,
             necessity=request.necessity,
             meeting=request.meeting,
+            instrument=request.instrument if convenant is not None else None,
         ),
         case=CaseFacts(step=case.step, coordinator=case.coordinator, namenlijst=case.namenlijst),
         convenant=(
@@ -272,6 +357,8 @@ def engine_context(request: Request, case: Case, convenant: Convenant | None) ->
         om_organisation=policies.sharing.om_organisation,
         criminal_category=policies.sharing.criminal_category,
         origins=policies.sharing.origin,
+        instrument_kinds=tuple(policies.sharing.instrument_kind),
+        ad_hoc_bases=tuple(policies.sharing.ad_hoc_basis),
     )
 
 
@@ -327,6 +414,21 @@ def matrix_rows(draw: st.DrawFn, parties: tuple[str, ...], purposes: tuple[str, 
 
 
 @st.composite
+def instruments_of(draw: st.DrawFn, party: str) -> tuple[Instrument, ...]:
+    """Mostly the instrument the party needs, dated at the start; sometimes none, another
+    kind, or one dated later."""
+    kinds = [NEEDS[party]] if party in NEEDS else []
+    if kinds and not draw(mostly(True, False), label=f"{party} has its instrument"):
+        kinds = []
+    if draw(mostly(False, True), label=f"{party} has another instrument"):
+        kinds.append(draw(st.sampled_from(KINDS)))
+    return tuple(
+        Instrument(kind, f"{party.upper()}-{n}", day(draw(mostly(0, 40, 150))))
+        for n, kind in enumerate(kinds)
+    )
+
+
+@st.composite
 def convenants(draw: st.DrawFn) -> Convenant:
     parties = draw(subsets(ORGS).filter(lambda p: len(p) >= 2))
     purposes = draw(subsets(PURPOSES))
@@ -339,7 +441,8 @@ def convenants(draw: st.DrawFn) -> Convenant:
         for party in parties
         if (offset := draw(st.sampled_from((0, 0, 0, 20, None, 80)), label=party)) is not None
     }
-    return Convenant(parties, purposes, rows, valid_from, valid_until, signed)
+    instruments = {party: draw(instruments_of(party)) for party in parties}
+    return Convenant(parties, purposes, rows, valid_from, valid_until, signed, instruments)
 
 
 @st.composite
@@ -372,17 +475,29 @@ def requests(
         purpose = draw(st.sampled_from(row.purposes))
         good_day = first_good_day(convenant, {provider, *recipients})
         on = draw(st.sampled_from([good_day, good_day + timedelta(days=1), day(0), day(200)]))
+        article = draw(mostly(row.article, *{r.article for r in convenant.rows}, "art. 99"))
     else:
         provider = draw(st.sampled_from(ORGS + OUTSIDERS))
         recipients = draw(subsets(ORGS + OUTSIDERS))
         categories = draw(subsets(CATEGORIES))
         purpose = draw(st.sampled_from((*PURPOSES, "iets-anders")))
         on = day(draw(st.integers(0, 200)))
+        article = draw(st.sampled_from([r.article for r in convenant.rows] or ["art. 1"]))
     under_convenant = draw(mostly(True, False), label="under the convenant")
+    instrument = None
     if under_convenant:
         legal_basis, necessity = None, "Nodig voor het plan van aanpak"
+        own = [i.id for i in convenant.instruments.get(provider, ())]
+        if provider in NEEDS:
+            instrument = draw(mostly(own[0] if own else None, None, "ONBEKEND-1", *own))
+        else:
+            instrument = draw(mostly(None, "ONBEKEND-1", *own))
     else:
-        legal_basis = draw(mostly("AVG art. 6(1)(d), vitaal belang", None, "", "   "))
+        usable = sorted(k for k, b in BASES.items() if provider in b.providers)
+        legal_basis = draw(
+            mostly(*(usable or [None]), *BASES, "omdat het moet", None, "", "   "),
+            label="legal basis",
+        )
         necessity = draw(mostly("Acute zorg over de thuissituatie", "", "  "))
     return Request(
         provider=provider,
@@ -395,7 +510,8 @@ def requests(
         legal_basis=legal_basis,
         necessity=necessity,
         meeting=draw(st.none() | st.sampled_from(MEETINGS)),
-        article=draw(st.sampled_from([r.article for r in convenant.rows] or ["art. 1"])),
+        article=article,
+        instrument=instrument,
     )
 
 
@@ -420,9 +536,15 @@ def test_the_policy_names_the_special_categories_of_the_issue() -> None:
     assert POLICIES.special_categories == SPECIAL
     assert POLICIES.sharing.om_organisation == OM
     assert POLICIES.sharing.criminal_category == CRIMINAL
-    assert sorted(RULE_TEXTS) == [f"DEEL-0{n}" for n in range(1, 10)] + [
+    assert sorted(RULE_TEXTS) == [f"DEEL-{n:02}" for n in range(1, 11)] + [
         f"DOEL-0{n}" for n in range(1, 4)
     ]
+    assert {org: POLICIES.sharing.needed_instrument(org) for org in (*ORGS, *OUTSIDERS)} == {
+        org: next((k for k in POLICIES.sharing.instrument_kind if k.key == NEEDS[org]), None)
+        if org in NEEDS
+        else None
+        for org in (*ORGS, *OUTSIDERS)
+    }
 
 
 def _example(step: int, **changes: Any) -> tuple[Request, Case, Convenant]:
@@ -437,6 +559,13 @@ def _example(step: int, **changes: Any) -> tuple[Request, Case, Convenant]:
         valid_from=day(0),
         valid_until=day(100),
         signed={"gemeente": day(0), "politie": day(5), OM: day(0)},
+        instruments={
+            "politie": (
+                Instrument("wpg-art-20-besluit", "POLITIE-0", day(3)),
+                Instrument("wpg-art-20-besluit", "POLITIE-LATER", day(50)),
+            ),
+            OM: (Instrument("wjsg", "OM-0", day(0)),),
+        },
     )
     request = Request(
         provider="politie",
@@ -449,7 +578,14 @@ def _example(step: int, **changes: Any) -> tuple[Request, Case, Convenant]:
         legal_basis=None,
         necessity="Nodig voor het plan van aanpak",
         meeting=None,
+        instrument="POLITIE-0",
     )
+    if "article" not in changes:  # the article of the provider's row
+        changes["article"] = "art. 7" if changes.get("provider") == OM else "art. 6"
+    if "instrument" not in changes:  # the provider's own, if it needs one
+        changes["instrument"] = {"politie": "POLITIE-0", OM: "OM-0"}.get(
+            changes.get("provider", "politie")
+        )
     return replace(request, **changes), Case(step, True, True), convenant
 
 
@@ -467,10 +603,62 @@ PINNED = [
     (_example(3, recipients=("gemeente", "zvh")), {"DEEL-05", "DEEL-08"}),  # zvh: no party
     (_example(4, meeting="driehoek"), {"DEEL-07"}),
     (_example(4, meeting="driehoek", subjects=()), set()),
-    (_example(3, under_convenant=False, legal_basis="AVG art. 6(1)(d)"), set()),
+    (_example(3, under_convenant=False, legal_basis="wpg-art-19"), set()),
     (_example(3, under_convenant=False, legal_basis=" ", necessity="n"), {"DEEL-09"}),
-    (_example(3, under_convenant=False, legal_basis="b", necessity=" "), {"DEEL-09"}),
-    (_example(3, under_convenant=False, legal_basis="b", categories=("bsn",)), {"DEEL-04"}),
+    (_example(3, under_convenant=False, legal_basis="wpg-art-19", necessity=" "), {"DEEL-09"}),
+    # A free-text basis, or one the police may not use, is no basis of its own.
+    (_example(3, under_convenant=False, legal_basis="omdat het moet"), {"DEEL-09"}),
+    (_example(3, under_convenant=False, legal_basis="avg-9-2-c-vitaal-belang"), {"DEEL-09"}),
+    (
+        _example(3, under_convenant=False, legal_basis="b", categories=("bsn",)),
+        {"DEEL-04", "DEEL-09"},
+    ),
+    # Special categories ad hoc: only on a basis that carries them.
+    (_example(3, under_convenant=False, legal_basis="wpg-art-19", categories=("bsn",)), set()),
+    (
+        _example(3, under_convenant=False, legal_basis="wpg-art-19", categories=(CRIMINAL,)),
+        {"DEEL-04", "DOEL-01"},  # the OM's data, passed on by the police
+    ),
+    (
+        _example(
+            3,
+            under_convenant=False,
+            provider="gemeente",
+            recipients=("veilig-thuis",),
+            categories=("zorg-en-gezondheid",),
+            legal_basis="avg-9-2-c-vitaal-belang",
+        ),
+        set(),
+    ),
+    (
+        _example(
+            3,
+            under_convenant=False,
+            provider="gemeente",
+            recipients=("zvh",),
+            categories=("zorg-en-gezondheid", CRIMINAL),
+            legal_basis="avg-9-2-g-uavg",
+        ),
+        {"DOEL-01"},  # the OM's criminal information: passed on, it names its source
+    ),
+    (  # the meldrecht reaches Veilig Thuis only
+        _example(
+            3,
+            under_convenant=False,
+            provider="gemeente",
+            legal_basis="wmo-5-2-6-veilig-thuis",
+        ),
+        {"DEEL-09"},
+    ),
+    # Instruments: the police cite their besluit, dated by the provision; the OM its own.
+    (_example(3, instrument=None), {"DEEL-10"}),
+    (_example(3, instrument="OM-0"), {"DEEL-10"}),
+    (_example(3, instrument="POLITIE-LATER"), {"DEEL-10"}),
+    (_example(3, instrument="POLITIE-LATER", on=day(50)), set()),
+    (_example(3, provider=OM, categories=(CRIMINAL,), instrument=None), {"DEEL-10"}),
+    # The matrix is read in the cited article only.
+    (_example(3, article="art. 7"), {"DEEL-08"}),
+    (_example(3, article="art. 7", categories=("bsn",)), {"DEEL-04", "DEEL-08"}),
 ]
 
 
@@ -509,6 +697,7 @@ def test_persons_may_be_shared_into_a_meeting_outside_step_4() -> None:
         valid_from=day(0),
         valid_until=None,
         signed={"gemeente": day(0), "politie": day(0)},
+        instruments={"politie": (Instrument("wpg-art-20-besluit", "B-1", day(0)),)},
     )
     request = Request(
         provider="politie",
@@ -521,6 +710,8 @@ def test_persons_may_be_shared_into_a_meeting_outside_step_4() -> None:
         legal_basis=None,
         necessity="Nodig voor het beeld",
         meeting="ketenoverleg",
+        article="art. 6",
+        instrument="B-1",
     )
     case = Case(step=3, coordinator=True, namenlijst=True)
     assert refusing_rules(request, case, convenant) == set()
@@ -535,6 +726,7 @@ def test_persons_into_the_step_4_decision_meeting_are_refused_by_deel_07() -> No
         valid_from=day(0),
         valid_until=None,
         signed={"gemeente": day(0), "politie": day(0)},
+        instruments={"politie": (Instrument("wpg-art-20-besluit", "B-1", day(0)),)},
     )
     request = Request(
         provider="politie",
@@ -547,6 +739,8 @@ def test_persons_into_the_step_4_decision_meeting_are_refused_by_deel_07() -> No
         legal_basis=None,
         necessity="Nodig voor het besluit",
         meeting="driehoek",
+        article="art. 6",
+        instrument="B-1",
     )
     case = Case(step=4, coordinator=True, namenlijst=True)
     assert engine_refusals(request, case, convenant) == ["DEEL-07"]
@@ -682,7 +876,7 @@ def share_command(ref: str, request: Request, refs: dict[str, str]) -> c.RecordS
         decided_on=request.on,
     )
     if request.under_convenant:
-        values.update(convenant=KEY, article=request.article)
+        values.update(convenant=KEY, article=request.article, instrument=request.instrument)
     else:
         values.update(legal_basis=request.legal_basis)
     return c.build(c.RecordShare, **values)
@@ -693,13 +887,18 @@ def bad_input(request: Request) -> bool:
     return (
         "stranger" in request.subjects
         or not request.necessity.strip()
-        or (not request.under_convenant and not (request.legal_basis or "").strip())
+        or (not request.under_convenant and usable_basis(request) is None)
     )
+
+
+def unknown_article(request: Request, convenant: Convenant) -> bool:
+    """An article the cited version's matrix does not have: refused, nothing written."""
+    return request.under_convenant and request.article not in {r.article for r in convenant.rows}
 
 
 def expected_row(share_id: str, ref: str, step: int, request: Request) -> tuple[Any, ...]:
     basis = (
-        f"{KEY} v1 {request.article}"
+        f"{KEY} v1 {request.article}" + (f", {request.instrument}" if request.instrument else "")
         if request.under_convenant
         else f"ad hoc: {(request.legal_basis or '').strip()}"
     )
@@ -768,8 +967,52 @@ def seed(ledger: Ledger) -> None:
     )
 
 
+VITAL_INTEREST = Request(
+    provider="gemeente",
+    recipients=("veilig-thuis",),
+    subjects=("a",),
+    categories=("zorg-en-gezondheid",),
+    purpose="bescherming",
+    on=day(10),
+    under_convenant=False,
+    legal_basis="avg-9-2-c-vitaal-belang",
+    necessity="Levensgevaar",
+    meeting=None,
+)
+JUDGED = (  # four ad-hoc provisions to judge, and a police one under the convenant
+    Setup(step=3, coordinator=True, namenlijst=True),
+    Convenant(
+        parties=("gemeente", "politie"),
+        purposes=("groepsaanpak",),
+        rows=(Row("art. 6", "politie", ("gemeente",), ("groepspositie",), 2, ("groepsaanpak",)),),
+        valid_from=day(0),
+        valid_until=None,
+        signed={"gemeente": day(0), "politie": day(0)},
+        instruments={"politie": (Instrument("wpg-art-20-besluit", "POLITIE-0", day(0)),)},
+    ),
+    [
+        *(replace(VITAL_INTEREST, on=day(10 + n)) for n in range(4)),
+        Request(
+            "politie",
+            ("gemeente",),
+            ("b",),
+            ("groepspositie",),
+            "groepsaanpak",
+            day(9),
+            True,
+            None,
+            "Beeld",
+            None,
+            "art. 6",
+            "POLITIE-0",
+        ),
+    ],
+)
+
+
 @settings(max_examples=18, deadline=None)
 @given(scenario=ledger_scenarios())
+@example(scenario=JUDGED)
 def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
     database_kind: str, scenario: tuple[Setup, Convenant, list[Request]]
 ) -> None:
@@ -821,6 +1064,16 @@ def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
                         ledger.sharing.record_share(command, by)
                     assert not_theirs.value.rule == "share.provider"
                     assert ledger.app.recorder.max_notification_id() == mark
+                if unknown_article(request, convenant):
+                    with pytest.raises(Refused) as no_article:
+                        if provider is None:
+                            ledger.sharing.record_share(command, by)
+                        else:
+                            ledger.sharing.request_share(command, by)
+                    assert no_article.value.rule == "share.article"
+                    assert ledger.app.recorder.max_notification_id() == mark
+                    event("unknown article, nothing written")
+                    continue
                 try:
                     if provider is None:
                         share_id = ledger.sharing.record_share(command, by)
@@ -858,6 +1111,11 @@ def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
             assert findings["ad-hoc-te-beoordelen"] == ad_hoc
             assert findings["verstrekking-geweigerd"] == len(refused)
             assert findings["convenant-verlopen"] == findings["convenant-niet-ondertekend"] == 0
+            assert findings["onrechtmatige-verstrekking"] == 0
+            reviews, closed = judge_the_ad_hoc_provisions(ledger, officer, allowed)
+            event(f"{reviews} reviewed, {closed} finding(s) closed")
+            if scenario is JUDGED:  # lawful, unlawful (closed), not yet, lawful
+                assert (reviews, closed) == (3, 1)
 
             # Nothing else changed: the case and the convenant are as they were, and the only
             # new events are the decisions and the privacy officer's two logged queries.
@@ -868,8 +1126,53 @@ def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
                     "Share.Decided": len(allowed) + len(refused),
                     "Verzoek.Requested": requests,
                     "Verzoek.Confirmed": confirmed,
-                    "Access.Recorded": 3,
+                    "Share.Reviewed": reviews,
+                    "Share.FindingClosed": closed,
+                    "Access.Recorded": 4,
                 }
             )
         finally:
             ledger.close()
+
+
+def judge_the_ad_hoc_provisions(
+    ledger: Ledger, officer: Any, allowed: dict[str, tuple[Any, ...]]
+) -> tuple[int, int]:
+    """The officer judges the ad-hoc provisions in turn lawful, unlawful, or not yet; of the
+    unlawful ones every other finding is closed. Findings name exactly the unreviewed and
+    the unlawful ones still open; a finding closes once, with the decision on a breach
+    notification. Returns the number of reviews and of closed findings."""
+    ad_hoc = sorted(share_id for share_id, row in allowed.items() if row[-1])
+    verdicts = {s: ("rechtmatig", "onrechtmatig", None)[i % 3] for i, s in enumerate(ad_hoc)}
+    for share_id, verdict in verdicts.items():
+        if verdict is not None:
+            review = c.build(ReviewShare, share=share_id, verdict=verdict, reason="Getoetst")
+            ledger.sharing.review(review, officer)
+    unlawful = [s for s, v in verdicts.items() if v == "onrechtmatig"]
+    closing = unlawful[::2]
+    for share_id in closing:
+        mark = ledger.app.recorder.max_notification_id()
+        undecided = c.build(CloseFinding, share=share_id, reason="Verwijderd")
+        with pytest.raises(BadInput, match=r"AVG art\. 33"):
+            ledger.sharing.close_finding(undecided, officer)
+        assert ledger.app.recorder.max_notification_id() == mark
+        decided = undecided.model_copy(update={"no_breach_notification": True})
+        ledger.sharing.close_finding(decided, officer)
+        with pytest.raises(Refused) as again:
+            ledger.sharing.close_finding(decided, officer)
+        assert again.value.rule == "share.finding-open"
+    for share_id in [s for s, v in verdicts.items() if v != "onrechtmatig"][:1]:
+        lawful = c.build(CloseFinding, share=share_id, reason="x", no_breach_notification=True)
+        with pytest.raises(Refused) as none_open:
+            ledger.sharing.close_finding(lawful, officer)
+        assert none_open.value.rule == "share.finding-open"
+    findings = ledger.privacy.findings(officer)
+    waiting = {
+        f["detail"].split()[2].rstrip(":") for f in findings if f["kind"] == "ad-hoc-te-beoordelen"
+    }
+    assert waiting == {s[:8] for s, v in verdicts.items() if v is None}
+    still_open = {f["detail"].split()[1] for f in findings if f["kind"] == UNLAWFUL_PROVISION}
+    assert still_open == {s[:8] for s in unlawful if s not in closing}
+    rows = {r["share_id"]: r for r in ledger.sharing.share_rows()}
+    assert {s: rows[s]["verdict"] for s in ad_hoc} == verdicts
+    return sum(1 for v in verdicts.values() if v is not None), len(closing)

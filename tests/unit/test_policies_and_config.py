@@ -154,3 +154,19 @@ def test_an_origin_in_a_municipality_sharing_file_must_be_known(tmp_path: Path) 
     path.write_text(default.replace('politie-informatie = "politie"', 'wapens = "politie"'))
     with pytest.raises(PolicyError, match=r"origin\.wapens: not a data category"):
         load_policies(tmp_path)
+
+
+def test_an_own_sharing_policy_names_known_organisations_and_categories(tmp_path: Path) -> None:
+    default = (DEFAULTS / "sharing.toml").read_text(encoding="utf-8")
+    own = tmp_path / "sharing.toml"
+    own.write_text(default.replace('required_for = ["politie"]', 'required_for = ["marechaussee"]'))
+    with pytest.raises(PolicyError) as info:
+        load_policies(tmp_path)
+    assert str(own) in str(info.value) and "instrument_kind[0].required_for" in str(info.value)
+    own.write_text(default.replace('["zorg-en-gezondheid", "bsn"]', '["schoenmaat"]'))
+    with pytest.raises(PolicyError, match=r"ad_hoc_basis\[\d\]\.special_categories"):
+        load_policies(tmp_path)
+    twice = default.replace('required_for = ["om"]', 'required_for = ["politie"]')
+    own.write_text(twice)
+    with pytest.raises(PolicyError, match="one kind of instrument"):
+        load_policies(tmp_path)

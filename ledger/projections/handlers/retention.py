@@ -88,7 +88,7 @@ CASE_TEXT_COLUMNS: dict[str, tuple[tuple[Any, tuple[str, ...]], ...]] = {
     "verslaglegging": (
         (t.step_history, ("reason",)),
         (t.plans, ("goals", "tracks")),
-        (t.shares, ("necessity", "review_comment")),
+        (t.shares, ("necessity", "review_comment", "finding_closure")),
         (t.share_requests, ("reason",)),
         (t.decisions, ("items", "motivation")),
         (t.escalations, ("escalated_to", "reason")),

@@ -105,6 +105,10 @@ def share_decided(ws: Workspace, e: Share.Decided) -> None:
                 if r.get("compatibility")
                 else None
             ),
+            "instrument": r.get("instrument"),
+            "verdict": None,
+            "finding_closed_on": None,
+            "finding_closure": None,
             **by_of(e),
         },
     )
@@ -117,7 +121,16 @@ def share_decided(ws: Workspace, e: Share.Decided) -> None:
 def share_reviewed(ws: Workspace, e: Share.Reviewed) -> None:
     row = ws.require(t.shares, str(e.originator_id))
     comment = open_text(ws.opener, str(case_id(row["case_ref"])), "review-comment", e.comment)
-    row.update(reviewed_at=stamp(e), reviewed_by=e.by["actor"], review_comment=comment)
+    row.update(
+        reviewed_at=stamp(e), reviewed_by=e.by["actor"], review_comment=comment, verdict=e.verdict
+    )
+    ws.touch(t.shares, row)
+
+
+def share_finding_closed(ws: Workspace, e: Share.FindingClosed) -> None:
+    row = ws.require(t.shares, str(e.originator_id))
+    reason = open_text(ws.opener, str(case_id(row["case_ref"])), "finding-reason", e.reason)
+    row.update(finding_closed_on=e.closed_on, finding_closure=reason)
     ws.touch(t.shares, row)
 
 
@@ -223,6 +236,7 @@ HANDLERS: dict[type, Handler] = {
     Convenant.Signed: convenant_signed,
     Share.Decided: share_decided,
     Share.Reviewed: share_reviewed,
+    Share.FindingClosed: share_finding_closed,
     Verzoek.Requested: request_recorded,
     Verzoek.Confirmed: request_confirmed,
     Verzoek.Declined: request_declined,
