@@ -41,9 +41,13 @@ class ShareRequest:
 
 @dataclass(frozen=True)
 class CaseFacts:
+    """The case on the provision's date (``ledger/domain/case_on.py``), not today's."""
+
     step: int
     coordinator: bool
     namenlijst: bool
+    on_namenlijst: frozenset[str] = frozenset()
+    """The subjects of the namenlijst version in force who had joined the group by then."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,13 @@ def _persons_need_coordinator_and_namenlijst(c: Context) -> bool:
     if not c.request.subjects:
         return True
     return c.case.step >= 2 and c.case.coordinator and c.case.namenlijst
+
+
+def _subjects_on_the_namenlijst(c: Context) -> bool:
+    """Without any namenlijst in force DEEL-02 refuses; this rule asks who is on it."""
+    if not c.request.subjects or not c.case.namenlijst:
+        return True
+    return all(s in c.case.on_namenlijst for s in c.request.subjects)
 
 
 def _no_om_criminal_data_in_step_2(c: Context) -> bool:
@@ -168,6 +179,7 @@ CHECKS: dict[str, Check] = {
     "decision-meeting-group-level": _decision_meeting_group_level,
     "covered-by-the-matrix": _covered_by_the_matrix,
     "ad-hoc-needs-basis-and-necessity": _ad_hoc_needs_basis_and_necessity,
+    "subjects-on-the-namenlijst": _subjects_on_the_namenlijst,
 }
 
 

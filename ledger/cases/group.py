@@ -3,8 +3,10 @@ groepsscan the police deliver and police reports on members."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from pydantic import Field
 from sqlalchemy import select
 
 from ledger import commands as c
@@ -16,6 +18,16 @@ from ledger.domain.case import Case
 from ledger.domain.subject import IDENTIFICATION, YOUTH, Subject
 from ledger.persons.service import CASE_DATA, Persons
 from ledger.projections import tables as t
+
+
+class AddToNamenlijst(c.Command):
+    """One member added to the agreed namenlijst: a new version the partners agreed."""
+
+    case: c.CaseRef
+    subject: c.SubjectRef
+    motivation: c.Text
+    agreed_by: list[c.Key] = Field(min_length=1)
+    agreed_on: date | None = None
 
 
 class Group:
@@ -135,6 +147,24 @@ class Group:
         case = self.app.case(cmd.case)
         version = case.agree_namenlijst(
             subject_ids, list(cmd.partners), self.app.day(cmd.agreed_on), by
+        )
+        self.app.commit(case)
+        return version
+
+    @gated("namenlijst.add")
+    def add_to_namenlijst(self, cmd: AddToNamenlijst, by: Acting) -> int:
+        """A motivated addition (000 L1018): provisions about the subject are judged
+        against the new version from its date on."""
+        for partner in cmd.agreed_by:
+            self.app.check_key("organisation", partner, self.app.policies.organisation_keys)
+        subject_id = self.persons.resolve(cmd.subject)
+        case = self.app.case(cmd.case)
+        version = case.add_to_namenlijst(
+            subject_id,
+            self.app.sealed_record(case.id, "namenlijst-motivation", cmd.motivation),
+            list(cmd.agreed_by),
+            self.app.day(cmd.agreed_on),
+            by,
         )
         self.app.commit(case)
         return version

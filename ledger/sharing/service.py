@@ -27,9 +27,10 @@ from ledger.errors import BadInput, NotFound, Refused
 from ledger.persons.service import Persons
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
+from ledger.sharing.case_facts import case_then, facts_of
 from ledger.sharing.convenantfile import load_convenant, parse_convenant
 from ledger.sharing.requests import Verzoeken
-from policies.sharing import CaseFacts, Context, ConvenantFacts, ShareRequest, Verdict, evaluate
+from policies.sharing import Context, ConvenantFacts, ShareRequest, Verdict, evaluate
 
 
 class ShareRefused(Refused):
@@ -215,6 +216,7 @@ class Sharing(Verzoeken):
                 signed={p: s["signed_on"] for p, s in convenant.signatures[version - 1].items()},
             )
         day = self.app.day(cmd.decided_on)
+        then = case_then(self.app, case, day)  # judged on its date, not today (0030)
         request = ShareRequest(
             from_org=cmd.from_org,
             to_orgs=tuple(sorted(set(cmd.to_orgs))),
@@ -234,11 +236,7 @@ class Sharing(Verzoeken):
             policies.sharing,
             Context(
                 request=request,
-                case=CaseFacts(
-                    step=case.step,
-                    coordinator=case.coordinator is not None,
-                    namenlijst=case.namenlijst_version > 0,
-                ),
+                case=facts_of(then),
                 convenant=convenant_facts,
                 special_categories=policies.special_categories,
                 om_organisation=policies.sharing.om_organisation,
@@ -249,7 +247,7 @@ class Sharing(Verzoeken):
         share = Share(
             share_id=share_id,
             case=case.ref,
-            step=case.step,
+            step=then.step,
             request={
                 "from_org": request.from_org,
                 "to_orgs": list(request.to_orgs),

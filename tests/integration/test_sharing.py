@@ -511,10 +511,12 @@ def test_a_share_under_an_expired_or_unsigned_convenant_is_refused_by_deel_05(
     decided_on: date | None,
     refused: bool,
 ) -> None:
-    clock.set(date(2027, 1, 5))  # after the test convenant's valid_until (2026-12-31)
+    # The case is at step 3 before any of the dates: a provision is judged on its date.
+    clock.set(date(2026, 1, 10))
     by = b.seed_actors(ledger)
     ref = b.open_case(ledger, by)
     b.walk_to_step(ledger, by, ref, 3)
+    clock.set(date(2027, 1, 5))  # after the test convenant's valid_until (2026-12-31)
     ledger.sharing.add_convenant(KEY, write(tmp_path, CONVENANT), by)
     for party, on in signed.items():
         sign(ledger, by, party, date.fromisoformat(on))
