@@ -1,0 +1,286 @@
+"""Namenlijst discipline (issue 11, item 5; decision 0030): a provision about a person is
+about someone on the namenlijst in force on its date, or waits for a motivated addition the
+partners agree; and a provision dated in the past is judged against the case as it was on
+that date, not as it is today."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from ledger import commands as c
+from ledger.bootstrap import Ledger
+from ledger.cases.group import AddToNamenlijst
+from ledger.domain.acting import Acting
+from ledger.domain.case import Case
+from ledger.errors import BadInput, Refused
+from ledger.sharing.requests import AnswerRequest
+from ledger.sharing.service import ShareRefused
+from ledger.store.schema import events
+from tests import builders as b
+from tests.conftest import FixedClock
+from tests.integration.test_sharing import (
+    CONVENANT,
+    KEY,
+    events_since,
+    mark,
+    provide,
+    register,
+    share,
+    sign,
+    write,
+)
+
+MOTIVATION = "Bij de vechtpartij bij het metrostation op naam aangesproken (Testmotivering)"
+
+
+def addition(ref: str, subject: str, **values: object) -> AddToNamenlijst:
+    fields: dict[str, object] = dict(
+        case=ref, subject=subject, motivation=MOTIVATION, agreed_by=["politie", "om"]
+    )
+    fields.update(values)
+    return c.build(AddToNamenlijst, **fields)
+
+
+def resolve(ledger: Ledger, short: str) -> str:
+    return ledger.persons.resolve(short)
+
+
+def member(ledger: Ledger, by: Acting, ref: str, name: str, **values: object) -> str:
+    subject = register(ledger, by, name)
+    ledger.group.add_member(
+        c.build(
+            c.Membership, case=ref, subject=subject, core="aanhang", influence="meeloper", **values
+        ),
+        by,
+    )
+    return subject
+
+
+def convenant(ledger: Ledger, by: Acting, tmp_path: Path) -> None:
+    ledger.sharing.add_convenant(KEY, write(tmp_path, CONVENANT), by)
+    for party in ("gemeente", "politie", "om"):
+        sign(ledger, by, party, date(2026, 1, 15))
+
+
+def executing_case(ledger: Ledger, tmp_path: Path) -> tuple[str, str, Acting]:
+    """A case at step 6 whose namenlijst (version 1) names one member; returns
+    (ref, that member, the regisseur)."""
+    by = b.seed_actors(ledger)
+    ref = b.open_case(ledger, by)
+    b.walk_to_step(ledger, by, ref, 3)
+    first = member(ledger, by, ref, "Testpersoon Eerste")
+    ledger.group.agree_namenlijst(
+        c.build(
+            c.AgreeNamenlijst, case=ref, subjects=[first], partners=["gemeente", "politie", "om"]
+        ),
+        by,
+    )
+    ledger.cases.advance(b.advance(ref), by)
+    ledger.cases.record_decision(b.decision(ref), by)
+    ledger.cases.advance(b.advance(ref), by)
+    ledger.cases.set_plan(b.plan(ref, actions=2), by)
+    ledger.cases.advance(b.advance(ref), by)
+    assert ledger.app.case(ref).step == 6
+    convenant(ledger, by, tmp_path)
+    b.provider(ledger, by, ref, "politie")
+    return ref, first, by
+
+
+# -- item 1: on the namenlijst ---------------------------------------------------------------
+
+
+def test_a_youth_first_identified_at_step_6_waits_for_a_motivated_addition(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """000 L1018: at the fight the police ask youths for their ID and record them by name;
+    one of them was never on the agreed namenlijst."""
+    ref, first, by = executing_case(ledger, tmp_path)
+    newcomer = member(ledger, by, ref, "Testpersoon Nieuw")
+    about_newcomer = share(ref, subjects=[newcomer])
+
+    before = mark(ledger)
+    with pytest.raises(ShareRefused) as raised:
+        provide(ledger, about_newcomer, by)
+    assert raised.value.rule == "NAAM-01"
+    assert "regie namenlijst add" in raised.value.message
+    assert events_since(ledger, before) == Counter({"Share.Decided": 1})  # recorded, refused
+    # The others on the list are not held up: a share about them alone is allowed.
+    provide(ledger, share(ref, subjects=[first]), by)
+    with pytest.raises(ShareRefused, match=r"\[rule NAAM-01\]"):
+        provide(ledger, share(ref, subjects=[first, newcomer]), by)
+
+    version = ledger.group.add_to_namenlijst(addition(ref, newcomer), by)
+    assert version == 2
+    on_list = ledger.app.case(ref).namenlijst_subjects
+    assert on_list == sorted([resolve(ledger, first), resolve(ledger, newcomer)])
+    provide(ledger, about_newcomer, by)
+    provided = ledger.sharing.share_rows(ref, "verstrekt")
+    assert [(r["subjects"], r["step"]) for r in provided] == [(1, 6), (1, 6)]
+
+
+def test_the_addition_is_a_new_version_with_a_sealed_motivation_and_its_partners(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    ref, first, by = executing_case(ledger, tmp_path)
+    newcomer = member(ledger, by, ref, "Testpersoon Nieuw")
+    before = mark(ledger)
+    ledger.group.add_to_namenlijst(addition(ref, newcomer, agreed_by=["om", "politie"]), by)
+    assert events_since(ledger, before) == Counter({"Case.NamenlijstAgreed": 1})
+    case = ledger.app.case(ref)
+    agreed = [
+        e
+        for e in ledger.app.repository.event_store.get(case.id)
+        if isinstance(e, Case.NamenlijstAgreed)
+    ]
+    assert [e.version for e in agreed] == [1, 2]
+    latest = agreed[-1]
+    assert latest.partners == ["om", "politie"]
+    assert latest.subjects == sorted([resolve(ledger, first), resolve(ledger, newcomer)])
+    [added] = latest.additions
+    assert added["subject"] == resolve(ledger, newcomer)
+    with ledger.store.read() as conn:
+        states = b"".join(bytes(r[0]) for r in conn.execute(select(events.c.state)))
+    assert b"Testmotivering" not in states  # sealed, never in the clear
+    # The first version, agreed as a whole, records no additions.
+    assert agreed[0].additions == []
+
+
+def test_an_addition_that_adds_nothing_or_nobody_known_is_refused_and_writes_nothing(
+    ledger: Ledger, tmp_path: Path, clock: FixedClock
+) -> None:
+    ref, first, by = executing_case(ledger, tmp_path)
+    stranger = register(ledger, by, "Testpersoon Buiten")
+    before = mark(ledger)
+    with pytest.raises(Refused, match=r"\[rule namenlijst\.addition\]"):
+        ledger.group.add_to_namenlijst(addition(ref, first), by)  # on it already
+    with pytest.raises(Refused, match=r"\[rule member\.known\]"):
+        ledger.group.add_to_namenlijst(addition(ref, stranger), by)
+    with pytest.raises(Refused, match=r"\[rule namenlijst\.date-order\]"):
+        newcomer = member(ledger, by, ref, "Testpersoon Laat")
+        before = mark(ledger)
+        ledger.group.add_to_namenlijst(addition(ref, newcomer, agreed_on=date(2026, 1, 2)), by)
+    with pytest.raises(BadInput, match="motivation"):
+        ledger.group.add_to_namenlijst(addition(ref, newcomer, motivation="  "), by)
+    with pytest.raises(BadInput, match="unknown organisation"):
+        ledger.group.add_to_namenlijst(addition(ref, newcomer, agreed_by=["brandweer"]), by)
+    assert mark(ledger) == before
+    # Without a first namenlijst there is nothing to add to.
+    other = b.open_case(ledger, by, "Groep Testhaven")
+    b.walk_to_step(ledger, by, other, 3)
+    youth = member(ledger, by, other, "Testpersoon Haven")
+    with pytest.raises(Refused, match=r"namenlijst agree.*\[rule namenlijst\.addition\]"):
+        ledger.group.add_to_namenlijst(addition(other, youth), by)
+
+
+def test_a_request_about_someone_off_the_list_is_refused_at_its_confirmation(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    ref, _first, by = executing_case(ledger, tmp_path)
+    newcomer = member(ledger, by, ref, "Testpersoon Nieuw")
+    police = b.provider(ledger, by, ref, "politie")
+    asked = ledger.sharing.request_share(share(ref, subjects=[newcomer]), by)
+    with pytest.raises(ShareRefused) as raised:
+        ledger.sharing.confirm_request(c.build(AnswerRequest, request=asked), police)
+    assert raised.value.rule == "NAAM-01"
+    ledger.group.add_to_namenlijst(addition(ref, newcomer), by)
+    again = ledger.sharing.request_share(share(ref, subjects=[newcomer]), by)
+    ledger.sharing.confirm_request(c.build(AnswerRequest, request=again), police)
+
+
+# -- item 2: judged on its date ---------------------------------------------------------------
+
+
+def dated_case(ledger: Ledger, clock: FixedClock, tmp_path: Path) -> tuple[str, str, Acting]:
+    """A case walked over a year: step 2 from 2026-02-02, coordinator 2026-03-02, a member
+    from 2026-03-09, namenlijst agreed 2026-04-01, step 3 2026-05-04, step 5 2026-07-01;
+    today is 2026-11-22. Returns (ref, the member, the regisseur)."""
+    clock.set(date(2026, 2, 1))
+    by = b.seed_actors(ledger)
+    ref = b.open_case(ledger, by)
+    convenant(ledger, by, tmp_path)
+    ledger.cases.record_signal(b.signal(ref), by)
+    clock.set(date(2026, 2, 2))
+    ledger.cases.advance(b.advance(ref), by)
+    clock.set(date(2026, 3, 2))
+    ledger.cases.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
+    clock.set(date(2026, 3, 9))
+    youth = member(ledger, by, ref, "Testpersoon Lid")
+    clock.set(date(2026, 4, 1))
+    ledger.group.agree_namenlijst(
+        c.build(c.AgreeNamenlijst, case=ref, subjects=[youth], partners=["gemeente", "politie"]),
+        by,
+    )
+    clock.set(date(2026, 5, 4))
+    ledger.cases.advance(b.advance(ref), by)
+    clock.set(date(2026, 6, 1))
+    ledger.cases.advance(b.advance(ref), by)
+    ledger.cases.record_decision(b.decision(ref), by)
+    clock.set(date(2026, 7, 1))
+    ledger.cases.advance(b.advance(ref), by)
+    clock.set(date(2026, 11, 22))
+    assert ledger.app.case(ref).step == 5
+    for org in ("politie", "om"):
+        b.provider(ledger, by, ref, org)
+    return ref, youth, by
+
+
+def test_a_provision_dated_before_the_namenlijst_is_refused_though_there_is_one_now(
+    ledger: Ledger, clock: FixedClock, tmp_path: Path
+) -> None:
+    ref, youth, by = dated_case(ledger, clock, tmp_path)
+    with pytest.raises(ShareRefused) as raised:
+        provide(ledger, share(ref, subjects=[youth], decided_on=date(2026, 3, 20)), by)
+    assert raised.value.rule == "DEEL-02"
+    [refused] = ledger.sharing.share_rows(ref, "geweigerd")
+    assert (refused["step"], refused["decided_on"]) == (2, "2026-03-20")
+    # On the day it was agreed, and today, the same provision is allowed.
+    provide(ledger, share(ref, subjects=[youth], decided_on=date(2026, 4, 1)), by)
+    provide(ledger, share(ref, subjects=[youth]), by)
+    # Before the coordinator was designated, even a list would not have helped.
+    with pytest.raises(ShareRefused, match=r"\[rule DEEL-02\]"):
+        provide(ledger, share(ref, subjects=[youth], decided_on=date(2026, 2, 20)), by)
+
+
+def test_a_provision_dated_in_step_2_is_judged_by_the_rules_of_step_2(
+    ledger: Ledger, clock: FixedClock, tmp_path: Path
+) -> None:
+    ref, youth, by = dated_case(ledger, clock, tmp_path)
+    criminal = dict(from_org="om", categories=["strafrechtelijke-informatie"], article="art. 7")
+    with pytest.raises(ShareRefused) as raised:
+        provide(ledger, share(ref, subjects=[youth], decided_on=date(2026, 4, 20), **criminal), by)
+    # In step 2 no criminal information from the OM, and the matrix allows it from step 3.
+    assert raised.value.rule == "DEEL-03, DEEL-04, DEEL-08"
+    # The same provision dated after step 3 began, or today at step 5, is allowed.
+    provide(ledger, share(ref, subjects=[youth], decided_on=date(2026, 5, 4), **criminal), by)
+    provide(ledger, share(ref, subjects=[youth], **criminal), by)
+    steps = [(r["decided_on"], r["step"]) for r in ledger.sharing.share_rows(ref)]
+    assert steps == [("2026-04-20", 2), ("2026-05-04", 3), ("2026-11-22", 5)]
+
+
+def test_a_provision_dated_before_membership_or_the_case_itself(
+    ledger: Ledger, clock: FixedClock, tmp_path: Path
+) -> None:
+    ref, youth, by = dated_case(ledger, clock, tmp_path)
+    # A member whose membership runs from a later day was on no namenlijst on an earlier one.
+    clock.set(date(2026, 8, 1))
+    late = member(ledger, by, ref, "Testpersoon Later", from_date=date(2026, 8, 1))
+    ledger.group.add_to_namenlijst(addition(ref, late), by)
+    clock.set(date(2026, 11, 22))
+    with pytest.raises(ShareRefused, match=r"\[rule NAAM-01\]"):
+        provide(ledger, share(ref, subjects=[late], decided_on=date(2026, 7, 15)), by)
+    provide(ledger, share(ref, subjects=[late], decided_on=date(2026, 8, 1)), by)
+    # A former member stays someone a provision on a day of their membership can be about.
+    ledger.group.end_member(
+        c.build(c.EndMembership, case=ref, subject=youth, reason="Verhuisd (test)"), by
+    )
+    provide(ledger, share(ref, subjects=[youth], decided_on=date(2026, 9, 1)), by)
+    # Nothing is judged of a case before it existed: bad input, nothing written.
+    before = mark(ledger)
+    with pytest.raises(BadInput, match="opened on 2026-02-01"):
+        provide(ledger, share(ref, decided_on=date(2026, 1, 20)), by)
+    assert mark(ledger) == before
