@@ -6,14 +6,18 @@ that date, not as it is today."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from ledger import commands as c
-from ledger.bootstrap import Ledger
+from ledger.bootstrap import Ledger, open_ledger
 from ledger.cases.group import AddToNamenlijst
 from ledger.domain.acting import Acting
 from ledger.domain.case import Case
@@ -22,7 +26,7 @@ from ledger.sharing.requests import AnswerRequest
 from ledger.sharing.service import ShareRefused
 from ledger.store.schema import events
 from tests import builders as b
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, fresh_database_url
 from tests.integration.test_sharing import (
     CONVENANT,
     KEY,
@@ -284,3 +288,187 @@ def test_a_provision_dated_before_membership_or_the_case_itself(
     with pytest.raises(BadInput, match="opened on 2026-02-01"):
         provide(ledger, share(ref, decided_on=date(2026, 1, 20)), by)
     assert mark(ledger) == before
+
+
+# -- the property: judged on day D as a ledger that knows only what took effect by D ----------
+
+DAY0 = date(2026, 2, 2)
+GAPS = st.sampled_from((0, 1, 3, 7))
+COURSE = (
+    "advance", "designate", "member a", "agree", "member b", "advance", "add b", "end a",
+    "advance", "advance", "member a", "add a",
+)  # fmt: skip
+"""A usual course of a case; a timeline leaves out some and swaps some neighbours."""
+
+
+@dataclass
+class Model:
+    """Just enough of the case to skip operations the domain would refuse."""
+
+    step: int = 1
+    coordinator: bool = False
+    members: set[str] = field(default_factory=set)
+    joined: set[str] = field(default_factory=set)
+    listed: set[str] | None = None
+
+    def allows(self, op: str) -> bool:
+        verb, _, who = op.partition(" ")
+        person_level = self.step >= 2 and self.coordinator
+        if verb == "advance":
+            return self.step < 6 and (self.step != 2 or self.coordinator)
+        if verb == "designate":
+            return not self.coordinator
+        if verb == "member":
+            return person_level and who not in self.joined
+        if verb == "agree":
+            return person_level and self.listed is None and bool(self.members)
+        if verb == "add":
+            return self.listed is not None and who in self.members and who not in self.listed
+        return who in self.members  # end
+
+    def apply(self, op: str) -> None:
+        verb, _, who = op.partition(" ")
+        if verb == "advance":
+            self.step += 1
+        elif verb == "designate":
+            self.coordinator = True
+        elif verb == "member":
+            self.members.add(who)
+            self.joined.add(who)
+        elif verb == "agree":
+            self.listed = set(self.members)
+        elif verb == "add" and self.listed is not None:
+            self.listed.add(who)
+        else:
+            self.members.discard(who)
+
+
+@st.composite
+def timelines(draw: st.DrawFn) -> list[tuple[int, str]]:
+    """Operations on a case in the order recorded, each on a day (offset from DAY0) no
+    earlier than the one before; only those the domain accepts at that point."""
+    ops = [op for op in COURSE if draw(st.sampled_from((True, True, True, False)))]
+    for _ in range(draw(st.integers(0, 3))):
+        if len(ops) > 1:
+            i = draw(st.integers(0, len(ops) - 2))
+            ops[i], ops[i + 1] = ops[i + 1], ops[i]
+    model, day, out = Model(), 0, []
+    for op in ops:
+        if model.allows(op):
+            day += draw(GAPS)
+            model.apply(op)
+            out.append((day, op))
+    return out
+
+
+def run(
+    ledger: Ledger, clock: FixedClock, timeline: list[tuple[int, str]]
+) -> tuple[str, dict[str, str]]:
+    """The case of ``timeline``, each operation on its day; returns (ref, subjects by label)."""
+    clock.set(DAY0)
+    by = b.seed_actors(ledger)
+    ref = b.open_case(ledger, by)
+    ledger.cases.record_signal(b.signal(ref), by)
+    refs = {label: register(ledger, by, f"Testpersoon {label.upper()}") for label in "ab"}
+    for offset, op in timeline:
+        clock.set(DAY0 + timedelta(days=offset))
+        verb, _, who = op.partition(" ")
+        case = ledger.app.case(ref)
+        if verb == "advance":
+            if case.step == 4:
+                ledger.cases.record_decision(b.decision(ref), by)
+            if case.step == 5:
+                ledger.cases.set_plan(b.plan(ref), by)
+            ledger.cases.advance(b.advance(ref), by)
+        elif verb == "designate":
+            ledger.cases.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
+        elif verb == "member":
+            ledger.group.add_member(
+                c.build(
+                    c.Membership, case=ref, subject=refs[who], core="kern", influence="negatief"
+                ),
+                by,
+            )
+        elif verb == "agree":
+            listed = [refs[x] for x in "ab" if resolve(ledger, refs[x]) in case.members]
+            ledger.group.agree_namenlijst(
+                c.build(c.AgreeNamenlijst, case=ref, subjects=listed, partners=["politie"]), by
+            )
+        elif verb == "add":
+            ledger.group.add_to_namenlijst(addition(ref, refs[who]), by)
+        else:
+            ledger.group.end_member(
+                c.build(c.EndMembership, case=ref, subject=refs[who], reason="Verhuisd"), by
+            )
+    return ref, refs
+
+
+KINDS = {
+    "politie": {"categories": ["groepspositie"]},  # the matrix: from step 2
+    "om": {"from_org": "om", "categories": ["strafrechtelijke-informatie"], "article": "art. 7"},
+}
+
+
+def verdict(
+    ledger: Ledger,
+    ref: str,
+    refs: dict[str, str],
+    subjects: str,
+    kind: str,
+    on: date | None,
+    directory: Path,
+) -> tuple[object, ...]:
+    """Allowed (with the step recorded), refused (with its rules and step), or bad input."""
+    by = ledger.app.acting(b.REGISSEUR, "regisseur")
+    convenant(ledger, by, directory)
+    command = share(ref, subjects=[refs[x] for x in subjects], decided_on=on, **KINDS[kind])
+    try:
+        provide(ledger, command, by)
+    except ShareRefused as exc:
+        return ("refused", exc.rule, ledger.sharing.share_rows(ref)[-1]["step"])
+    except BadInput:
+        return ("bad input",)
+    return ("allowed", ledger.sharing.share_rows(ref)[-1]["step"])
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    timeline=timelines(),
+    offset=st.integers(0, 70),
+    subjects=st.sampled_from(("", "a", "b", "ab")),
+    kind=st.sampled_from(sorted(KINDS)),
+)
+def test_judging_on_a_day_equals_judging_a_ledger_of_what_took_effect_by_that_day(
+    database_kind: str, timeline: list[tuple[int, str]], offset: int, subjects: str, kind: str
+) -> None:
+    last = timeline[-1][0] if timeline else 0
+    offset = min(offset, last + 2)
+    day = DAY0 + timedelta(days=offset)
+    with (
+        fresh_database_url(database_kind) as now_url,
+        fresh_database_url(database_kind) as then_url,
+        TemporaryDirectory() as directory,
+    ):
+        now_clock, then_clock = FixedClock(), FixedClock()
+        now = open_ledger(now_url, require_initialised=False, clock=now_clock)
+        then = open_ledger(then_url, require_initialised=False, clock=then_clock)
+        try:
+            now.initialise()
+            then.initialise()
+            # Today's ledger knows the whole history and judges a provision dated ``day``.
+            ref, refs = run(now, now_clock, timeline)
+            now_clock.set(DAY0 + timedelta(days=last + 3))
+            backdated = verdict(now, ref, refs, subjects, kind, day, Path(directory))
+            # The other knows only what took effect by ``day``, and judges it on that day.
+            then_ref, then_refs = run(then, then_clock, [x for x in timeline if x[0] <= offset])
+            then_clock.set(day)
+            on_the_day = verdict(then, then_ref, then_refs, subjects, kind, None, Path(directory))
+        finally:
+            now.close()
+            then.close()
+    event(f"{on_the_day[0]} on the day")
+    if on_the_day == ("bad input",):
+        # Nobody by that day: today's ledger knows the subject, and refuses the provision.
+        assert backdated[0] in ("refused", "bad input")
+    else:
+        assert backdated == on_the_day
