@@ -199,6 +199,9 @@ class SharingRule(_Strict):
 class SharingFile(_Strict):
     om_organisation: str
     criminal_category: str
+    police_organisation: str = "politie"
+    """Who the groepsscan request (with the namenlijst) goes to and who delivers the scan:
+    both are provisions in the register of disclosures (decision 0030)."""
     om_conditions: dict[str, str] = Field(default_factory=dict)
     """The OM's conditions for providing criminal information (000 L2056-2064), by key:
     a request for it records them, and the OM's confirmation without them is refused."""

@@ -19,6 +19,13 @@ from ledger.domain.subject import IDENTIFICATION, YOUTH, Subject
 from ledger.persons.service import CASE_DATA, Persons
 from ledger.projections import tables as t
 
+GROEPSSCAN_BY = tuple(
+    f"{what}_{part}"
+    for what in ("requested", "received")
+    for part in ("org", "actor", "role", "at")
+)
+"""Who sent and who recorded each groepsscan: for the register, not for `groepsscan show`."""
+
 
 class AddToNamenlijst(c.Command):
     """One member added to the agreed namenlijst: a new version the partners agreed."""
@@ -236,5 +243,7 @@ class Group:
                 )
         for row in rows:
             row.pop("case_id")
+            for recorded in GROEPSSCAN_BY:  # for the register of disclosures
+                row.pop(recorded)
             row["summary"] = summaries.get(row["number"])
         return rows

@@ -213,6 +213,7 @@ namenlijsten = Table(
     Column("subjects", Text, nullable=False),
     Column("partners", Text, nullable=False),
     Column("agreed_on", String(10), nullable=False),
+    Column("additions", Integer, nullable=False),  # subjects added with a motivation (0030)
     *by_columns(),
 )
 
@@ -229,6 +230,16 @@ groepsscans = Table(
     Column("recipients", Text),
     Column("unknown_names", Integer),
     Column("informatiepositie", String(16)),
+    # Who sent the request and who recorded the scan received, when (decision 0030):
+    # the groepsscan is a provision in the register of disclosures.
+    Column("requested_org", String(64)),
+    Column("requested_actor", String(64)),
+    Column("requested_role", String(64)),
+    Column("requested_at", String(40)),
+    Column("received_actor", String(64)),
+    Column("received_role", String(64)),
+    Column("received_org", String(64)),
+    Column("received_at", String(40)),
 )
 
 police_reports = Table(

@@ -948,7 +948,14 @@ def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
                     answered[share_id] = answering
                     event("allowed" + (" on request" if provider else ""))
 
-            register = ledger.privacy.disclosures(officer)
+            everything = ledger.privacy.disclosures(officer)
+            register = [r for r in everything if r["kind"] == "verstrekking"]
+            # Every namenlijst version is in the register too: to its partners (0030).
+            lists = [r for r in everything if r["kind"] == "namenlijst"]
+            assert [(r["decided_on"], r["subjects"]) for r in lists] == [
+                (day(d).isoformat(), len(subjects)) for d, subjects in setup.lists
+            ]
+            assert all(r["to"] == ["politie"] and r["from"] == "gemeente" for r in lists)
             assert {r["share_id"]: register_row(r) for r in register} == allowed
             assert {r["share_id"]: (r["answered_by"], r["requested_by"]) for r in register} == (
                 answered
