@@ -5,11 +5,14 @@ that date, not as it is today."""
 
 from __future__ import annotations
 
+import json
+import shlex
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 
 import pytest
 from hypothesis import event, given, settings
@@ -27,11 +30,16 @@ from ledger.sharing.service import ShareRefused
 from ledger.store.schema import events
 from tests import builders as b
 from tests.conftest import FixedClock, fresh_database_url
-from tests.integration.test_sharing import (
+from tests.integration.test_sharing import (  # noqa: F401 (the cli fixture)
     CONVENANT,
     KEY,
+    OFFICER,
+    POLICE,
+    cli,
     events_since,
     mark,
+    ok,
+    one_line_error,
     provide,
     register,
     share,
@@ -472,3 +480,77 @@ def test_judging_on_a_day_equals_judging_a_ledger_of_what_took_effect_by_that_da
         assert backdated[0] in ("refused", "bad input")
     else:
         assert backdated == on_the_day
+
+
+# -- the command line (SQLite) ----------------------------------------------------------------
+
+
+def test_the_namenlijst_discipline_through_the_command_line(cli: Any, tmp_path: Path) -> None:  # noqa: F811
+    run = cli
+    ok(
+        run(
+            "actor add uc-cli --name 'Test UC' --org gemeente --role uitvoeringscoordinator",
+            b.ADMIN,
+        )
+    )
+    ref = json.loads(
+        ok(
+            run("case open --name 'Groep Testplein' --municipality Teststad --area Noord --json")
+        ).output
+    )["case"]
+    ok(run(f"case participant add {ref} {POLICE} --reason Wijkagent"))
+    ok(
+        run(
+            f"signal add {ref} --kind overlast --location Testplein --source-org politie "
+            "--source-role wijkagent --text 'Groep hangt rond'"
+        )
+    )
+    ok(run(f"step advance {ref} --body ketenoverleg --reason signalen"))
+    ok(run(f"case designate {ref} uc-cli"))
+    ok(run(f"step advance {ref} --body ketenoverleg --reason beeld"))
+    youths = []
+    for name in ("Test Jongere Een", "Test Jongere Twee"):
+        added = json.loads(ok(run(f"subject add --name '{name}' --dob 2010-04-01 --json")).output)
+        youths.append(added["subject"])
+        ok(run(f"member add {ref} {added['subject']} --core kern --influence negatief"))
+    first, later = youths
+    ok(run(f"namenlijst agree {ref} --subject {first} --partner gemeente --partner politie"))
+    path = write(
+        tmp_path,
+        CONVENANT.replace("valid_until = 2026-12-31\n", "").replace(
+            "valid_from = 2026-01-01", "valid_from = 2020-01-01"
+        ),
+    )
+    ok(run(f"convenant add {KEY} --file {shlex.quote(str(path))}"))
+    ok(run(f"convenant sign {KEY} --party politie --signer Teamchef"))
+    ok(run(f"convenant sign {KEY} --party gemeente --signer Burgemeester"))
+    about_later = (
+        f"share add {ref} --from politie --to gemeente --purpose groepsaanpak --subject {later} "
+        f"--convenant {KEY} --article 'art. 6 lid 1' --necessity 'Beeld' --category groepspositie"
+    )
+    line = one_line_error(run(about_later, POLICE), 1)
+    assert line.endswith("[rule NAAM-01]") and "regie namenlijst add" in line
+
+    line = one_line_error(run(f"namenlijst add {ref} {later} --agreed-by politie"), 2)
+    assert "--motivation" in line
+    added = json.loads(
+        ok(
+            run(
+                f"namenlijst add {ref} {later} --motivation 'Bij de vechtpartij op naam' "
+                "--agreed-by politie --agreed-by om --json"
+            )
+        ).output
+    )
+    assert added == {"case": ref, "version": 2, "added": later}
+    line = one_line_error(run(f"namenlijst add {ref} {later} --motivation x --agreed-by om"), 1)
+    assert line.endswith("[rule namenlijst.addition]")
+    ok(run(about_later, POLICE))
+
+    register = json.loads(ok(run("audit disclosures --json", OFFICER)).output)
+    assert [(r["kind"], r["share"]) for r in register if r["kind"] == "namenlijst"] == [
+        ("namenlijst", "namenlijst v1"),
+        ("namenlijst", "namenlijst v2"),
+    ]
+    assert "namenlijst" in ok(run("audit disclosures", OFFICER)).output
+    seen = json.loads(ok(run(f"audit who-saw {later} --json", OFFICER)).output)
+    assert [r["recipients"] for r in seen if r["kind"] == "namenlijst"] == [["om", "politie"]]
