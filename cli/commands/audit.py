@@ -39,8 +39,9 @@ _TO = click.option("--to", "until", type=ISO_DATE, help="Up to and including thi
 def who_saw(
     ctx: Context, subject: str, since: Any, until: Any, as_json: bool, as_csv: bool
 ) -> None:
-    """Every access to and every provision about a subject (shares, the namenlijst, the
-    groepsscan), in time order.
+    """Every access to and every provision about a subject, in time order.
+
+    Provisions are shares, and the namenlijst versions and groepsscans the subject is on.
 
     \b
     Example:

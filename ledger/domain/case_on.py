@@ -32,6 +32,8 @@ _STEP_CHANGES = (Case.StepAdvanced, Case.StepsMerged, Case.SteppedBack)
 
 @dataclass(frozen=True)
 class CaseOn:
+    """What the sharing rules judge of a case on ``day``; never written, only read."""
+
     day: str
     opened_on: str
     step: int
