@@ -52,9 +52,13 @@ class ShareRequest:
 
 @dataclass(frozen=True)
 class CaseFacts:
+    """The case on the provision's date (``ledger/domain/case_on.py``), not today's."""
+
     step: int
     coordinator: bool
     namenlijst: bool
+    on_namenlijst: frozenset[str] = frozenset()
+    """The subjects of the namenlijst version in force who had joined the group by then."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,13 @@ def _persons_need_coordinator_and_namenlijst(c: Context) -> bool:
     return c.case.step >= 2 and c.case.coordinator and c.case.namenlijst
 
 
+def _subjects_on_the_namenlijst(c: Context) -> bool:
+    """Without any namenlijst in force DEEL-02 refuses; this rule asks who is on it."""
+    if not c.request.subjects or not c.case.namenlijst:
+        return True
+    return all(s in c.case.on_namenlijst for s in c.request.subjects)
+
+
 def _no_om_criminal_data_in_step_2(c: Context) -> bool:
     r = c.request
     return not (
@@ -247,6 +258,7 @@ CHECKS: dict[str, Check] = {
     "source-received-by-provider": source_received_by_provider,
     "purpose-compatible-or-assessed": purpose_compatible_or_assessed,
     "instrument-cited": _instrument_cited,
+    "subjects-on-the-namenlijst": _subjects_on_the_namenlijst,
 }
 
 
@@ -266,6 +278,9 @@ class SharingRule(_Strict):
 class SharingFile(_Strict):
     om_organisation: str
     criminal_category: str
+    police_organisation: str = "politie"
+    """Who the groepsscan request (with the namenlijst) goes to and who delivers the scan:
+    both are provisions in the register of disclosures (decision 0030)."""
     om_conditions: dict[str, str] = Field(default_factory=dict)
     """The OM's conditions for providing criminal information (000 L2056-2064), by key:
     a request for it records them, and the OM's confirmation without them is refused."""
@@ -361,30 +376,5 @@ def evaluate(rules: SharingFile, context: Context) -> Verdict:
             Refusal(rule.id, rule.text, rule.source)
             for rule in rules.rule
             if not CHECKS[rule.check](context)
-        )
-    )
-
-
-REUSE_CHECKS = frozenset({"source-received-by-provider", "purpose-compatible-or-assessed"})
-"""The checks that judge data used again inside the ledger (a plan action), not provided."""
-
-
-def judge_reuse(rules: SharingFile, request: ShareRequest, origins: dict[str, str]) -> Verdict:
-    """The rules of :data:`REUSE_CHECKS` on a use of ``request.source`` by
-    ``request.from_org`` for ``request.purpose``: the same rules as for an onward provision."""
-    context = Context(
-        request=request,
-        case=CaseFacts(step=0, coordinator=False, namenlijst=False),
-        convenant=None,
-        special_categories=frozenset(),
-        om_organisation=rules.om_organisation,
-        criminal_category=rules.criminal_category,
-        origins=origins,
-    )
-    return Verdict(
-        tuple(
-            Refusal(rule.id, rule.text, rule.source)
-            for rule in rules.rule
-            if rule.check in REUSE_CHECKS and not CHECKS[rule.check](context)
         )
     )

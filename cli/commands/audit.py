@@ -39,7 +39,9 @@ _TO = click.option("--to", "until", type=ISO_DATE, help="Up to and including thi
 def who_saw(
     ctx: Context, subject: str, since: Any, until: Any, as_json: bool, as_csv: bool
 ) -> None:
-    """Every access to and every share about a subject, in time order.
+    """Every access to and every provision about a subject, in time order.
+
+    Provisions are shares, and the namenlijst versions and groepsscans the subject is on.
 
     \b
     Example:
@@ -126,6 +128,9 @@ def disclosures(
 ) -> None:
     """The register of provisions (verstrekkingen) that were made.
 
+    Besides the shares (soort verstrekking) it lists each agreed namenlijst version (to
+    its partners) and each groepsscan request and received scan (to their recipients).
+
     Each names who answered for it: the actor of the providing organisation who recorded
     or confirmed it, and the regisseur who requested it, if anyone did. `--requests` lists
     the open requests instead: asked of a provider, not (yet) provided.
@@ -164,6 +169,7 @@ def disclosures(
         "Register van verstrekkingen",
         [
             ("decided_on", "datum"),
+            ("kind", "soort"),
             ("case", "case"),
             ("from", "van"),
             ("to", "naar"),

@@ -69,6 +69,59 @@ def agree(
         echo(f"Namenlijst of {cmd.case} agreed (version {version}, {len(subjects)} names).")
 
 
+@namenlijst.command("add")
+@click.argument("case_ref")
+@click.argument("subject")
+@click.option("--motivation", required=True, help="Why the subject is added (sealed).")
+@click.option(
+    "--agreed-by",
+    "agreed_by",
+    multiple=True,
+    required=True,
+    help="An organisation that agreed the addition; repeat.",
+)
+@click.option("--on", "agreed_on", type=ISO_DATE, help="Date agreed (default today).")
+@json_option
+@pass_ctx
+@handle_errors
+def add(
+    ctx: Context,
+    case_ref: str,
+    subject: str,
+    motivation: str,
+    agreed_by: tuple[str, ...],
+    agreed_on: Any,
+    as_json: bool,
+) -> None:
+    """Add a member to the agreed namenlijst, with why: a new version of the list.
+
+    A provision about a person is judged against the namenlijst in force on its date;
+    someone who comes into view later (000 L1018) is added first.
+
+    \b
+    Example:
+      regie namenlijst add JG-2026-001 P-3f9a2c1d0b \\
+        --motivation 'Bij de vechtpartij op naam aangesproken' \\
+        --agreed-by gemeente --agreed-by politie --agreed-by om
+    """
+    from ledger import commands as c
+    from ledger.cases.group import AddToNamenlijst
+
+    cmd = c.build(
+        AddToNamenlijst,
+        case=case_ref,
+        subject=subject,
+        motivation=motivation,
+        agreed_by=list(agreed_by),
+        agreed_on=agreed_on,
+    )
+    version = ctx.ledger().group.add_to_namenlijst(cmd, ctx.acting())
+    if as_json:
+        emit_json({"case": cmd.case, "version": version, "added": subject})
+    else:
+        echo(f"Namenlijst of {cmd.case}: {subject} added (version {version}).")
+
+
 @click.group("groepsscan")
 def groepsscan() -> None:
     """Request and receive the police groepsscan (step 2)."""

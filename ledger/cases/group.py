@@ -3,8 +3,10 @@ groepsscan the police deliver and police reports on members."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from pydantic import Field
 from sqlalchemy import select
 
 from ledger import commands as c
@@ -16,6 +18,23 @@ from ledger.domain.case import Case
 from ledger.domain.subject import IDENTIFICATION, YOUTH, Subject
 from ledger.persons.service import CASE_DATA, Persons
 from ledger.projections import tables as t
+
+GROEPSSCAN_BY = tuple(
+    f"{what}_{part}"
+    for what in ("requested", "received")
+    for part in ("org", "actor", "role", "at")
+)
+"""Who sent and who recorded each groepsscan: for the register, not for `groepsscan show`."""
+
+
+class AddToNamenlijst(c.Command):
+    """One member added to the agreed namenlijst: a new version the partners agreed."""
+
+    case: c.CaseRef
+    subject: c.SubjectRef
+    motivation: c.Text
+    agreed_by: list[c.Key] = Field(min_length=1)
+    agreed_on: date | None = None
 
 
 class Group:
@@ -139,6 +158,24 @@ class Group:
         self.app.commit(case)
         return version
 
+    @gated("namenlijst.add")
+    def add_to_namenlijst(self, cmd: AddToNamenlijst, by: Acting) -> int:
+        """A motivated addition (000 L1018): provisions about the subject are judged
+        against the new version from its date on."""
+        for partner in cmd.agreed_by:
+            self.app.check_key("organisation", partner, self.app.policies.organisation_keys)
+        subject_id = self.persons.resolve(cmd.subject)
+        case = self.app.case(cmd.case)
+        version = case.add_to_namenlijst(
+            subject_id,
+            self.app.sealed_record(case.id, "namenlijst-motivation", cmd.motivation),
+            list(cmd.agreed_by),
+            self.app.day(cmd.agreed_on),
+            by,
+        )
+        self.app.commit(case)
+        return version
+
     @gated("groepsscan.request")
     def request_groepsscan(self, cmd: c.RequestGroepsscan, by: Acting) -> int:
         case = self.app.case(cmd.case)
@@ -206,5 +243,7 @@ class Group:
                 )
         for row in rows:
             row.pop("case_id")
+            for recorded in GROEPSSCAN_BY:  # for the register of disclosures
+                row.pop(recorded)
             row["summary"] = summaries.get(row["number"])
         return rows

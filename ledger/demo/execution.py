@@ -1,5 +1,6 @@
 """The demo from the integral picture on: priority, the plan van aanpak, execution with a
-step back and an escalation, and closure at step 7 with its evaluation."""
+step back, an escalation and a youth added to the namenlijst, and closure at step 7 with
+its evaluation."""
 
 from __future__ import annotations
 
@@ -184,6 +185,7 @@ def carry_out(scene: Scene) -> None:
         ),
         regisseur,
     )
+    newcomer(scene)
     cases.step_back(
         c.build(
             c.StepBack,
@@ -296,4 +298,44 @@ def carry_out(scene: Scene) -> None:
             closed_on=day(6),
         ),
         regisseur,
+    )
+
+
+def newcomer(scene: Scene) -> None:
+    """At the winkelcentrum the police ask youths for their ID (000 L1018); one was never on
+    the namenlijst, and is added to it with why before anything is shared about him."""
+    from ledger.cases.group import AddToNamenlijst
+
+    ledger, ref, day, uc = scene.ledger, scene.ref, scene.day, scene.uc
+    youth = ledger.persons.register(
+        c.build(
+            c.RegisterSubject,
+            kind="jongere",
+            name="Demo Jongere Vier",
+            date_of_birth=day(365 * 16 + 200),
+            address="Demolaan 4, Voorbeeldstad",
+        ),
+        uc,
+    ).short
+    ledger.group.add_member(
+        c.build(
+            c.Membership,
+            case=ref,
+            subject=youth,
+            core="aanhang",
+            influence="meeloper",
+            from_date=day(40),
+        ),
+        uc,
+    )
+    ledger.group.add_to_namenlijst(
+        c.build(
+            AddToNamenlijst,
+            case=ref,
+            subject=youth,
+            motivation="Bij het winkelcentrum op naam aangesproken; hoort bij de groep",
+            agreed_by=["gemeente", "politie", "jongerenwerk"],
+            agreed_on=day(39),
+        ),
+        uc,
     )

@@ -87,6 +87,8 @@ class Case(CaseSteps, CaseWorking, CaseReuse, CaseChecklist, CasePlan, CaseGroup
         self.members: dict[str, dict[str, Any]] = {}
         self.former_members: set[str] = set()
         self.namenlijst_version = 0
+        self.namenlijst_subjects: list[str] = []
+        self.namenlijst_agreed_on: str | None = None
         self.groepsscans_requested = 0
         self.groepsscans_received = 0
 

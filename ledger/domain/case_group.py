@@ -124,35 +124,86 @@ class CaseGroup(CaseState):
         )
 
     class NamenlijstAgreed(Aggregate.Event):
-        class_version = 1
+        """A version of the namenlijst: all its subjects, the partners who agreed it.
+
+        Version 2 records ``additions``: the subjects this version adds to the one before,
+        each with its (sealed) motivation (``regie namenlijst add``); a version agreed as a
+        whole, and every version recorded before, carries none."""
+
+        class_version = 2
 
         version: int
         subjects: list[str]
         partners: list[str]
         agreed_on: str
+        additions: list[dict[str, str]]
         by: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["additions"] = []
 
         def apply(self, case: CaseState) -> None:
             case.namenlijst_version = self.version
+            case.namenlijst_subjects = list(self.subjects)
+            case.namenlijst_agreed_on = self.agreed_on
+
+    def _next_namenlijst(self, agreed_on: str) -> int:
+        self._require_active()
+        if self.step < 2 or self.coordinator is None:
+            raise rules.NAMENLIJST_STEP.refuse()
+        previous = self.namenlijst_agreed_on
+        if previous is not None and agreed_on < previous:
+            raise rules.NAMENLIJST_DATE.refuse(
+                f"version {self.namenlijst_version} was agreed on {previous}"
+            )
+        return self.namenlijst_version + 1
 
     def agree_namenlijst(
         self, subjects: list[str], partners: list[str], agreed_on: str, by: Acting
     ) -> int:
-        self._require_active()
-        if self.step < 2 or self.coordinator is None:
-            raise rules.NAMENLIJST_STEP.refuse()
+        version = self._next_namenlijst(agreed_on)
         strangers = [s for s in subjects if s not in self.members]
         if strangers:
             raise rules.MEMBER_KNOWN.refuse(
                 "every subject on the namenlijst must be a current member of the case"
             )
-        version = self.namenlijst_version + 1
         self.trigger_event(
             self.NamenlijstAgreed,
             version=version,
             subjects=sorted(set(subjects)),
             partners=sorted(set(partners)),
             agreed_on=agreed_on,
+            additions=[],
+            by=by.record(),
+        )
+        return version
+
+    def add_to_namenlijst(
+        self, subject: str, motivation: str, partners: list[str], agreed_on: str, by: Acting
+    ) -> int:
+        """A new version: the agreed namenlijst and one more member, with why (000 L1018:
+        a youth first identified during the execution)."""
+        version = self._next_namenlijst(agreed_on)
+        if self.namenlijst_version == 0:
+            raise rules.NAMENLIJST_ADDITION.refuse(
+                "there is no agreed namenlijst yet; agree one with `regie namenlijst agree`"
+            )
+        if subject not in self.members:
+            raise rules.MEMBER_KNOWN.refuse(
+                "only a current member is added to the namenlijst; `regie member add` first"
+            )
+        if subject in self.namenlijst_subjects:
+            raise rules.NAMENLIJST_ADDITION.refuse(
+                f"the subject is on the namenlijst already (version {self.namenlijst_version})"
+            )
+        self.trigger_event(
+            self.NamenlijstAgreed,
+            version=version,
+            subjects=sorted({*self.namenlijst_subjects, subject}),
+            partners=sorted(set(partners)),
+            agreed_on=agreed_on,
+            additions=[{"subject": subject, "motivation": motivation}],
             by=by.record(),
         )
         return version

@@ -51,6 +51,8 @@ class CaseState:
     members: dict[str, dict[str, Any]]
     former_members: set[str]
     namenlijst_version: int
+    namenlijst_subjects: list[str]
+    namenlijst_agreed_on: str | None
     groepsscans_requested: int
     groepsscans_received: int
 

@@ -195,6 +195,17 @@ NAMENLIJST_STEP = _r(
     "the namenlijst is drawn up from step 2 on, with a designated uitvoeringscoördinator",
     "000 L2000-2001, L2078-2091",
 )
+NAMENLIJST_ADDITION = _r(
+    "namenlijst.addition",
+    "an addition to the namenlijst names a current member who is not on the agreed namenlijst"
+    " yet, with a motivation; the first namenlijst is agreed with `regie namenlijst agree`",
+    "000 L1018, L2078-2091",
+)
+NAMENLIJST_DATE = _r(
+    "namenlijst.date-order",
+    "a new version of the namenlijst is agreed on or after the day of the version it follows",
+    "000 L2078-2091",
+)
 GROEPSSCAN_AFTER_NAMENLIJST = _r(
     "groepsscan.after-namenlijst",
     "the groepsscan is requested after the partners agreed the namenlijst",

@@ -21,6 +21,7 @@ from ledger.domain.share import PROVIDED
 from ledger.domain.subject import Subject
 from ledger.durations import Duration
 from ledger.persons.service import Persons, registration_org
+from ledger.privacy.group_disclosures import GROEPSSCAN, group_disclosures
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.sharing.service import Sharing
@@ -219,6 +220,12 @@ class LetterContent:
             recipients += json.loads(share["to_orgs"])
         for row in lists:
             recipients += [p for p in json.loads(row["partners"]) if p != sender]
+        # The groepsscan: its request took the namenlijst to the police, who delivered the
+        # scan to the burgemeester and the OM (decision 0030).
+        police = self.app.policies.sharing.police_organisation
+        for scan in group_disclosures(self.queries, police, subject_id):
+            if scan["kind"] == GROEPSSCAN:
+                recipients += [to for to in scan["to"] if to != sender]
 
         return LetterFacts(
             reference=f"IP-{youth.short}",

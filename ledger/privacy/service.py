@@ -22,6 +22,12 @@ from ledger.domain.share import PROVIDED, REFUSED
 from ledger.domain.share_request import OPEN
 from ledger.persons.service import Persons, registration_org
 from ledger.privacy.findings import Detectors, finding, unlawful_provision
+from ledger.privacy.group_disclosures import (
+    group_disclosures,
+    in_period,
+    register_rows,
+    who_saw_rows,
+)
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.retention.destructions import Destructions
@@ -125,7 +131,13 @@ class PrivacyAudit:
                     "case": row["case"],
                 }
             )
+        lists = self._group(subject_id)  # the namenlijst and the groepsscan (0030)
+        out += who_saw_rows(in_period(lists, since, until))
         return sorted(out, key=lambda x: x["at"])
+
+    def _group(self, subject_id: str | None = None) -> list[Row]:
+        police = self.app.policies.sharing.police_organisation
+        return group_disclosures(self.queries, police, subject_id)
 
     # -- one actor ------------------------------------------------------------------------
 
@@ -215,7 +227,10 @@ class PrivacyAudit:
         if convenant:
             query = query.where(s.c.convenant == convenant.lower())
         rows = self.queries.rows(_period(query, s.c.decided_on, since, until))
-        return [share_row(r) for r in rows]
+        lists = in_period(self._group(), since, until)  # the namenlijst, the groepsscan
+        out = [{"kind": "verstrekking", **share_row(r)} for r in rows]
+        out += register_rows(lists, to_org, convenant)
+        return sorted(out, key=lambda x: x["decided_on"])
 
     # -- findings -------------------------------------------------------------------------
 
@@ -328,7 +343,12 @@ class PrivacyAudit:
         visible = [] if confidential else shares
         for s in visible:
             sources.add(s["from_org"])
-        recipients = sorted({org for s in visible for org in json.loads(s["to_orgs"])})
+        lists = [] if confidential else self._group(subject_id)  # namenlijst, groepsscan
+        sources.update(x["from"] for x in lists)
+        recipients = sorted(
+            {org for s in visible for org in json.loads(s["to_orgs"])}
+            | {org for x in lists for org in x["to"]}
+        )
         purposes = sorted({s["purpose"] for s in visible})
         retention = [
             {
@@ -353,6 +373,7 @@ class PrivacyAudit:
                 {**share_row(s), "confidential": True} if confidential else share_row(s)
                 for s in shares
             ],
+            "lists": register_rows(lists, None, None),
             "cases": retention,
             "generated_on": self.app.clock().isoformat(),
             "confidential": confidential,

@@ -13,6 +13,10 @@ from ledger.projections.retention_tables import erasures as erasures
 from ledger.projections.retention_tables import holds as holds
 from ledger.projections.retention_tables import purges as purges
 from ledger.projections.retention_tables import retention_runs as retention_runs
+from ledger.projections.sharing_tables import share_recipients as share_recipients
+from ledger.projections.sharing_tables import share_requests as share_requests
+from ledger.projections.sharing_tables import share_subjects as share_subjects
+from ledger.projections.sharing_tables import shares as shares
 
 actors = Table(
     "rm_actors",
@@ -213,6 +217,7 @@ namenlijsten = Table(
     Column("subjects", Text, nullable=False),
     Column("partners", Text, nullable=False),
     Column("agreed_on", String(10), nullable=False),
+    Column("additions", Integer, nullable=False),  # subjects added with a motivation (0030)
     *by_columns(),
 )
 
@@ -229,6 +234,16 @@ groepsscans = Table(
     Column("recipients", Text),
     Column("unknown_names", Integer),
     Column("informatiepositie", String(16)),
+    # Who sent the request and who recorded the scan received, when (decision 0030):
+    # the groepsscan is a provision in the register of disclosures.
+    Column("requested_org", String(64)),
+    Column("requested_actor", String(64)),
+    Column("requested_role", String(64)),
+    Column("requested_at", String(40)),
+    Column("received_actor", String(64)),
+    Column("received_role", String(64)),
+    Column("received_org", String(64)),
+    Column("received_at", String(40)),
 )
 
 police_reports = Table(
@@ -284,78 +299,6 @@ convenant_signatures = Table(
     *by_columns(),
 )
 
-shares = Table(
-    "rm_shares",
-    read_models,
-    Column("share_id", String(36), primary_key=True),
-    Column("case_ref", String(32), nullable=False),
-    Column("step", Integer, nullable=False),
-    Column("decided_on", String(10), nullable=False),
-    Column("from_org", String(64), nullable=False),
-    Column("to_orgs", Text, nullable=False),
-    Column("named_recipients", Text, nullable=False),
-    Column("meeting", String(64)),
-    Column("subject_count", Integer, nullable=False),
-    Column("categories", Text, nullable=False),
-    Column("purpose", Text, nullable=False),
-    Column("convenant", String(64)),
-    Column("convenant_version", Integer),
-    Column("article", Text),
-    Column("legal_basis", Text),
-    Column("necessity", Text, nullable=False),
-    Column("outcome", String(16), nullable=False),
-    Column("refusals", Text, nullable=False),
-    Column("ad_hoc", Boolean, nullable=False),
-    Column("reviewed_at", String(40)),
-    Column("reviewed_by", String(64)),
-    Column("review_comment", Text),
-    Column("policy_hash", String(64)),
-    Column("request_id", String(36)),
-    Column("requested_by", String(64)),
-    Column("source_share_id", String(36)),
-    Column("compatibility", Text),
-    Column("instrument", Text),
-    Column("verdict", String(32)),
-    Column("finding_closed_on", String(10)),
-    Column("finding_closure", Text),
-    *by_columns(),
-)
-Index("rm_shares_decided", shares.c.decided_on)
-
-share_requests = Table(
-    "rm_share_requests",
-    read_models,
-    Column("request_id", String(36), primary_key=True),
-    Column("case_ref", String(32), nullable=False),
-    Column("requested_on", String(10), nullable=False),
-    Column("from_org", String(64), nullable=False),
-    Column("to_orgs", Text, nullable=False),
-    Column("subject_count", Integer, nullable=False),
-    Column("categories", Text, nullable=False),
-    Column("om_conditions", Text, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("share_id", String(36)),
-    Column("answered_by", String(64)),
-    Column("answered_org", String(64)),
-    Column("reason", Text),
-    *by_columns(),
-)
-
-share_subjects = Table(
-    "rm_share_subjects",
-    read_models,
-    Column("share_id", String(36), primary_key=True),
-    Column("subject_id", String(36), primary_key=True),
-)
-Index("rm_share_subjects_subject", share_subjects.c.subject_id)
-
-share_recipients = Table(
-    "rm_share_recipients",
-    read_models,
-    Column("share_id", String(36), primary_key=True),
-    Column("organisation", String(64), primary_key=True),
-)
-Index("rm_share_recipients_org", share_recipients.c.organisation)
 
 # -- access log (NEN 7513) ---------------------------------------------------------------
 

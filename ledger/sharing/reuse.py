@@ -19,7 +19,8 @@ from ledger.persons.service import Persons
 from ledger.projections.queries import Queries
 from ledger.projections.reuse_table import reuses
 from policies.provenance import SourceFacts
-from policies.sharing import ShareRequest, judge_reuse
+from policies.reuse import judge_reuse
+from policies.sharing import ShareRequest
 
 
 class ReuseProvision(c.Command):

@@ -24,6 +24,7 @@ from ledger.errors import BadInput, NotFound, Refused
 from ledger.persons.service import Persons
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
+from ledger.sharing.case_facts import case_then, facts_of
 from ledger.sharing.convenantfile import load_convenant, parse_convenant
 from ledger.sharing.requests import Verzoeken
 from ledger.sharing.reuse import Hergebruik
@@ -31,7 +32,6 @@ from ledger.sharing.rows import share_row as share_row
 from ledger.sharing.verdicts import Verdicts
 from policies.provenance import SourceFacts
 from policies.sharing import (
-    CaseFacts,
     Context,
     ConvenantFacts,
     ShareRequest,
@@ -248,6 +248,7 @@ class Sharing(Verzoeken, Verdicts, Hergebruik):
         convenant_facts, version = self.cited(cmd)
         day = self.app.day(cmd.decided_on)
         source_id, source = self._source(cmd.source, case.ref) if cmd.source else (None, None)
+        then = case_then(self.app, case, day)  # judged on its date, not today (0030)
         request = ShareRequest(
             from_org=cmd.from_org,
             to_orgs=tuple(sorted(set(cmd.to_orgs))),
@@ -270,11 +271,7 @@ class Sharing(Verzoeken, Verdicts, Hergebruik):
             policies.sharing,
             Context(
                 request=request,
-                case=CaseFacts(
-                    step=case.step,
-                    coordinator=case.coordinator is not None,
-                    namenlijst=case.namenlijst_version > 0,
-                ),
+                case=facts_of(then),
                 convenant=convenant_facts,
                 special_categories=policies.special_categories,
                 om_organisation=policies.sharing.om_organisation,
@@ -288,7 +285,7 @@ class Sharing(Verzoeken, Verdicts, Hergebruik):
         share = Share(
             share_id=share_id,
             case=case.ref,
-            step=case.step,
+            step=then.step,
             request={
                 "from_org": request.from_org,
                 "to_orgs": list(request.to_orgs),

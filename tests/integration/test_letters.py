@@ -749,7 +749,18 @@ def test_handed_over_to_every_addressee(ledger: Ledger, clock: FixedClock, tmp_p
     assert row is not None and row["status"] == "handed over" and not row["late"]
 
 
-def test_a_share_before_the_namenlijst_triggers_the_duty(ledger: Ledger, clock: FixedClock) -> None:
+def test_a_share_before_the_namenlijst_triggers_the_duty(
+    ledger: Ledger, clock: FixedClock, tmp_path: Path
+) -> None:
+    # Since decision 0030 rule NAAM-01 refuses a provision about someone not on the
+    # namenlijst; a municipality that dropped it (or a provision recorded before) can
+    # still provide first: the duty starts with whichever came first.
+    default = Path(POLICIES.sources["sharing"])
+    text = default.read_text(encoding="utf-8")
+    blocks = text.split("\n[[rule]]\n")
+    kept = [block for block in blocks if not block.startswith('id = "NAAM-01"')]
+    (tmp_path / "sharing.toml").write_text("\n[[rule]]\n".join(kept), encoding="utf-8")
+    ledger.app.policies = load_policies(tmp_path)
     world = build_world(ledger, clock, born(17), shares=())
     clock.set(date(2026, 9, 10))
     other = ledger.persons.register(

@@ -28,6 +28,7 @@ from tests.integration.test_sharing import (  # noqa: F401 (the cli fixture)
     ok,
     one_line_error,
     person_level_case,
+    provisions,
     share,
     write,
 )
@@ -53,7 +54,7 @@ def test_a_provision_by_an_actor_of_another_organisation_is_refused_and_writes_n
     assert raised.value.rule == "share.provider"
     assert raised.value.exit_code == 1
     assert events_since(ledger, before) == Counter()
-    assert ledger.privacy.disclosures(officer) == []
+    assert provisions(ledger, officer) == []
 
 
 def test_a_confirmed_request_is_a_provision_answered_for_by_the_provider(
@@ -63,7 +64,7 @@ def test_a_confirmed_request_is_a_provision_answered_for_by_the_provider(
     police = b.provider(ledger, regisseur, ref, "politie")
     request = ledger.sharing.request_share(share(ref, subjects=[member]), regisseur)
     # A request is not a provision: not in the register, the shares or the subject's report.
-    assert ledger.privacy.disclosures(officer) == []
+    assert provisions(ledger, officer) == []
     assert ledger.sharing.share_rows() == []
     assert ledger.privacy.subject_report(member, officer)["shares"] == []
     [open_] = ledger.sharing.requests(officer, status="open")
@@ -81,7 +82,7 @@ def test_a_confirmed_request_is_a_provision_answered_for_by_the_provider(
     assert raised.value.rule == "share.provider"
 
     share_id = ledger.sharing.confirm_request(answer(request[:8]), police)
-    [row] = ledger.privacy.disclosures(officer)
+    [row] = provisions(ledger, officer)
     assert (row["share_id"], row["from"], row["outcome"]) == (share_id, "politie", "verstrekt")
     assert (row["answered_by"], row["requested_by"]) == ("politie-test (politie)", b.REGISSEUR)
     assert row["necessity"] == "Nodig voor het plan van aanpak"
@@ -102,7 +103,7 @@ def test_a_provision_recorded_by_the_provider_names_it_as_answering(
     ref, member, regisseur, officer = person_level_case(ledger, tmp_path)
     police = b.provider(ledger, regisseur, ref, "politie")
     ledger.sharing.record_share(share(ref, subjects=[member]), police)
-    [row] = ledger.privacy.disclosures(officer)
+    [row] = provisions(ledger, officer)
     assert (row["answered_by"], row["requested_by"]) == ("politie-test (politie)", None)
 
 
@@ -125,7 +126,7 @@ def test_a_refused_request_is_recorded_and_never_a_provision(
         "Geen grondslag",
         "politie-test (politie)",
     )
-    assert ledger.privacy.disclosures(officer) == []
+    assert provisions(ledger, officer) == []
     with pytest.raises(Refused) as raised:
         ledger.sharing.confirm_request(answer(request), police)
     assert raised.value.rule == "share.request-open"
@@ -144,7 +145,7 @@ def test_a_confirmation_is_judged_by_the_sharing_rules_and_the_request_stays_ope
     assert "DEEL-06" in raised.value.rule
     [refused] = ledger.sharing.share_rows(outcome="geweigerd")
     assert (refused["decided_by"], refused["requested_by"]) == ("politie-test", b.REGISSEUR)
-    assert ledger.privacy.disclosures(officer) == []
+    assert provisions(ledger, officer) == []
     assert [r["status"] for r in ledger.sharing.requests(officer)] == ["open"]
 
 
@@ -175,7 +176,7 @@ def test_the_oms_criminal_information_needs_its_conditions_on_the_request(
         from_om(ref).model_copy(update={"om_conditions": CONDITIONS}), regisseur
     )
     share_id = ledger.sharing.confirm_request(answer(full), om)
-    [row] = ledger.privacy.disclosures(officer)
+    [row] = provisions(ledger, officer)
     assert (row["share_id"], row["answered_by"]) == (share_id, "om-test (om)")
     listed = {r["request_id"]: r for r in ledger.sharing.requests(officer)}
     assert listed[full]["om_conditions"] == CONDITIONS

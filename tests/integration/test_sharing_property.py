@@ -20,6 +20,10 @@ must agree on random convenants, signatures, case states and requests:
 Instruments (issue 11 item 2) and ad-hoc bases (item 4) are policy data; the oracle reads
 which organisation needs which kind of instrument from the issue and the bases' table from
 sharing.toml (data, not logic), and states the rules about them itself.
+
+The case is built on dated days (steps, coordinator, members, namenlijst versions with an
+addition, a member leaving) and the requests are dated across them: the oracle judges each
+against the case as it was on its date, from those days alone (decision 0030).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from hypothesis import strategies as st
 
 from ledger import commands as c
 from ledger.bootstrap import Ledger, open_ledger
+from ledger.cases.group import AddToNamenlijst
 from ledger.errors import BadInput, Refused
 from ledger.privacy.findings import UNLAWFUL_PROVISION
 from ledger.sharing.requests import AnswerRequest
@@ -123,9 +128,12 @@ class Convenant:
 
 @dataclass(frozen=True)
 class Case:
+    """The case on the request's date (decision 0030): not necessarily as it is today."""
+
     step: int
     coordinator: bool
     namenlijst: bool
+    on_namenlijst: frozenset[str] = frozenset()  # on the version in force, joined by then
 
 
 @dataclass(frozen=True)
@@ -175,6 +183,10 @@ def refusing_rules(request: Request, case: Case, convenant: Convenant | None) ->
     # DEEL-02: persons only from step 2, with a coordinator and an agreed namenlijst.
     if persons and not (case.step >= 2 and case.coordinator and case.namenlijst):
         refused.add("DEEL-02")
+    # NAAM-01: a provision about persons is about people on the namenlijst in force on its
+    # date (without any namenlijst, DEEL-02 refuses it already).
+    if persons and case.namenlijst and not set(request.subjects) <= case.on_namenlijst:
+        refused.add("NAAM-01")
     # DEEL-03: no criminal information from the OM in step 2.
     if case.step == 2 and request.provider == OM and CRIMINAL in request.categories:
         refused.add("DEEL-03")
@@ -344,7 +356,12 @@ def engine_context(request: Request, case: Case, convenant: Convenant | None) ->
             meeting=request.meeting,
             instrument=request.instrument if convenant is not None else None,
         ),
-        case=CaseFacts(step=case.step, coordinator=case.coordinator, namenlijst=case.namenlijst),
+        case=CaseFacts(
+            step=case.step,
+            coordinator=case.coordinator,
+            namenlijst=case.namenlijst,
+            on_namenlijst=case.on_namenlijst,
+        ),
         convenant=(
             ConvenantFacts(
                 content=content_of(convenant),
@@ -447,10 +464,12 @@ def convenants(draw: st.DrawFn) -> Convenant:
 
 @st.composite
 def cases(draw: st.DrawFn) -> Case:
+    namenlijst = draw(st.booleans())
     return Case(
         step=draw(st.integers(1, 7)),
         coordinator=draw(st.booleans()),
-        namenlijst=draw(st.booleans()),
+        namenlijst=namenlijst,
+        on_namenlijst=frozenset(draw(some_of(SUBJECTS))) if namenlijst else frozenset(),
     )
 
 
@@ -536,8 +555,10 @@ def test_the_policy_names_the_special_categories_of_the_issue() -> None:
     assert POLICIES.special_categories == SPECIAL
     assert POLICIES.sharing.om_organisation == OM
     assert POLICIES.sharing.criminal_category == CRIMINAL
-    assert sorted(RULE_TEXTS) == [f"DEEL-{n:02}" for n in range(1, 11)] + [
-        f"DOEL-0{n}" for n in range(1, 4)
+    assert sorted(RULE_TEXTS) == [
+        *(f"DEEL-{n:02}" for n in range(1, 11)),
+        *(f"DOEL-0{n}" for n in range(1, 4)),
+        "NAAM-01",
     ]
     assert {org: POLICIES.sharing.needed_instrument(org) for org in (*ORGS, *OUTSIDERS)} == {
         org: next((k for k in POLICIES.sharing.instrument_kind if k.key == NEEDS[org]), None)
@@ -586,7 +607,7 @@ def _example(step: int, **changes: Any) -> tuple[Request, Case, Convenant]:
         changes["instrument"] = {"politie": "POLITIE-0", OM: "OM-0"}.get(
             changes.get("provider", "politie")
         )
-    return replace(request, **changes), Case(step, True, True), convenant
+    return replace(request, **changes), Case(step, True, True, frozenset({"a"})), convenant
 
 
 PINNED = [
@@ -659,6 +680,9 @@ PINNED = [
     # The matrix is read in the cited article only.
     (_example(3, article="art. 7"), {"DEEL-08"}),
     (_example(3, article="art. 7", categories=("bsn",)), {"DEEL-04", "DEEL-08"}),
+    (_example(3, subjects=("a", "b")), {"NAAM-01"}),  # b is not on the namenlijst in force
+    (_example(3, subjects=("b",), under_convenant=False, legal_basis="wpg-art-19"), {"NAAM-01"}),
+    (_example(1, subjects=("b",)), {"DEEL-01", "DEEL-02", "DEEL-08", "NAAM-01"}),
 ]
 
 
@@ -713,7 +737,7 @@ def test_persons_may_be_shared_into_a_meeting_outside_step_4() -> None:
         article="art. 6",
         instrument="B-1",
     )
-    case = Case(step=3, coordinator=True, namenlijst=True)
+    case = Case(step=3, coordinator=True, namenlijst=True, on_namenlijst=frozenset({"a"}))
     assert refusing_rules(request, case, convenant) == set()
     assert engine_refusals(request, case, convenant) == []
 
@@ -742,7 +766,7 @@ def test_persons_into_the_step_4_decision_meeting_are_refused_by_deel_07() -> No
         article="art. 6",
         instrument="B-1",
     )
-    case = Case(step=4, coordinator=True, namenlijst=True)
+    case = Case(step=4, coordinator=True, namenlijst=True, on_namenlijst=frozenset({"a"}))
     assert engine_refusals(request, case, convenant) == ["DEEL-07"]
     group_level = Request(**{**request.__dict__, "subjects": ()})
     assert engine_refusals(group_level, case, convenant) == []
@@ -756,27 +780,66 @@ KEY = "jga-test"
 
 @dataclass(frozen=True)
 class Setup:
-    """A case as the test builds it; the oracle reads these facts, not the aggregate."""
+    """A case as the test builds it, on dated days (offsets from DAY0); the oracle reads
+    these facts, as of a request's date, not the aggregate (decision 0030)."""
 
-    step: int
-    coordinator: bool
-    namenlijst: bool
+    step: int  # today's
+    step_days: tuple[int, ...]  # the day it entered step 2, 3, ... (non-decreasing)
+    coordinator_day: int | None
+    members_day: int | None  # a, b and 'former' join on this day (person level only)
+    lists: tuple[tuple[int, frozenset[str]], ...]  # namenlijst versions: day, subjects
+    former_day: int | None  # 'former' leaves the group
 
     @property
     def person_level(self) -> bool:
-        return self.step >= 2 and self.coordinator
+        return self.members_day is not None
 
-    @property
-    def case(self) -> Case:
-        return Case(self.step, self.coordinator, self.namenlijst)
+    def on(self, when: date) -> Case:
+        """The case on ``when``: from the days things took effect, nothing else."""
+        offset = (when - DAY0).days
+        step = 1 + sum(1 for d in self.step_days if d <= offset)
+        coordinator = self.coordinator_day is not None and self.coordinator_day <= offset
+        joined = (
+            frozenset(SUBJECTS)
+            if self.members_day is not None and self.members_day <= offset
+            else frozenset()
+        )
+        in_force = [subjects for d, subjects in self.lists if d <= offset]
+        return Case(
+            step,
+            coordinator,
+            bool(in_force),
+            in_force[-1] & joined if in_force else frozenset(),
+        )
 
 
 @st.composite
 def setups(draw: st.DrawFn) -> Setup:
     step = draw(st.integers(1, 7))
-    coordinator = step >= 3 or draw(st.booleans(), label="coordinator")
-    namenlijst = step >= 2 and coordinator and draw(st.booleans(), label="namenlijst")
-    return Setup(step, coordinator, namenlijst)
+    step_days = tuple(
+        sorted(draw(st.lists(st.integers(0, 200), min_size=step - 1, max_size=step - 1)))
+    )
+    # Leaving step 2 needs a coordinator; before that one is optional.
+    latest = step_days[1] if step >= 3 else 200
+    coordinator_day = (
+        draw(st.integers(-10, latest), label="coordinator")
+        if step >= 3 or draw(st.booleans(), label="coordinator at all")
+        else None
+    )
+    members_day = None
+    lists: list[tuple[int, frozenset[str]]] = []
+    former_day = None
+    if step >= 2 and coordinator_day is not None:
+        members_day = draw(st.integers(max(step_days[0], coordinator_day), 200), label="members")
+        last = members_day
+        if draw(st.booleans(), label="namenlijst"):
+            first = frozenset(draw(st.sampled_from((("a", "former"), ("a", "b", "former")))))
+            last = draw(st.integers(members_day, 200), label="namenlijst v1")
+            lists.append((last, first))
+            if "b" not in first and draw(st.booleans(), label="b added"):
+                lists.append((draw(st.integers(last, 200), label="v2"), first | {"b"}))
+        former_day = draw(st.integers(last, 200), label="former leaves")
+    return Setup(step, step_days, coordinator_day, members_day, tuple(lists), former_day)
 
 
 @st.composite
@@ -788,8 +851,8 @@ def ledger_scenarios(draw: st.DrawFn) -> tuple[Setup, Convenant, list[Request]]:
     pool = SUBJECTS if setup.person_level else ()
     shares = draw(
         st.lists(
-            requests(convenant, setup.step, pool).map(
-                lambda r: replace(r, meeting=None) if known_divergence(r, setup.case) else r
+            requests(convenant, draw(st.integers(1, 7), label="step shaped after"), pool).map(
+                lambda r: replace(r, meeting=None) if known_divergence(r, setup.on(r.on)) else r
             ),
             min_size=1,
             max_size=6,
@@ -802,14 +865,18 @@ def ledger_scenarios(draw: st.DrawFn) -> tuple[Setup, Convenant, list[Request]]:
     return setup, convenant, shares
 
 
-def build_case(ledger: Ledger, setup: Setup) -> tuple[str, dict[str, str]]:
-    """The case walked to the step, with members a, b and former member 'former'."""
+OPENED = -10  # the case opens ten days before DAY0, before every request
+
+
+def build_case(ledger: Ledger, clock: FixedClock, setup: Setup) -> tuple[str, dict[str, str]]:
+    """The case of ``setup``, each thing recorded on its day (in day order), with members
+    a, b and former member 'former'; the clock is back on its fixed day afterwards."""
     app, persons = ledger.app, ledger.persons
     by = app.acting(b.REGISSEUR, "regisseur")
+    today = clock()
+    clock.set(day(OPENED))
     ref = b.open_case(ledger, by)
-    if setup.coordinator and setup.step < 3:
-        ledger.cases.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
-    b.walk_to_step(ledger, by, ref, setup.step)
+    ledger.cases.record_signal(b.signal(ref), by)
     refs = {}
     for label in (*SUBJECTS, "stranger"):
         refs[label] = persons.register(
@@ -821,27 +888,68 @@ def build_case(ledger: Ledger, setup: Setup) -> tuple[str, dict[str, str]]:
             ),
             by,
         ).short
-    if setup.person_level:
-        for label in SUBJECTS:
-            ledger.group.add_member(
-                c.build(
-                    c.Membership, case=ref, subject=refs[label], core="kern", influence="negatief"
-                ),
-                by,
-            )
-        if setup.namenlijst:
+    # (day, order within a day, what): a coordinator before the step it allows, a step
+    # before the members it allows, members before the list, the list before one leaves.
+    plan: list[tuple[int, int, str, Any]] = []
+    if setup.coordinator_day is not None:
+        plan.append((setup.coordinator_day, 0, "designate", None))
+    for n, d in enumerate(setup.step_days, start=2):
+        plan.append((d, 1, "step", n))
+    if setup.members_day is not None:
+        plan.append((setup.members_day, 2, "members", None))
+    for version, (d, subjects) in enumerate(setup.lists, start=1):
+        plan.append((d, 3 + version, "list", (version, subjects)))
+    if setup.former_day is not None:
+        plan.append((setup.former_day, 9, "leave", None))
+    for offset, _, what, arg in sorted(plan, key=lambda x: (x[0], x[1])):
+        clock.set(day(offset))
+        if what == "designate":
+            ledger.cases.designate_coordinator(c.build(c.Designate, case=ref, coordinator=b.UC), by)
+        elif what == "step":
+            if arg == 5:
+                ledger.cases.record_decision(b.decision(ref), by)
+            if arg == 6:
+                ledger.cases.set_plan(b.plan(ref, actions=2), by)
+            ledger.cases.advance(b.advance(ref), by)
+        elif what == "members":
+            for label in SUBJECTS:
+                ledger.group.add_member(
+                    c.build(
+                        c.Membership,
+                        case=ref,
+                        subject=refs[label],
+                        core="kern",
+                        influence="negatief",
+                    ),
+                    by,
+                )
+        elif what == "list" and arg[0] == 1:
             ledger.group.agree_namenlijst(
                 c.build(
                     c.AgreeNamenlijst,
                     case=ref,
-                    subjects=[refs[s] for s in SUBJECTS],
+                    subjects=[refs[s] for s in sorted(arg[1])],
                     partners=["gemeente", "politie"],
                 ),
                 by,
             )
-        ledger.group.end_member(
-            c.build(c.EndMembership, case=ref, subject=refs["former"], reason="verhuisd"), by
-        )
+        elif what == "list":
+            ledger.group.add_to_namenlijst(
+                c.build(
+                    AddToNamenlijst,
+                    case=ref,
+                    subject=refs["b"],
+                    motivation="Later in beeld gekomen",
+                    agreed_by=["gemeente", "politie"],
+                ),
+                by,
+            )
+        else:
+            ledger.group.end_member(
+                c.build(c.EndMembership, case=ref, subject=refs["former"], reason="verhuisd"), by
+            )
+    clock.set(today)
+    assert app.case(ref).step == setup.step
     return ref, refs
 
 
@@ -980,7 +1088,7 @@ VITAL_INTEREST = Request(
     meeting=None,
 )
 JUDGED = (  # four ad-hoc provisions to judge, and a police one under the convenant
-    Setup(step=3, coordinator=True, namenlijst=True),
+    Setup(3, (0, 0), 0, 0, ((0, frozenset({"a", "b"})),), None),  # from day 0 on
     Convenant(
         parties=("gemeente", "politie"),
         purposes=("groepsaanpak",),
@@ -1018,11 +1126,14 @@ def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
 ) -> None:
     setup, convenant, shares = scenario
     with fresh_database_url(database_kind) as url, TemporaryDirectory() as directory:
-        ledger = open_ledger(url, require_initialised=False, clock=FixedClock())
+        clock = FixedClock()
+        ledger = open_ledger(url, require_initialised=False, clock=clock)
         try:
             ledger.initialise()
+            clock.set(day(OPENED))
             seed(ledger)
-            ref, refs = build_case(ledger, setup)
+            clock.set(FixedClock().today)
+            ref, refs = build_case(ledger, clock, setup)
             record_convenant(ledger, convenant, Path(directory))
             by = ledger.app.acting(b.REGISSEUR, "regisseur")
             providers = {
@@ -1043,7 +1154,9 @@ def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
             for request in shares:
                 expected = sorted(
                     refusing_rules(
-                        request, setup.case, convenant if request.under_convenant else None
+                        request,
+                        setup.on(request.on),
+                        convenant if request.under_convenant else None,
                     )
                 )
                 mark = ledger.app.recorder.max_notification_id()
@@ -1094,11 +1207,19 @@ def test_the_ledger_records_every_decision_as_the_rules_decide_and_nothing_else(
                     event("refused")
                 else:
                     assert not expected, f"allowed, the rules refuse it by {expected}: {request}"
-                    allowed[share_id] = expected_row(share_id, ref, setup.step, request)
+                    step = setup.on(request.on).step  # the step on its date (0030)
+                    allowed[share_id] = expected_row(share_id, ref, step, request)
                     answered[share_id] = answering
                     event("allowed" + (" on request" if provider else ""))
 
-            register = ledger.privacy.disclosures(officer)
+            everything = ledger.privacy.disclosures(officer)
+            register = [r for r in everything if r["kind"] == "verstrekking"]
+            # Every namenlijst version is in the register too: to its partners (0030).
+            lists = [r for r in everything if r["kind"] == "namenlijst"]
+            assert [(r["decided_on"], r["subjects"]) for r in lists] == [
+                (day(d).isoformat(), len(subjects)) for d, subjects in setup.lists
+            ]
+            assert all(r["to"] == ["politie"] and r["from"] == "gemeente" for r in lists)
             assert {r["share_id"]: register_row(r) for r in register} == allowed
             assert {r["share_id"]: (r["answered_by"], r["requested_by"]) for r in register} == (
                 answered

@@ -124,6 +124,7 @@ def namenlijst_agreed(ws: Workspace, e: Case.NamenlijstAgreed) -> None:
             "subjects": dump(e.subjects),
             "partners": dump(e.partners),
             "agreed_on": e.agreed_on,
+            "additions": len(e.additions),
             **by_of(e),
         },
     )
@@ -144,6 +145,14 @@ def groepsscan_requested(ws: Workspace, e: Case.GroepsscanRequested) -> None:
             "recipients": None,
             "unknown_names": None,
             "informatiepositie": None,
+            "requested_org": e.by["org"],
+            "requested_actor": e.by["actor"],
+            "requested_role": e.by["role"],
+            "requested_at": stamp(e),
+            "received_actor": None,
+            "received_role": None,
+            "received_org": None,
+            "received_at": None,
         },
     )
 
@@ -156,6 +165,10 @@ def groepsscan_received(ws: Workspace, e: Case.GroepsscanReceived) -> None:
         recipients=dump(e.recipients),
         unknown_names=e.unknown_names,
         informatiepositie=e.informatiepositie,
+        received_actor=e.by["actor"],
+        received_role=e.by["role"],
+        received_org=e.by["org"],
+        received_at=stamp(e),
     )
     ws.touch(t.groepsscans, row)
 
