@@ -23,6 +23,7 @@ from cli.commands import (
     member,
     plan,
     projections,
+    request,
     retention,
     serve,
     share,
@@ -138,6 +139,7 @@ for module in (
     keys,
     audit,
     retention,
+    request,
     projections,
     serve,
 ):

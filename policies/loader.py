@@ -29,6 +29,7 @@ from policies.model import (
 )
 from policies.permissions import PermissionsFile
 from policies.retention import RetentionFile
+from policies.rights import RightsFile
 from policies.sharing import SharingFile
 
 DEFAULTS = Path(__file__).parent / "defaults"
@@ -79,6 +80,7 @@ class Policies:
     audit: AuditFile
     retention: RetentionFile
     letters: LettersFile
+    rights: RightsFile
     sources: dict[str, Path]
 
     @cached_property
@@ -200,6 +202,7 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         "audit": _pick("audit.toml", policy_dir),
         "retention": _pick("retention.toml", policy_dir),
         "letters": _pick("letters.toml", policy_dir),
+        "rights": _pick("rights.toml", policy_dir),
     }
     policies = Policies(
         organisations=load_file(files["organisations"], OrganisationsFile),
@@ -211,6 +214,7 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         audit=load_file(files["audit"], AuditFile),
         retention=load_file(files["retention"], RetentionFile),
         letters=load_file(files["letters"], LettersFile),
+        rights=load_file(files["rights"], RightsFile),
         sources=files,
     )
     problems = check_letters(
@@ -219,4 +223,9 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
     if problems:
         key, problem = problems[0]
         raise PolicyError(files["letters"], key, problem)
+    if policies.rights.settings.category not in policies.categories:
+        category = policies.rights.settings.category
+        raise PolicyError(
+            files["rights"], "settings.category", f"'{category}' is not a known data category"
+        )
     return policies
