@@ -92,8 +92,7 @@ def generation_of(slot: str) -> int:
 
 
 def retired_name(slot: str) -> str:
-    """The tombstone of one retired generation (never the bare category: that one is the
-    tombstone of the whole category, which no later generation may outlive)."""
+    """The tombstone of one retired generation; the bare category's is the whole one's."""
     return f"{base_of(slot)}{GENERATION}{generation_of(slot)}"
 
 
@@ -186,6 +185,13 @@ class KeyStore:
             )
         ).first()
         return row is not None
+
+    @staticmethod
+    def _tombstoned(conn: Connection, subject_id: str, name: str) -> bool:
+        query = select(shredded.c.category).where(
+            shredded.c.subject_id == subject_id, shredded.c.category == name
+        )
+        return conn.execute(query).first() is not None
 
     @staticmethod
     def _of_category(column: Any, category: str) -> Any:
@@ -289,7 +295,7 @@ class KeyStore:
             if (wanted is None or INDEXED_CATEGORY in wanted) and self._has_index(conn):
                 conn.execute(blind_index.delete().where(blind_index.c.subject_id == subject_id))
             for category in wanted or [ALL_CATEGORIES]:
-                if not self._is_shredded(conn, subject_id, category):
+                if not self._tombstoned(conn, subject_id, category):
                     conn.execute(
                         shredded.insert().values(
                             subject_id=subject_id, category=category, shredded_at=now
@@ -303,32 +309,19 @@ class KeyStore:
 
     def retire(self, subject_id: str, slot: str) -> int:
         """Destroy one generation of a category's key (a rectification's old value) and
-        tombstone that generation only; idempotent. The blind index is not touched: the
-        rectification has entered the new values."""
+        tombstone that generation only; idempotent. The blind index stays (it is new)."""
         if self.before_destroy is not None:
             self.before_destroy()
         with self.engine.begin() as conn:
-            destroyed = (
-                conn.execute(
-                    data_keys.delete().where(
-                        data_keys.c.subject_id == subject_id, data_keys.c.category == slot
-                    )
-                ).rowcount
-                or 0
+            query = data_keys.delete().where(
+                data_keys.c.subject_id == subject_id, data_keys.c.category == slot
             )
+            destroyed = conn.execute(query).rowcount or 0
             name = retired_name(slot)
-            exists = conn.execute(
-                select(shredded.c.category).where(
-                    shredded.c.subject_id == subject_id, shredded.c.category == name
-                )
-            ).first()
-            if exists is None:
+            if not self._tombstoned(conn, subject_id, name):
+                now = datetime.now(UTC).isoformat()
                 conn.execute(
-                    shredded.insert().values(
-                        subject_id=subject_id,
-                        category=name,
-                        shredded_at=datetime.now(UTC).isoformat(),
-                    )
+                    shredded.insert().values(subject_id=subject_id, category=name, shredded_at=now)
                 )
         self._cache[(subject_id, slot)] = None
         self._vacuum()
