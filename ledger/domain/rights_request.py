@@ -137,3 +137,18 @@ class RightsRequest(Aggregate):
         self.trigger_event(
             self.Decided, outcome=outcome, reason=reason, decided_on=decided_on, by=by.record()
         )
+
+    class Resealed(Aggregate.Event):
+        """The sealed texts again, under a new key generation: a rectification of the
+        subject retires the key they were sealed under (decision 0031)."""
+
+        class_version = 1
+
+        texts: dict[str, dict[str, str]]
+        by: dict[str, Any]
+
+        def apply(self, request: RightsRequest) -> None:
+            request.texts.update(self.texts)
+
+    def reseal(self, texts: dict[str, dict[str, str]], by: Acting) -> None:
+        self.trigger_event(self.Resealed, texts=texts, by=by.record())

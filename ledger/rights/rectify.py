@@ -65,7 +65,9 @@ def rectify(
     cmd: RectifyField,
     request: RightsRequest | None,
     by: Acting,
+    requests: list[RightsRequest],
 ) -> dict[str, Any]:
+    """``requests``: the subject's rights requests, whose texts may share the old key."""
     subject.require_not_erased()
     category = BSN if cmd.field == "bsn" else IDENTIFICATION
     value = checked_value(cmd.field, cmd.value, app.clock())
@@ -90,11 +92,12 @@ def rectify(
         app.day(None),
         by,
     )
+    others = [r for r in requests if _reseal_request(sealer, subject_id, r, retired, slot, by)]
     access = log.entries(
         by, "subject.rectify", "update", [Seen(subject_id, (category,))], DEFAULT_PURPOSE,
         case=cases[0].ref if len(cases) == 1 else None,
     )  # fmt: skip
-    app.commit(subject, *access)  # recorded first: never a destroyed key without a record
+    app.commit(subject, *others, *access)  # recorded first: never a destroyed key without a record
     if cmd.field in ("name", "date_of_birth"):
         _reindex(persons, subject)
     if retired is not None:
@@ -130,6 +133,26 @@ def _resealed(
                 subject_id, f"note:{number}", sealed["cat"], text, slot=slot
             )
     return fields, notes
+
+
+def _reseal_request(
+    sealer: Sealer,
+    subject_id: str,
+    request: RightsRequest,
+    retired: str | None,
+    slot: str,
+    by: Acting,
+) -> bool:
+    """Seal a request's texts under the retired key again under ``slot``; True if any."""
+    texts = {}
+    for name, sealed in request.texts.items():
+        if retired is not None and key_slot(sealed) == retired:
+            field = f"request:{request.id}:{name}"
+            plain = sealer.open(subject_id, field, sealed)
+            texts[name] = sealer.seal(subject_id, field, sealed["cat"], plain, slot=slot)
+    if texts:
+        request.reseal(texts, by)
+    return bool(texts)
 
 
 def _reindex(persons: Persons, subject: Subject) -> None:

@@ -176,7 +176,13 @@ class Rights:
         if cmd.request is not None:
             linked = self.request(cmd.request)
             rectify.check_request(linked, subject, self.policy.settings.rectification_kind)
-        return rectify.rectify(self.app, self.persons, self.log, subject, cmd, linked, by)
+        rows = self.queries.rows(select(rr.c.request_id).where(rr.c.subject_id == str(subject.id)))
+        requests = [
+            linked if linked is not None and str(linked.id) == r["request_id"]
+            else self.request(r["request_id"])
+            for r in rows
+        ]  # fmt: skip
+        return rectify.rectify(self.app, self.persons, self.log, subject, cmd, linked, by, requests)
 
     # -- lookup ---------------------------------------------------------------------------
 
