@@ -32,7 +32,10 @@ COLUMNS = [
 
 @click.group("request")
 def command() -> None:
-    """Rights requests of data subjects: inzage, rectificatie, wissing, beperking, bezwaar."""
+    """Data subjects' rights requests: their deadlines, extensions and decisions.
+
+    Kinds: inzage, rectificatie, wissing, beperking, bezwaar (policy: rights.toml).
+    """
 
 
 @command.command("open")
@@ -46,10 +49,10 @@ def command() -> None:
 def open_(
     ctx: Context, subject: str, kind: str, received_on: Any, note: str | None, as_json: bool
 ) -> None:
-    """Register a request; it is due one month after receipt (AVG art. 12(3)).
+    """Register a request, due one calendar month after its receipt.
 
-    While it is pending a legal hold protects the subject from retention runs; deciding
-    the request lifts it.
+    The deadline follows AVG article 12(3). While the request is pending a legal hold
+    protects the subject from retention runs; deciding the request lifts it.
 
     \b
     Example:
@@ -77,7 +80,7 @@ def open_(
 @pass_ctx
 @handle_errors
 def extend(ctx: Context, request: str, reason: str, extended_on: Any, as_json: bool) -> None:
-    """Extend the deadline once, by two months, within the first month (AVG art. 12(3)).
+    """Extend the deadline once, by two months, within the first month.
 
     \b
     Example:

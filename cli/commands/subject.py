@@ -280,7 +280,7 @@ def erase(ctx: Context, subject: str, reason: str, basis: str, as_json: bool) ->
 def rectify(
     ctx: Context, subject: str, field: str, value: str, request: str | None, as_json: bool
 ) -> None:
-    """Replace a sealed field (AVG art. 16); the old value's key is destroyed.
+    """Replace a sealed field; the old value's key is destroyed (AVG article 16).
 
     The other fields under the same key are sealed again under a new key first, so they
     stay readable; the old value reads [gewist] everywhere, history included.
