@@ -162,6 +162,13 @@ def test_linked_to_a_pending_rectification_request(ledger: Ledger) -> None:
         c.build(OpenRequest, subject=subject, kind="rectificatie", received_on=today), by
     )
     assert rectify(ledger, by, subject, request=request["request"])["request"] == request["request"]
+    # The requests' texts shared the retired key: they were sealed again, and still read.
+    with_note = ledger.rights.open(
+        c.build(OpenRequest, subject=subject, kind="bezwaar", received_on=today, note="Test n"),
+        by,
+    )
+    rectify(ledger, by, subject, value="Teststraat 4")
+    assert ledger.rights.show(with_note["request"], by)["texts"] == {"note": "Test n"}
     ledger.rights.decide(
         c.build(DecideRequest, request=request["request"], outcome="toegewezen", reason="Test"),
         by,
