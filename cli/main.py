@@ -26,6 +26,7 @@ from cli.commands import (
     projections,
     reminders,
     report,
+    request,
     retention,
     serve,
     share,
@@ -145,6 +146,7 @@ for module in (
     reminders,
     checklist,
     report,
+    request,
     projections,
     serve,
 ):

@@ -46,6 +46,7 @@ from ledger.projections.queries import Queries
 from ledger.projections.runner import Projections
 from ledger.projections.tables import read_models
 from ledger.retention.service import Retention
+from ledger.rights.service import Rights
 from ledger.sharing.service import Sharing
 from ledger.store import Store
 from ledger.store.schema import events, meta
@@ -124,6 +125,8 @@ class Ledger:
         self.checklists = Checklists(self.app, self.gate, self.queries)
         self.overview = Overview(self.app, self.gate, self.queries, self.letters)
         self.overview.checkpoint_line = self.integrity.document_line
+        self.rights = Rights(self.app, self.queries, self.persons, self.gate, self.access_log)
+        self.privacy.rights_requests = self.rights.of_subject
 
     # -- identity -----------------------------------------------------------------------
 

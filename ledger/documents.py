@@ -53,6 +53,14 @@ def subject_report_text(report: dict[str, Any], organisation: str = "Gemeente") 
         )
     if not report["cases"]:
         lines.append("  Volgens de bewaartermijnen van de gemeente.")
+    if report.get("requests"):
+        lines += ["", "Uw verzoeken (rechten van betrokkene):"]
+        lines += [
+            f"  - {r['kind']} ({r['article']}), ontvangen {r['received_on']}, termijn "
+            f"{r['deadline']}: "
+            + (f"{r['outcome']} op {r['decided_on']}" if r["outcome"] else "in behandeling")
+            for r in report["requests"]
+        ]
     if report.get("confidential"):
         lines += [
             "",

@@ -29,6 +29,7 @@ from policies.model import (
 )
 from policies.permissions import PermissionsFile
 from policies.retention import RetentionFile
+from policies.rights import RightsFile
 from policies.sharing import SharingFile, check_bases
 from policies.workbench import WorkbenchFile
 
@@ -81,6 +82,7 @@ class Policies:
     retention: RetentionFile
     letters: LettersFile
     werkbank: WorkbenchFile
+    rights: RightsFile
     sources: dict[str, Path]
 
     @cached_property
@@ -203,6 +205,7 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         "retention": _pick("retention.toml", policy_dir),
         "letters": _pick("letters.toml", policy_dir),
         "werkbank": _pick("werkbank.toml", policy_dir),
+        "rights": _pick("rights.toml", policy_dir),
     }
     policies = Policies(
         organisations=load_file(files["organisations"], OrganisationsFile),
@@ -215,6 +218,7 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         retention=load_file(files["retention"], RetentionFile),
         letters=load_file(files["letters"], LettersFile),
         werkbank=load_file(files["werkbank"], WorkbenchFile),
+        rights=load_file(files["rights"], RightsFile),
         sources=files,
     )
     problems = check_letters(
@@ -245,4 +249,9 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
                     f"informatie[{n}].organisation",
                     f"'{expected.organisation}' is not an organisation",
                 )
+    if policies.rights.settings.category not in policies.categories:
+        category = policies.rights.settings.category
+        raise PolicyError(
+            files["rights"], "settings.category", f"'{category}' is not a known data category"
+        )
     return policies

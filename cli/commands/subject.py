@@ -262,3 +262,40 @@ def erase(ctx: Context, subject: str, reason: str, basis: str, as_json: bool) ->
             if outcome == "erased"
             else f"Completed the earlier erasure of {subject}."
         )
+
+
+@command.command("rectify")
+@click.argument("subject")
+@click.option(
+    "--field",
+    required=True,
+    type=click.Choice(["name", "date_of_birth", "birth_date", "address", "bsn"]),
+    help="The sealed field to replace (birth_date is date_of_birth).",
+)
+@click.option("--value", required=True, help="The correct value (sealed).")
+@click.option("--request", metavar="REQUEST", help="The rectification request (V-...) it answers.")
+@json_option
+@pass_ctx
+@handle_errors
+def rectify(
+    ctx: Context, subject: str, field: str, value: str, request: str | None, as_json: bool
+) -> None:
+    """Replace a sealed field; the old value's key is destroyed (AVG article 16).
+
+    The other fields under the same key are sealed again under a new key first, so they
+    stay readable; the old value reads [gewist] everywhere, history included.
+
+    \b
+    Example:
+      regie subject rectify P-3f9a2c1d0b --field address --value 'Teststraat 2'
+      regie subject rectify P-3f9a2c1d0b --field name --value 'Test Jongere' --request V-3f9a2c1d
+    """
+    from ledger import commands as c
+    from ledger.rights.commands import RectifyField
+
+    cmd = c.build(RectifyField, subject=subject, field=field, value=value, request=request)
+    done = ctx.ledger().rights.rectify(cmd, ctx.acting())
+    if as_json:
+        emit_json(done)
+    else:
+        echo(f"Rectified the {done['field']} of {done['subject']}; the old value is destroyed.")

@@ -60,7 +60,8 @@ class BlindIndex:
     def enter(self, subject_id: str, name: str, date_of_birth: date) -> None:
         key = self.keystore.get_or_create(INDEX_OWNER, INDEX_CATEGORY)
         self._prepare()
-        with self.keystore.engine.begin() as conn:
+        with self.keystore.engine.begin() as conn:  # a rectification replaces the entry
+            conn.execute(blind_index.delete().where(blind_index.c.subject_id == subject_id))
             conn.execute(
                 blind_index.insert().values(
                     subject_id=subject_id, digest=self._digest(key, name, date_of_birth)

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     create_engine,
     event,
+    or_,
     select,
 )
 
@@ -69,6 +70,30 @@ INDEXED_CATEGORY = "identificatie"
 
 class KeyStoreError(RegieError):
     exit_code = 1
+
+
+GENERATION = "#"
+"""A category's key can be succeeded by a new generation (a rectification, decision 0031):
+the key store names generation 2 and later ``<category>#<n>``; generation 1 is the bare
+category, as every key made before."""
+
+
+def slot_of(category: str, generation: int) -> str:
+    return category if generation <= 1 else f"{category}{GENERATION}{generation}"
+
+
+def base_of(slot: str) -> str:
+    """The data category a key-store slot belongs to."""
+    return slot.split(GENERATION, 1)[0]
+
+
+def generation_of(slot: str) -> int:
+    return int(slot.split(GENERATION, 1)[1]) if GENERATION in slot else 1
+
+
+def retired_name(slot: str) -> str:
+    """The tombstone of one retired generation; the bare category's is the whole one's."""
+    return f"{base_of(slot)}{GENERATION}{generation_of(slot)}"
 
 
 def _aad(subject_id: str, category: str) -> bytes:
@@ -152,13 +177,55 @@ class KeyStore:
     # -- reading and creating ---------------------------------------------------------
 
     def _is_shredded(self, conn: Connection, subject_id: str, category: str) -> bool:
+        """Destroyed: the subject, the whole category, or this very generation."""
+        names = {category, base_of(category), retired_name(category), ALL_CATEGORIES}
         row = conn.execute(
             select(shredded.c.category).where(
-                shredded.c.subject_id == subject_id,
-                shredded.c.category.in_([category, ALL_CATEGORIES]),
+                shredded.c.subject_id == subject_id, shredded.c.category.in_(sorted(names))
             )
         ).first()
         return row is not None
+
+    @staticmethod
+    def _tombstoned(conn: Connection, subject_id: str, name: str) -> bool:
+        query = select(shredded.c.category).where(
+            shredded.c.subject_id == subject_id, shredded.c.category == name
+        )
+        return conn.execute(query).first() is not None
+
+    @staticmethod
+    def _of_category(column: Any, category: str) -> Any:
+        """Every generation's slot of a data category."""
+        return or_(column == category, column.startswith(category + GENERATION, autoescape=True))
+
+    def current_slot(self, subject_id: str, category: str) -> str:
+        """The slot new data of this category is sealed under: its newest generation."""
+        with self.engine.connect() as conn:
+            slots = [
+                str(r[0])
+                for r in conn.execute(
+                    select(data_keys.c.category).where(
+                        data_keys.c.subject_id == subject_id,
+                        self._of_category(data_keys.c.category, category),
+                    )
+                )
+            ]
+        return max(slots, key=generation_of, default=category)
+
+    def next_slot(self, subject_id: str, category: str) -> str:
+        """The slot of the generation after every one this category had, alive or retired."""
+        with self.engine.connect() as conn:
+            names = [
+                str(r[0])
+                for table in (data_keys, shredded)
+                for r in conn.execute(
+                    select(table.c.category).where(
+                        table.c.subject_id == subject_id,
+                        self._of_category(table.c.category, category),
+                    )
+                )
+            ]
+        return slot_of(category, max((generation_of(n) for n in names), default=1) + 1)
 
     def get(self, subject_id: str, category: str) -> bytes | None:
         """The data key, or None when it was destroyed (or never made)."""
@@ -220,25 +287,50 @@ class KeyStore:
         now = datetime.now(UTC).isoformat()
         with self.engine.begin() as conn:
             query = data_keys.delete().where(data_keys.c.subject_id == subject_id)
-            if wanted is not None:
-                query = query.where(data_keys.c.category.in_(wanted))
+            if wanted is not None:  # every generation of each category
+                query = query.where(
+                    or_(*(self._of_category(data_keys.c.category, w) for w in wanted))
+                )
             destroyed = conn.execute(query).rowcount or 0
             if (wanted is None or INDEXED_CATEGORY in wanted) and self._has_index(conn):
                 conn.execute(blind_index.delete().where(blind_index.c.subject_id == subject_id))
             for category in wanted or [ALL_CATEGORIES]:
-                if not self._is_shredded(conn, subject_id, category):
+                if not self._tombstoned(conn, subject_id, category):
                     conn.execute(
                         shredded.insert().values(
                             subject_id=subject_id, category=category, shredded_at=now
                         )
                     )
         for cache_key in list(self._cache):
-            if cache_key[0] == subject_id and (wanted is None or cache_key[1] in wanted):
+            if cache_key[0] == subject_id and (wanted is None or base_of(cache_key[1]) in wanted):
                 self._cache[cache_key] = None
+        self._vacuum()
+        return int(destroyed)
+
+    def retire(self, subject_id: str, slot: str) -> int:
+        """Destroy one generation of a category's key (a rectification's old value) and
+        tombstone that generation only; idempotent. The blind index stays (it is new)."""
+        if self.before_destroy is not None:
+            self.before_destroy()
+        with self.engine.begin() as conn:
+            query = data_keys.delete().where(
+                data_keys.c.subject_id == subject_id, data_keys.c.category == slot
+            )
+            destroyed = conn.execute(query).rowcount or 0
+            name = retired_name(slot)
+            if not self._tombstoned(conn, subject_id, name):
+                now = datetime.now(UTC).isoformat()
+                conn.execute(
+                    shredded.insert().values(subject_id=subject_id, category=name, shredded_at=now)
+                )
+        self._cache[(subject_id, slot)] = None
+        self._vacuum()
+        return int(destroyed)
+
+    def _vacuum(self) -> None:
         if self.engine.dialect.name == "postgresql":
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql(f"VACUUM {data_keys.name}")
-        return int(destroyed)
 
     @staticmethod
     def _has_index(conn: Connection) -> bool:

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from ledger import commands as c
 from ledger.bootstrap import Ledger
 from ledger.cases import commands as cc
-from ledger.demo import execution, informing, sharing
+from ledger.demo import execution, informing, rights, sharing
 from ledger.domain.acting import Acting
 from ledger.errors import Inconsistent, Refused
 from ledger.persons import family
@@ -245,6 +245,7 @@ def run(ledger: Ledger) -> Demo:
     )
     police = sharing.share(ledger, ref, youths, day, regisseur, uc, agent)
     informing.inform(ledger, youths, day, uc)
+    rights.answer(ledger, youths, day)
     execution.carry_out(execution.Scene(ledger, ref, day, regisseur, uc, youths, police))
     return Demo(ref, notice)
 

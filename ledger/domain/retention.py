@@ -25,14 +25,22 @@ class LegalHold(Aggregate):
     """A hold on a subject or a case: nothing of it is purged while the hold lasts."""
 
     class Placed(Aggregate.Created):
-        class_version = 1
+        """Version 2 carries ``request``: the rights request a hold was placed for
+        automatically (decision 0031); holds placed by hand, and before, carry None."""
+
+        class_version = 2
 
         hold_id: str
         target_kind: str
         target: str
         reason: str
         placed_on: str
+        request: str | None
         by: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["request"] = None
 
     @event(Placed)
     def __init__(
@@ -43,9 +51,11 @@ class LegalHold(Aggregate):
         reason: str,
         placed_on: str,
         by: dict[str, Any],
+        request: str | None = None,
     ) -> None:
         self.target_kind = target_kind
         self.target = target
+        self.request = request
         self.active = True
 
     @classmethod
@@ -66,9 +76,12 @@ class LegalHold(Aggregate):
         def apply(self, hold: LegalHold) -> None:
             hold.active = False
 
-    def lift(self, reason: str, lifted_on: str, by: Acting) -> None:
+    def lift(self, reason: str, lifted_on: str, by: Acting, for_request: bool = False) -> None:
+        """A hold placed for a rights request is lifted by deciding it (``for_request``)."""
         if not self.active:
             raise rules.HOLD_ACTIVE.refuse()
+        if self.request is not None and not for_request:
+            raise rules.HOLD_REQUEST.refuse()
         self.trigger_event(self.Lifted, reason=reason, lifted_on=lifted_on, by=by.record())
 
 

@@ -359,3 +359,33 @@ DOCUMENT_DIVERGED = _r(
     "the ledger no longer extends the checkpoint printed on this document",
     "RFC 9162 §2.1.4; docs/operations.md (Witnesses)",
 )
+REQUEST_DECIDED = _r(
+    "request.decided",
+    "the rights request was decided already; it accepts no further changes",
+    "AVG art. 12(3)-(4)",
+)
+REQUEST_EXTEND_ONCE = _r(
+    "request.extend-once",
+    "a rights request's deadline is extended once, by the policy's extension",
+    "AVG art. 12(3); policies/defaults/rights.toml extension",
+)
+REQUEST_EXTEND_IN_TIME = _r(
+    "request.extend-in-time",
+    "an extension is decided, and the subject told, within the first deadline",
+    "AVG art. 12(3)",
+)
+REQUEST_DATE_ORDER = _r(
+    "request.date-order",
+    "an extension or decision of a rights request lies on or after its receipt",
+    "AVG art. 12(3)",
+)
+HOLD_REQUEST = _r(
+    "hold.request",
+    "the legal hold of a pending rights request is lifted by deciding the request",
+    "AVG art. 12, 17(3)(e); decision 0031",
+)
+RECTIFY_REQUEST = _r(
+    "subject.rectify-request",
+    "a rectification is linked to a pending rectification request of the same subject",
+    "AVG art. 16; decision 0031",
+)

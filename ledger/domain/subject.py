@@ -59,6 +59,7 @@ class Subject(Aggregate):
         self.links: list[dict[str, Any]] = []
         self.erased = False
         self.erased_categories: set[str] = set()
+        self.rectified = 0
 
     @classmethod
     def create_id(cls, subject_id: str, **_: Any) -> UUID:
@@ -121,6 +122,55 @@ class Subject(Aggregate):
         self.require_not_erased()
         self.trigger_event(
             self.Linked, other=other, direction=direction, relation=relation, by=by.record()
+        )
+
+    class Rectified(Aggregate.Event):
+        """A sealed field replaced (AVG art. 16). The new value, and every value of the
+        subject that shared the old key (``fields``; ``notes`` by number), are sealed
+        under the category's next key generation; the old generation (``retired``; None
+        when the field had no value) is destroyed after this is recorded (decision 0031)."""
+
+        class_version = 1
+
+        field: str
+        category: str
+        retired: str | None
+        fields: dict[str, dict[str, str]]
+        notes: dict[str, dict[str, str]]
+        request: str | None
+        rectified_on: str
+        by: dict[str, Any]
+
+        def apply(self, subject: Subject) -> None:
+            subject.fields.update(self.fields)
+            for number, sealed in self.notes.items():
+                subject.notes[int(number) - 1]["note"] = sealed
+            subject.rectified += 1
+
+    def rectify(
+        self,
+        field: str,
+        category: str,
+        retired: str | None,
+        resealed: tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]],
+        request: str | None,
+        rectified_on: str,
+        by: Acting,
+    ) -> None:
+        self.require_not_erased()
+        if category in self.erased_categories:
+            raise rules.SUBJECT_ERASED.refuse(f"the {category} data of {self.short} was erased")
+        fields, notes = resealed
+        self.trigger_event(
+            self.Rectified,
+            field=field,
+            category=category,
+            retired=retired,
+            fields=fields,
+            notes=notes,
+            request=request,
+            rectified_on=rectified_on,
+            by=by.record(),
         )
 
     class Erased(Aggregate.Event):

@@ -186,6 +186,12 @@ class Persons:
         )
         return cases
 
+    def may_handle(
+        self, subject: Subject, by: Acting, command: str, categories: tuple[str, ...]
+    ) -> list[Case]:
+        """The need-to-know check for another capability's command about a subject."""
+        return self._may_handle(subject, by, command, categories)
+
     def _registered_by(self, subject_id: str) -> str | None:
         rows = self.queries.rows(
             select(t.subjects.c.registered_by).where(t.subjects.c.subject_id == subject_id)

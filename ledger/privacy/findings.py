@@ -45,6 +45,9 @@ def unlawful_provision(share: Row) -> Row:
     )
 
 
+LATE_REQUEST = "verzoek-te-laat"
+
+
 class Detectors:
     def __init__(
         self, app: Regie, queries: Queries, sharing: Sharing, destructions: Destructions
@@ -61,6 +64,16 @@ class Detectors:
             *self.bulk_reads(),
             *self.outside_office_hours(),
             *self.unfinished_destructions(),
+            *self.late_requests(),
+        ]
+
+    def late_requests(self) -> list[Row]:
+        """A rights request past its deadline (AVG art. 12(3)), pending or answered late."""
+        from ledger.rights.service import overdue
+
+        return [
+            finding(LATE_REQUEST, r["on"], r["actor"], None, r["detail"])
+            for r in overdue(self.queries, self.app.clock())
         ]
 
     def unfinished_destructions(self) -> list[Row]:

@@ -65,6 +65,8 @@ class PrivacyAudit:
         # Set by bootstrap: checkpoints a witness (or the high-water mark) did not receive.
         self.delivery_problems: Callable[[], list[Row]] = list
         self.checkpoint_line: Callable[[], str] = str
+        # Set by bootstrap: a subject's rights requests (:meth:`Rights.of_subject`).
+        self.rights_requests: Callable[[str], list[Row]] = lambda _subject: []
 
     # -- who saw a subject --------------------------------------------------------------
 
@@ -375,6 +377,7 @@ class PrivacyAudit:
             ],
             "lists": register_rows(lists, None, None),
             "cases": retention,
+            "requests": self.rights_requests(subject_id),
             "generated_on": self.app.clock().isoformat(),
             "confidential": confidential,
             "checkpoint": self.checkpoint_line(),

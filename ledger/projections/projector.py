@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ledger.projections.handlers import cases, persons, retention, sharing, tokens
+from ledger.projections.handlers import cases, persons, retention, rights, sharing, tokens
 from ledger.projections.handlers.common import Handler
 
 HANDLERS: dict[type, Handler] = {
@@ -11,4 +11,5 @@ HANDLERS: dict[type, Handler] = {
     **sharing.HANDLERS,
     **retention.HANDLERS,
     **tokens.HANDLERS,
+    **rights.HANDLERS,
 }

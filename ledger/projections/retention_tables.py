@@ -19,6 +19,7 @@ holds = Table(
     Column("placed_by", String(64), nullable=False),
     Column("lifted_on", String(10)),
     Column("lifted_by", String(64)),
+    Column("request_id", String(36)),  # placed for this rights request (decision 0031)
 )
 Index("rm_holds_target", holds.c.target)
 

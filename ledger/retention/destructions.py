@@ -18,12 +18,14 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ledger.crypto.keystore import KeyStore
+from ledger.crypto.keystore import KeyStore, base_of
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
+from ledger.projections.rights_tables import rectifications
 from policies.retention_schedule import CASE, SUBJECT
 
-ERASURE, PURGE = "erasure", "purge"
+ERASURE, PURGE, RECTIFICATION = "erasure", "purge", "rectification"
+"""A rectification retires one key generation (decision 0031): its record is the exact slot."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,18 @@ class Destructions:
                 ).order_by(p.c.executed_on)
             )
         ]
-        return [*erasures, *purges]
+        rectified = [
+            _Recorded(
+                RECTIFICATION, SUBJECT, r["subject_id"], r["short"], (r["retired"],),
+                r["rectified_on"], r["actor"],
+            )
+            for r in self.queries.rows(
+                select(rectifications)
+                .where(rectifications.c.retired.is_not(None))
+                .order_by(rectifications.c.rectified_on)
+            )
+        ]  # fmt: skip
+        return [*erasures, *purges, *rectified]
 
     def unfinished(self) -> list[Unfinished]:
         """Every recorded erasure or purge with a key that still exists, oldest first.
@@ -119,9 +132,7 @@ class Destructions:
             alive.setdefault(owner, set()).add(category)
         out = []
         for r in recorded:
-            left = sorted(
-                c for c in alive.get(r.owner, ()) if r.categories is None or c in r.categories
-            )
+            left = sorted(c for c in alive.get(r.owner, ()) if _covers(r, c))
             if left:
                 out.append(
                     Unfinished(
@@ -136,7 +147,11 @@ class Destructions:
         keystore = self._keystore()
         done = 0
         for item in items:
-            keystore.shred(item.owner, None if item.categories is None else item.categories)
+            if item.what == RECTIFICATION and item.categories is not None:
+                for slot in item.categories:
+                    keystore.retire(item.owner, slot)
+            else:
+                keystore.shred(item.owner, None if item.categories is None else item.categories)
             done += 1
         return done
 
@@ -146,3 +161,13 @@ class Destructions:
         if not wanted:
             return set()
         return self._keystore().alive(o for o, _ in wanted) & wanted
+
+
+def _covers(record: _Recorded, slot: str) -> bool:
+    """Does this record destroy the key in ``slot``? An erasure or purge of a category
+    takes every generation of it; a rectification exactly the one it retired."""
+    if record.categories is None:
+        return True
+    if record.what == RECTIFICATION:
+        return slot in record.categories
+    return base_of(slot) in record.categories

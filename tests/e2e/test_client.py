@@ -273,3 +273,36 @@ def test_a_path_on_the_server_is_not_given_from_a_client(client: Client) -> None
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr.startswith("Error: `regie audit witness add` is not available through")
     assert done.stderr.count("\n") == 1
+
+
+def test_a_rights_request_and_a_rectification_through_the_server(client: Client) -> None:
+    subjects = json.loads(_ok(client.run("subject", "list", "--json", actor="regisseur")))
+    subject = next(s["subject"] for s in subjects if s["kind"] == "jongere")
+    received = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    opened = json.loads(
+        _ok(
+            client.run(
+                "request", "open", subject, "--kind", "rectificatie", "--received-on", received,
+                "--json", actor="privacy",
+            )
+        )
+    )  # fmt: skip
+    listed = ("request", "list", "--open", "--json")
+    through = client.run(*listed, actor="privacy")
+    assert (through.returncode, through.stdout) == (
+        0,
+        _ok(client.on_server(*listed, actor="privacy")),
+    )
+    assert opened["request"] in through.stdout
+    done = client.run(
+        "subject", "rectify", subject, "--field", "address", "--value", "Teststraat 9",
+        "--request", opened["request"], actor="regisseur",
+    )  # fmt: skip
+    assert "the old value is destroyed" in _ok(done)
+    decided = client.run(
+        "request", "decide", opened["request"], "--outcome", "toegewezen", "--reason", "Test",
+        actor="privacy",
+    )  # fmt: skip
+    assert "toegewezen" in _ok(decided)
+    refused = client.run("request", "list", actor="wijkagent")
+    assert refused.returncode == 1 and "may not run `request list`" in refused.stderr

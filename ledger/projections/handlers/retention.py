@@ -28,6 +28,7 @@ def hold_placed(ws: Workspace, e: LegalHold.Placed) -> None:
             "placed_by": e.by["actor"],
             "lifted_on": None,
             "lifted_by": None,
+            "request_id": e.request,
         },
     )
 

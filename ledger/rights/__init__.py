@@ -1,0 +1,1 @@
+"""The data subject's rights (AVG art. 15-21): the register of requests, and rectification."""
