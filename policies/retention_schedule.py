@@ -77,6 +77,10 @@ class SubjectFacts:
     registered_on: str
     born: date | None
     memberships: tuple[Membership, ...] = ()
+    represents: str | None = None
+    """For a legal representative: the youth whose cases, registration and age
+    (``memberships``, ``registered_on``, ``born`` above) the representative's data follows."""
+    represents_short: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,10 +147,16 @@ class _Engine:
             (m, facts.cases[m.case_id]) for m in subject.memberships if m.case_id in facts.cases
         ]
         refs = tuple(sorted({case.ref for _, case in linked}))
-        held = subject.subject_id in facts.holds or any(ref in facts.holds for ref in refs)
+        held = (
+            subject.subject_id in facts.holds
+            or (subject.represents or "") in facts.holds
+            or any(ref in facts.holds for ref in refs)
+        )
         out = []
         for category in subject.categories:
             due, cls, event, start = self._subject_due(subject, category, linked)
+            if subject.represents_short:
+                event = f"volgt {subject.represents_short}: {event}"
             out.append(
                 Item(
                     SUBJECT, subject.subject_id, subject.short, category, cls, event, start, due,
@@ -162,7 +172,7 @@ class _Engine:
         candidates: list[Candidate] = []
         pending: list[str] = []
         for cls in self.classes:
-            if cls.covers != "subject-data" or category not in cls.categories:
+            if cls.covers != "subject-data" or not cls.applies_to(category):
                 continue
             term = cls.duration
             if cls.start == "fixed-date" and cls.start_date is not None:

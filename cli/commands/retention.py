@@ -86,11 +86,14 @@ def run(ctx: Context, as_of: Any, dry_run: bool, as_json: bool) -> None:
 
     Idempotent and resumable: after an interruption the next run completes the work,
     purging nothing twice, and it destroys the keys of any recorded erasure that an
-    interruption left alive. With four-eyes on (policy), it records a proposal instead.
+    interruption left alive. With four-eyes on (the default in retention.toml), it
+    proposes a destruction list instead, which each reviewer role approves (`retention
+    list approve`) before `retention list execute` destroys it. A dry run may look ahead:
+    --as-of a future date lists what a run on that day would destroy.
 
     \b
     Example:
-      regie retention run --dry-run
+      regie retention run --dry-run --as-of 2030-01-01
       regie retention run            # e.g. nightly from a systemd timer
     """
     from rich.progress import Progress
@@ -115,7 +118,9 @@ def run(ctx: Context, as_of: Any, dry_run: bool, as_json: bool) -> None:
 @pass_ctx
 @handle_errors
 def approve(ctx: Context, run_id: str, comment: str, as_json: bool) -> None:
-    """Approve a proposed destruction list (four-eyes) and execute it.
+    """Approve and execute a proposal recorded before destruction lists (single second actor).
+
+    Destruction lists proposed since are reviewed per role: `regie retention list approve`.
 
     \b
     Example:
@@ -123,6 +128,106 @@ def approve(ctx: Context, run_id: str, comment: str, as_json: bool) -> None:
     """
     ledger = ctx.ledger()
     _summary(ledger.retention.approve(run_id, comment, ctx.acting()), as_json)
+
+
+@command.group("list")
+def list_group() -> None:
+    """Destruction lists: a run's proposal, reviewed per role, then executed."""
+
+
+@list_group.command("show")
+@click.argument("list_id")
+@json_option
+@pass_ctx
+@handle_errors
+def list_show(ctx: Context, list_id: str, as_json: bool) -> None:
+    """Show a destruction list: its items by number, their status, and the reviews.
+
+    \b
+    Example:
+      regie retention list show 3f9a2c1d
+    """
+    _show_list(ctx.ledger().retention.show_list(list_id, ctx.acting()), as_json)
+
+
+@list_group.command("approve")
+@click.argument("list_id")
+@click.option("--as", "role", help="The reviewer role (default: the role you act in).")
+@click.option("--exclude", type=int, multiple=True, metavar="N", help="Keep item N (repeatable).")
+@click.option("--reason", help="Why the excluded items are kept (needed with --exclude).")
+@click.option("--comment", help="The reviewer's note.")
+@json_option
+@pass_ctx
+@handle_errors
+def list_approve(
+    ctx: Context,
+    list_id: str,
+    role: str | None,
+    exclude: tuple[int, ...],
+    reason: str | None,
+    comment: str | None,
+    as_json: bool,
+) -> None:
+    """Approve a destruction list in a reviewer role, excluding items with a reason.
+
+    Each role of retention.toml [settings] reviewers approves once, each a different
+    actor, neither the one who proposed the list.
+
+    \b
+    Example:
+      regie retention list approve 3f9a2c1d --as proceseigenaar --comment 'Gecontroleerd'
+      regie retention list approve 3f9a2c1d --as archivaris --exclude 2 \\
+        --reason 'Broer in nieuwe aanpak'
+    """
+    view = ctx.ledger().retention.approve_list(
+        list_id, ctx.acting(), role, list(exclude), reason, comment
+    )
+    _show_list(view, as_json)
+
+
+@list_group.command("execute")
+@click.argument("list_id")
+@json_option
+@pass_ctx
+@handle_errors
+def list_execute(ctx: Context, list_id: str, as_json: bool) -> None:
+    """Execute a destruction list that every reviewer role approved.
+
+    Items excluded, held or no longer due are kept, each with its reason; the run's
+    purges and that record are the verklaring van vernietiging (`retention report`).
+
+    \b
+    Example:
+      regie retention list execute 3f9a2c1d
+    """
+    _summary(ctx.ledger().retention.execute_list(list_id, ctx.acting()), as_json)
+
+
+def _show_list(view: Any, as_json: bool) -> None:
+    if as_json:
+        emit_json(view)
+        return
+    state = "executed" if view["executed"] else "approved" if view["approved"] else "in review"
+    echo(f"Destruction list {view['list'][:8]} as of {view['as_of']} ({state}), "
+         f"proposed by {view['proposed_by']}")  # fmt: skip
+    for review in view["reviews"]:
+        done = f"approved by {review['by']} on {review['on']}" if review["approved"] else "awaits"
+        echo(f"  {review['role']}: {done}")
+    emit_rows(
+        view["items"],
+        False,
+        False,
+        "Items",
+        [
+            ("number", "nr"),
+            ("what", "wat"),
+            ("category", "categorie"),
+            ("class_id", "klasse"),
+            ("due", "vervalt op"),
+            ("status", "status"),
+            ("reason", "reden"),
+        ],
+    )
 
 
 def _summary(result: Any, as_json: bool) -> None:
@@ -143,7 +248,7 @@ def _summary(result: Any, as_json: bool) -> None:
     what = (
         "would destroy"
         if result.dry_run
-        else "awaits approval for"
+        else "proposes a destruction list of"
         if result.proposal
         else "destroyed"
     )
@@ -153,6 +258,8 @@ def _summary(result: Any, as_json: bool) -> None:
         f"{result.completed} interrupted purge(s) and {result.completed_erasures} "
         "interrupted erasure(s) completed."
     )
+    if result.proposal and not result.dry_run and result.run_id:
+        echo(f"Review it: `regie retention list show {result.run_id[:8]}`.")
     for item in result.purged:
         echo(
             f"  {item['owner_kind']} {item['label']} {item['category']} "

@@ -251,6 +251,18 @@ FOUR_EYES = _r(
     "a destruction list is approved by a second actor, not by the one who proposed it",
     "policies/defaults/retention.toml [settings] four_eyes",
 )
+LIST_REVIEWER = _r(
+    "retention.list-reviewer",
+    "a destruction list is reviewed once per reviewer role (retention.toml [settings] "
+    "reviewers), by an actor holding that role who neither proposed it nor reviewed it "
+    "in another role, and only before it is executed",
+    "Archiefbesluit 1995 art. 8; Open Archiefbeheer; policies/defaults/retention.toml",
+)
+LIST_APPROVED = _r(
+    "retention.list-approved",
+    "a destruction list is executed only after every reviewer role approved it, and once",
+    "Archiefwet 1995 art. 3; Archiefbesluit 1995 art. 8",
+)
 TERM_BOUNDS = _r(
     "close.bewaartermijn-bounds",
     "the agreed bewaartermijn must lie within the bounds of the retention class",
