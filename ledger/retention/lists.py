@@ -77,7 +77,9 @@ def to_execute(
         item = current.get(key)
         reason = excluded.get(key)
         if reason is None and item is not None and item.purged:
-            continue  # destroyed by an earlier, interrupted execution of this list
+            # Recorded by an earlier, interrupted execution: destroy its key (again).
+            due.append(item)
+            continue
         if reason is None:
             reason = (
                 GONE
