@@ -19,6 +19,7 @@ Start = Literal[
     "fixed-date",
     "age-reached",
     "access-recorded",
+    "police-data-received",
 ]
 
 AGE_REACHED: Start = "age-reached"
@@ -32,9 +33,10 @@ _STARTS_FOR: dict[str, set[str]] = {
         "membership-ended",
         "fixed-date",
         "age-reached",
+        "police-data-received",
     },
     "signals": {"case-closed", "signal-without-follow-up", "fixed-date"},
-    "meeting-records": {"case-closed", "fixed-date"},
+    "meeting-records": {"case-closed", "fixed-date", "police-data-received"},
     "access-log": {"access-recorded"},
 }
 

@@ -52,6 +52,16 @@ def gather(
             )
         )
     }
+    received = {
+        r["case_id"]: r["first"]
+        for r in queries.rows(
+            select(
+                t.groepsscans.c.case_id, func.min(t.groepsscans.c.received_on).label("first")
+            )
+            .where(t.groepsscans.c.received_on.is_not(None))
+            .group_by(t.groepsscans.c.case_id)
+        )
+    }
     cases = {
         r["case_id"]: engine.CaseFacts(
             case_id=r["case_id"],
@@ -63,6 +73,7 @@ def gather(
             last_signal=last_signal.get(r["case_id"]),
             left_step_1=r["case_id"] in left_step_1,
             members=frozenset(case_members[r["case_id"]]),
+            police_received=received.get(r["case_id"]),
         )
         for r in queries.rows(select(t.cases))
     }

@@ -13,6 +13,7 @@ import pytest
 from ledger import commands as c
 from ledger.bootstrap import Ledger
 from ledger.domain.acting import Acting
+from ledger.durations import Duration
 from ledger.errors import BadInput, Refused
 from ledger.retention.lists import DESTROYED, EXCLUDED, HELD_SINCE, PROPOSED
 from policies.loader import PolicyError, load_policies
@@ -266,3 +267,37 @@ def test_reviewers_must_be_roles(tmp_path: Path) -> None:
     policy = write_policy(tmp_path, '"archivaris"]', '"archivist"]')
     with pytest.raises(PolicyError, match=r"settings\.reviewers.*archivist"):
         load_policies(policy)
+
+
+def test_police_data_has_a_wpg_ceiling_while_the_case_runs(
+    ledger: Ledger, clock: FixedClock
+) -> None:
+    """The groepsscan summary goes ten years after its receipt (Wpg art. 8), although the
+    meeting records it belongs to wait for the end of the approach."""
+    by = b.seed_actors(ledger)
+    ref = b.open_case(ledger, by)
+    b.walk_to_step(ledger, by, ref, 3)
+    member = youth(ledger, by, "Test Scan")
+    ledger.group.add_member(
+        c.build(c.Membership, case=ref, subject=member, core="kern", influence="negatief"), by
+    )
+    ledger.group.agree_namenlijst(
+        c.build(c.AgreeNamenlijst, case=ref, subjects=[member], partners=["politie"]), by
+    )
+    ledger.group.request_groepsscan(
+        c.build(c.RequestGroepsscan, case=ref, requested_by="burgemeester",
+                motivation="Zicht op de groep"),
+        by,
+    )  # fmt: skip
+    ledger.group.receive_groepsscan(
+        c.build(c.ReceiveGroepsscan, case=ref, recipients=["burgemeester"], unknown_names=0,
+                informatiepositie="matig", summary="Samenvatting (test)"),
+        by,
+    )  # fmt: skip
+    items = {i.category: i for i in ledger.retention.schedule() if i.owner_kind == "case"}
+    police = items["politie-informatie"]
+    assert (police.class_id, police.due) == (
+        "politie-wpg-plafond",
+        Duration(years=10).after(clock()).isoformat(),
+    )
+    assert items["verslaglegging"].due is None  # waits for the end of the approach
