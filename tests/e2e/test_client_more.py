@@ -221,3 +221,40 @@ def test_a_letter_names_the_servers_privacy_contact_never_the_clients(client: Cl
                    actor="coordinator", REGIE_FG_CONTACT="fg@client-gekozen.example"))  # fmt: skip
     texts = [p.read_text(encoding="utf-8") for p in out.iterdir()]
     assert texts and not any("client-gekozen" in text for text in texts)
+
+
+def _reviewer(client: Client, handle: str, role: str) -> None:
+    if (client.tokens / handle).exists():
+        return
+    _ok(client.run("actor", "add", handle, "--name", f"Test {role}", "--org", "gemeente",
+                   "--role", role, actor="beheer"))  # fmt: skip
+    issued = json.loads(_ok(client.run("token", "issue", handle, "--json", actor="beheer")))
+    (client.tokens / handle).write_text(issued["token"], encoding="utf-8")
+
+
+def test_a_destruction_list_is_reviewed_and_executed_through_the_server(client: Client) -> None:
+    ahead = ("retention", "run", "--dry-run", "--as-of", "2099-01-01", "--json")
+    through = json.loads(_ok(client.run(*ahead, actor="privacy")))
+    assert through == json.loads(_ok(client.on_server(*ahead, actor="privacy")))
+    assert through["as_of"] == "2099-01-01" and through["purged"]  # a future run's list
+    _reviewer(client, "proceseigenaar", "proceseigenaar")
+    _reviewer(client, "archivaris", "archivaris")
+    run = json.loads(_ok(client.run("retention", "run", "--json", actor="privacy")))
+    assert run["proposal"]
+    list_id = run["run"][:8]
+    _refused(client.run("retention", "list", "execute", list_id, actor="privacy"))
+    _ok(client.run("retention", "list", "approve", list_id, "--as", "proceseigenaar",
+                   actor="proceseigenaar"))  # fmt: skip
+    shown = _ok(client.run("retention", "list", "show", list_id, actor="archivaris"))
+    assert shown == _ok(client.on_server("retention", "list", "show", list_id,
+                                         actor="archivaris"))  # fmt: skip
+    _ok(client.run("retention", "list", "approve", list_id, actor="archivaris"))
+    done = json.loads(_ok(client.run("retention", "list", "execute", list_id, "--json",
+                                     actor="privacy")))  # fmt: skip
+    assert done["run"] == run["run"]
+    view = json.loads(_ok(client.run("retention", "list", "show", list_id, "--json",
+                                     actor="privacy")))  # fmt: skip
+    assert view["executed"] and [r["by"] for r in view["reviews"]] == [
+        "proceseigenaar",
+        "archivaris",
+    ]
