@@ -168,7 +168,7 @@ class Retention:
                 None, day, [asdict(i) for i in due], purges, held, False, True, erasures
             )
         settings = self.app.policies.retention.settings
-        four_eyes = settings.four_eyes
+        four_eyes = settings.four_eyes and bool(due)  # an empty list needs no review
         run = RetentionRun(
             run_id=RetentionRun.new_id(),
             as_of=day,

@@ -4,6 +4,7 @@ role that may not run it is refused in one line, exit 1, with nothing written.""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -239,8 +240,11 @@ def test_a_destruction_list_is_reviewed_and_executed_through_the_server(client: 
     assert through["as_of"] == "2099-01-01" and through["purged"]  # a future run's list
     _reviewer(client, "proceseigenaar", "proceseigenaar")
     _reviewer(client, "archivaris", "archivaris")
+    back = (dt.date.today() - dt.timedelta(days=365 * 3)).isoformat()
+    _ok(client.run("subject", "add", "--name", "Test Jongere Lang Geleden", "--dob", "2011-05-06",
+                   "--registered-on", back, actor="coordinator"))  # fmt: skip
     run = json.loads(_ok(client.run("retention", "run", "--json", actor="privacy")))
-    assert run["proposal"]
+    assert run["proposal"] and run["purged"]
     list_id = run["run"][:8]
     _refused(client.run("retention", "list", "execute", list_id, actor="privacy"))
     _ok(client.run("retention", "list", "approve", list_id, "--as", "proceseigenaar",
@@ -251,7 +255,7 @@ def test_a_destruction_list_is_reviewed_and_executed_through_the_server(client: 
     _ok(client.run("retention", "list", "approve", list_id, actor="archivaris"))
     done = json.loads(_ok(client.run("retention", "list", "execute", list_id, "--json",
                                      actor="privacy")))  # fmt: skip
-    assert done["run"] == run["run"]
+    assert done["run"] == run["run"] and done["purged"]
     view = json.loads(_ok(client.run("retention", "list", "show", list_id, "--json",
                                      actor="privacy")))  # fmt: skip
     assert view["executed"] and [r["by"] for r in view["reviews"]] == [
