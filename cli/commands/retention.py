@@ -135,6 +135,36 @@ def list_group() -> None:
     """Destruction lists: a run's proposal, reviewed per role, then executed."""
 
 
+@list_group.command("pending")
+@click.option("--all", "show_all", is_flag=True, help="Include lists already executed.")
+@json_option
+@csv_option
+@pass_ctx
+@handle_errors
+def list_pending(ctx: Context, show_all: bool, as_json: bool, as_csv: bool) -> None:
+    """List the destruction lists that await review or execution.
+
+    \b
+    Example:
+      regie retention list pending
+    """
+    rows = ctx.ledger().retention.pending_lists(ctx.acting(), show_all)
+    emit_rows(
+        [{**r, "list": r["run_id"][:8]} for r in rows],
+        as_json,
+        as_csv,
+        "Vernietigingslijsten",
+        [
+            ("list", "lijst"),
+            ("as_of", "per"),
+            ("items", "items"),
+            ("proposed_by", "voorgesteld door"),
+            ("approved_by", "laatst beoordeeld door"),
+            ("completed_at", "uitgevoerd"),
+        ],
+    )
+
+
 @list_group.command("show")
 @click.argument("list_id")
 @json_option

@@ -139,3 +139,17 @@ def view(
         "executed": run.completed,
         "items": [item.__dict__ for item in items],
     }
+
+
+def item_record(item: Item) -> dict[str, str]:
+    """An item as the list records it: an age limit's due date by its year only, since the
+    full date would reveal the date of birth after the key is gone."""
+    due = item.due or ""
+    return {
+        "owner": item.owner,
+        "kind": item.owner_kind,
+        "category": item.category,
+        "label": item.label,
+        "class": item.class_id or "-",
+        "due": due[:4] if item.year_only else due,
+    }

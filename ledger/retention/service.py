@@ -172,7 +172,7 @@ class Retention:
         run = RetentionRun(
             run_id=RetentionRun.new_id(),
             as_of=day,
-            items=[_item_record(i) for i in due],
+            items=[lists.item_record(i) for i in due],
             proposal=four_eyes,
             policy_hash=self.app.policies.policy_hash,
             reviewers=list(settings.reviewers) if four_eyes else [],
@@ -220,6 +220,15 @@ class Retention:
         rows = self.queries.rows(select(p.c.owner, p.c.category).where(p.c.run_id == str(run.id)))
         purged = {(r["owner"], r["category"]) for r in rows}
         return lists.view(run, purged, self.destructions.alive(purged))
+
+    @gated("retention.list.pending")
+    def pending_lists(self, by: Acting, all_lists: bool = False) -> list[dict[str, Any]]:
+        """Destruction lists not yet executed (all lists: ``all_lists``), oldest first."""
+        r = t.retention_runs
+        query = select(r).where(r.c.proposal.is_(True)).order_by(r.c.started_at)
+        if not all_lists:
+            query = query.where(r.c.completed_at.is_(None))
+        return self.queries.rows(query)
 
     @gated("retention.list.approve")
     def approve_list(
@@ -380,16 +389,3 @@ class Retention:
                     f"the agreed bewaartermijn {term.iso()} lies outside {cls.min_term or '-'}.."
                     f"{cls.max_term or '-'} of class {cls.id}"
                 )
-
-
-def _item_record(item: Item) -> dict[str, str]:
-    due = item.due or ""
-    return {
-        "owner": item.owner,
-        "kind": item.owner_kind,
-        "category": item.category,
-        "label": item.label,
-        "class": item.class_id or "-",
-        # an age limit's date would reveal the date of birth: its year only
-        "due": due[:4] if item.year_only else due,
-    }

@@ -49,6 +49,7 @@ def test_a_list_is_executed_only_after_both_approvals(
     officer = b.privacy_officer(ledger)
     view = ledger.retention.show_list(list_id, owner)
     assert {i["status"] for i in view["items"]} == {PROPOSED}
+    assert [r["run_id"] for r in ledger.retention.pending_lists(owner)] == [list_id]
     with pytest.raises(Refused, match=r"retention\.list-approved"):
         ledger.retention.execute_list(list_id, officer)
     ledger.retention.approve_list(list_id, owner, comment="Gecontroleerd")
@@ -62,6 +63,8 @@ def test_a_list_is_executed_only_after_both_approvals(
     assert [r["by"] for r in view["reviews"]] == [b.PROCESEIGENAAR, b.ARCHIVARIS]
     with pytest.raises(Refused, match=r"retention\.list-approved"):
         ledger.retention.execute_list(list_id, officer)  # once
+    assert ledger.retention.pending_lists(owner) == []
+    assert len(ledger.retention.pending_lists(owner, all_lists=True)) == 1
     report = ledger.retention.report(officer)
     assert {r["what"] for r in report} == {f"subject {s}" for s in subjects}
 
