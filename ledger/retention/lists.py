@@ -11,7 +11,7 @@ are the verklaring van vernietiging (Archiefbesluit 1995 art. 8).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from ledger.domain.retention import RetentionRun
@@ -153,3 +153,12 @@ def item_record(item: Item) -> dict[str, str]:
         "class": item.class_id or "-",
         "due": due[:4] if item.year_only else due,
     }
+
+
+def shown(item: Item) -> dict[str, Any]:
+    """An item as a run reports it: an age limit's dates by their year only (as the plan)."""
+    out = asdict(item)
+    if item.year_only:
+        out["due"] = item.due[:4] if item.due else None
+        out["start_date"] = item.start_date[:4] if item.start_date else None
+    return out

@@ -11,7 +11,7 @@ destroys the keys of earlier erasures and purges that an interruption left alive
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -165,7 +165,7 @@ class Retention:
         held = sum(1 for i in items if i.held and i.due is not None and i.due <= day)
         if dry_run:
             return RunResult(
-                None, day, [asdict(i) for i in due], purges, held, False, True, erasures
+                None, day, [lists.shown(i) for i in due], purges, held, False, True, erasures
             )
         settings = self.app.policies.retention.settings
         four_eyes = settings.four_eyes and bool(due)  # an empty list needs no review
@@ -182,7 +182,7 @@ class Retention:
         self._complete(unfinished)
         if four_eyes:
             return RunResult(
-                str(run.id), day, [asdict(i) for i in due], purges, held, True, False, erasures
+                str(run.id), day, [lists.shown(i) for i in due], purges, held, True, False, erasures
             )
         purged = self._execute(run, due, by, progress)
         return RunResult(str(run.id), day, purged, purges, held, False, False, erasures)
@@ -306,7 +306,7 @@ class Retention:
             except IntegrityError:
                 pass  # another run recorded it first; make sure the key is gone below
             else:
-                purged.append(asdict(item))
+                purged.append(lists.shown(item))
             keystore.shred(item.owner, [item.category])
             if progress is not None:
                 progress(number, len(due))

@@ -234,13 +234,19 @@ def _reviewer(client: Client, handle: str, role: str) -> None:
 
 
 def test_a_destruction_list_is_reviewed_and_executed_through_the_server(client: Client) -> None:
-    ahead = ("retention", "run", "--dry-run", "--as-of", "2099-01-01", "--json")
-    through = json.loads(_ok(client.run(*ahead, actor="privacy")))
-    assert through == json.loads(_ok(client.on_server(*ahead, actor="privacy")))
-    assert through["as_of"] == "2099-01-01" and through["purged"]  # a future run's list
     _reviewer(client, "proceseigenaar", "proceseigenaar")
     _reviewer(client, "archivaris", "archivaris")
-    back = (dt.date.today() - dt.timedelta(days=365 * 3)).isoformat()
+    today = dt.date.today()
+    ahead = ("retention", "run", "--dry-run", "--as-of", f"{today.year + 1}-12-31", "--json")
+    before = json.loads(_ok(client.run(*ahead, actor="privacy")))
+    _ok(client.run("subject", "add", "--name", "Test Jongere Later", "--dob", "2011-05-06",
+                   "--registered-on", (today - dt.timedelta(days=365)).isoformat(),
+                   actor="coordinator"))  # fmt: skip
+    through = json.loads(_ok(client.run(*ahead, actor="privacy")))
+    assert through == json.loads(_ok(client.on_server(*ahead, actor="privacy")))
+    assert len(through["purged"]) == len(before["purged"]) + 1  # due next year, listed now
+    assert "2011-05-06" not in json.dumps(through)
+    back = (today - dt.timedelta(days=365 * 3)).isoformat()
     _ok(client.run("subject", "add", "--name", "Test Jongere Lang Geleden", "--dob", "2011-05-06",
                    "--registered-on", back, actor="coordinator"))  # fmt: skip
     run = json.loads(_ok(client.run("retention", "run", "--json", actor="privacy")))
