@@ -291,6 +291,7 @@ class RegisterSubject(Command):
     bsn: str | None = None
     representative_of: SubjectRef | None = None
     new_person: bool = False  # registered anyway when the blind index finds a match
+    registered_on: date | None = None  # back-dated registration (retention counts from it)
 
 
 class RecordNote(Command):

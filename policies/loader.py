@@ -221,6 +221,11 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         rights=load_file(files["rights"], RightsFile),
         sources=files,
     )
+    unknown = sorted(set(policies.retention.settings.reviewers) - policies.role_keys)
+    if unknown:
+        raise PolicyError(
+            files["retention"], "settings.reviewers", f"not a role of roles.toml: {unknown[0]}"
+        )
     problems = check_letters(
         policies.letters, files["letters"], policies.organisation_keys, policies.categories
     )

@@ -19,9 +19,12 @@ Start = Literal[
     "fixed-date",
     "age-reached",
     "access-recorded",
+    "police-data-received",
 ]
 
 AGE_REACHED: Start = "age-reached"
+EVERY_CATEGORY = "*"
+"""In ``categories``: every category of a subject's data (e.g. removed at 23)."""
 
 _STARTS_FOR: dict[str, set[str]] = {
     "subject-data": {
@@ -30,9 +33,10 @@ _STARTS_FOR: dict[str, set[str]] = {
         "membership-ended",
         "fixed-date",
         "age-reached",
+        "police-data-received",
     },
     "signals": {"case-closed", "signal-without-follow-up", "fixed-date"},
-    "meeting-records": {"case-closed", "fixed-date"},
+    "meeting-records": {"case-closed", "fixed-date", "police-data-received"},
     "access-log": {"access-recorded"},
 }
 
@@ -50,8 +54,12 @@ class RetentionClass(_Strict):
     age: int | None = Field(default=None, ge=1, le=120)
     mode: Literal["minimum", "limit"] = "minimum"
     source: str = Field(min_length=1)
+    source_term: str | None = None
+    """The term the cited source itself sets; the class's ``term`` must match it."""
+    local_choice: str | None = Field(default=None, min_length=1)
+    """Why the term is a local policy choice (the source sets no term, or another one)."""
 
-    @field_validator("term", "min_term", "max_term")
+    @field_validator("term", "min_term", "max_term", "source_term")
     @classmethod
     def _duration(cls, value: str | None) -> str | None:
         if value is None:
@@ -73,7 +81,21 @@ class RetentionClass(_Strict):
             raise ValueError("start 'age-reached' needs age")
         if (self.min_term or self.max_term) and self.start != "agreed-at-step-7":
             raise ValueError("min_term/max_term only bound a term agreed at step 7")
+        if self.local_choice is None:
+            if self.source_term is None:
+                raise ValueError(
+                    f"class {self.id}: give source_term (the term its source sets) or "
+                    "local_choice (why this term is a local policy choice)"
+                )
+            if self.source_term != self.term:
+                raise ValueError(
+                    f"class {self.id}: term {self.term} does not match source_term "
+                    f"{self.source_term} of its source; match it or give local_choice"
+                )
         return self
+
+    def applies_to(self, category: str) -> bool:
+        return EVERY_CATEGORY in self.categories or category in self.categories
 
     @property
     def duration(self) -> Duration:
@@ -85,10 +107,24 @@ def duration(text: str) -> Duration:
 
 
 class RetentionSettings(_Strict):
-    four_eyes: bool = False
+    four_eyes: bool = True
+    """On (the default): a run proposes a destruction list that every role in
+    ``reviewers`` approves before it is executed (Archiefwet 1995 art. 3, Archiefbesluit
+    1995 art. 8). Off: single approval, the one who runs it executes it at once."""
+    reviewers: list[str] = Field(
+        default_factory=lambda: ["proceseigenaar", "archivaris"], min_length=1
+    )
+    """The roles (of permissions.toml) that each review a destruction list."""
     year_only_starts: list[Start] = Field(default_factory=lambda: [AGE_REACHED])
     """Start events derived from personal data (a date of birth): the record of a purge
     keeps only their year, so that no date of birth outlives its destroyed key."""
+
+    @field_validator("reviewers")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(value) != len(set(value)):
+            raise ValueError("a role reviews a destruction list once: reviewers repeat")
+        return value
 
 
 class RetentionFile(_Strict):

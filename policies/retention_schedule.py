@@ -57,6 +57,8 @@ class CaseFacts:
     last_signal: str | None
     left_step_1: bool
     members: frozenset[str] = frozenset()
+    police_received: str | None = None
+    """When the police information of the case (the groepsscan) was first received."""
 
     @property
     def ended(self) -> str | None:
@@ -77,6 +79,10 @@ class SubjectFacts:
     registered_on: str
     born: date | None
     memberships: tuple[Membership, ...] = ()
+    represents: str | None = None
+    """For a legal representative: the youth whose cases, registration and age
+    (``memberships``, ``registered_on``, ``born`` above) the representative's data follows."""
+    represents_short: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,10 +149,16 @@ class _Engine:
             (m, facts.cases[m.case_id]) for m in subject.memberships if m.case_id in facts.cases
         ]
         refs = tuple(sorted({case.ref for _, case in linked}))
-        held = subject.subject_id in facts.holds or any(ref in facts.holds for ref in refs)
+        held = (
+            subject.subject_id in facts.holds
+            or (subject.represents or "") in facts.holds
+            or any(ref in facts.holds for ref in refs)
+        )
         out = []
         for category in subject.categories:
             due, cls, event, start = self._subject_due(subject, category, linked)
+            if subject.represents_short:
+                event = f"volgt {subject.represents_short}: {event}"
             out.append(
                 Item(
                     SUBJECT, subject.subject_id, subject.short, category, cls, event, start, due,
@@ -162,12 +174,18 @@ class _Engine:
         candidates: list[Candidate] = []
         pending: list[str] = []
         for cls in self.classes:
-            if cls.covers != "subject-data" or category not in cls.categories:
+            if cls.covers != "subject-data" or not cls.applies_to(category):
                 continue
             term = cls.duration
             if cls.start == "fixed-date" and cls.start_date is not None:
                 start = cls.start_date.isoformat()
                 candidates.append((_add(start, term), cls.id, f"vaste datum {start}", start))
+            elif cls.start == "police-data-received":
+                # The earliest receipt among the subject's cases, else its registration:
+                # a ceiling never runs from later than the data can have arrived.
+                received = [case.police_received for _, case in linked if case.police_received]
+                start = min(received) if received else subject.registered_on
+                candidates.append((_add(start, term), cls.id, "politiegegevens ontvangen", start))
             elif cls.start == "age-reached":
                 if subject.born is not None:
                     start = Duration(years=cls.age or 0).after(subject.born).isoformat()
@@ -206,7 +224,7 @@ class _Engine:
             case = facts.cases.get(owner)
             if case is None:
                 continue
-            candidates, pending = self._case_candidates(case, kinds[category])
+            candidates, pending = self._case_candidates(case, kinds[category], category)
             held = case.ref in facts.holds or bool(case.members & facts.holds)
             decided = self.decide(candidates, pending)
             if decided is None:
@@ -226,12 +244,14 @@ class _Engine:
             )  # fmt: skip
         return out
 
-    def _case_candidates(self, case: CaseFacts, covers: str) -> tuple[list[Candidate], bool]:
+    def _case_candidates(
+        self, case: CaseFacts, covers: str, category: str
+    ) -> tuple[list[Candidate], bool]:
         candidates: list[Candidate] = []
         pending = False
         ended = case.ended
         for cls in self.classes:
-            if cls.covers != covers:
+            if cls.covers != covers or (cls.categories and not cls.applies_to(category)):
                 continue
             if cls.start == "fixed-date" and cls.start_date is not None:
                 start = cls.start_date.isoformat()
@@ -244,6 +264,10 @@ class _Engine:
                 else:
                     event = f"{case.ref} afgerond of beëindigd"
                     candidates.append((_add(ended, cls.duration), cls.id, event, ended))
+            elif cls.start == "police-data-received" and case.police_received:
+                start = case.police_received
+                event = f"{case.ref}: politiegegevens ontvangen"
+                candidates.append((_add(start, cls.duration), cls.id, event, start))
             elif cls.start == "signal-without-follow-up" and not case.left_step_1:
                 if ended is None:
                     pending = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -9,6 +10,7 @@ from ledger import commands as c
 from ledger.bootstrap import Ledger
 from ledger.domain.acting import Acting
 from ledger.errors import NotFound
+from ledger.retention.service import RunResult
 
 ADMIN = "beheer-test"
 REGISSEUR = "regisseur-test"
@@ -68,6 +70,51 @@ def seed_actors(ledger: Ledger) -> Acting:
 
 def privacy_officer(ledger: Ledger, second: bool = False) -> Acting:
     return ledger.app.acting(PRIVACY_2 if second else PRIVACY)
+
+
+PROCESEIGENAAR, ARCHIVARIS = "proceseigenaar-test", "archivaris-test"
+
+
+def reviewers(ledger: Ledger) -> tuple[Acting, Acting]:
+    """A proceseigenaar and an archivaris, the default reviewers of destruction lists
+    (registered on first use)."""
+    out = []
+    for handle, role in ((PROCESEIGENAAR, "proceseigenaar"), (ARCHIVARIS, "archivaris")):
+        try:
+            ledger.app.actor(handle)
+        except NotFound:
+            ledger.actors.register_actor(
+                c.build(
+                    c.RegisterActor,
+                    handle=handle,
+                    display_name=f"Test {role.capitalize()}",
+                    organisation="gemeente",
+                    roles=[role],
+                ),
+                ledger.app.acting(ADMIN),
+            )
+        out.append(ledger.app.acting(handle))
+    return out[0], out[1]
+
+
+def purge_due(ledger: Ledger, as_of: date | None = None) -> RunResult:
+    """A retention run as the privacy officer; its destruction list approved by both
+    reviewer roles and executed (the default, four-eyes). Says what the run counted
+    (held; interrupted purges and erasures completed) and what the execution destroyed."""
+    run = ledger.retention.run(as_of, privacy_officer(ledger))
+    if not run.proposal or run.run_id is None:
+        return run
+    for by in reviewers(ledger):
+        ledger.retention.approve_list(run.run_id, by)
+    done = ledger.retention.execute_list(run.run_id, privacy_officer(ledger))
+    return replace(
+        done, held=run.held, completed=run.completed, completed_erasures=run.completed_erasures
+    )
+
+
+def single_approval(ledger: Ledger) -> None:
+    """Switch destruction lists off (retention.toml [settings] four_eyes = false)."""
+    ledger.policies.retention.settings.__dict__["four_eyes"] = False
 
 
 def open_case(ledger: Ledger, by: Acting, name: str = "Groep Testplein") -> str:

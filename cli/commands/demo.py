@@ -46,6 +46,7 @@ def command(ctx: Context, db_path: str | None, as_json: bool) -> None:
                 "case": ref,
                 "overview": overview,
                 "same_person": written.same_person,
+                "destruction": written.destruction,
             }
         )
         return
@@ -53,6 +54,7 @@ def command(ctx: Context, db_path: str | None, as_json: bool) -> None:
     where = f"--db {db_path} " if db_path else ""
     echo("")
     echo(f"Registering a youth a second time: {written.same_person}")
+    echo(f"Destruction list: {written.destruction}")
     echo(f"Demo ledger: {safe_url(url)}")
     echo("Explore it as the demo's regisseur:")
     echo(f"  export REGIE_ACTOR={demo.DEMO_ACTOR}")

@@ -4,6 +4,7 @@ from typing import Any
 
 import click
 
+from cli.commands.retention_lists import list_group, summary
 from cli.common import (
     ISO_DATE,
     Context,
@@ -86,11 +87,14 @@ def run(ctx: Context, as_of: Any, dry_run: bool, as_json: bool) -> None:
 
     Idempotent and resumable: after an interruption the next run completes the work,
     purging nothing twice, and it destroys the keys of any recorded erasure that an
-    interruption left alive. With four-eyes on (policy), it records a proposal instead.
+    interruption left alive. With four-eyes on (the default in retention.toml), it
+    proposes a destruction list instead, which each reviewer role approves (`retention
+    list approve`) before `retention list execute` destroys it. A dry run may look ahead:
+    --as-of a future date lists what a run on that day would destroy.
 
     \b
     Example:
-      regie retention run --dry-run
+      regie retention run --dry-run --as-of 2030-01-01
       regie retention run            # e.g. nightly from a systemd timer
     """
     from rich.progress import Progress
@@ -105,7 +109,7 @@ def run(ctx: Context, as_of: Any, dry_run: bool, as_json: bool) -> None:
             dry_run,
             lambda done, total: progress.update(task, completed=done, total=total),
         )
-    _summary(result, as_json)
+    summary(result, as_json)
 
 
 @command.command("approve")
@@ -115,49 +119,19 @@ def run(ctx: Context, as_of: Any, dry_run: bool, as_json: bool) -> None:
 @pass_ctx
 @handle_errors
 def approve(ctx: Context, run_id: str, comment: str, as_json: bool) -> None:
-    """Approve a proposed destruction list (four-eyes) and execute it.
+    """Approve and execute a proposal recorded before destruction lists (single second actor).
+
+    Destruction lists proposed since are reviewed per role: `regie retention list approve`.
 
     \b
     Example:
       regie retention approve 3f9a2c1d --comment 'Lijst gecontroleerd'
     """
     ledger = ctx.ledger()
-    _summary(ledger.retention.approve(run_id, comment, ctx.acting()), as_json)
+    summary(ledger.retention.approve(run_id, comment, ctx.acting()), as_json)
 
 
-def _summary(result: Any, as_json: bool) -> None:
-    if as_json:
-        emit_json(
-            {
-                "run": result.run_id,
-                "as_of": result.as_of,
-                "dry_run": result.dry_run,
-                "proposal": result.proposal,
-                "purged": result.purged,
-                "completed_earlier_runs": result.completed,
-                "completed_erasures": result.completed_erasures,
-                "held": result.held,
-            }
-        )
-        return
-    what = (
-        "would destroy"
-        if result.dry_run
-        else "awaits approval for"
-        if result.proposal
-        else "destroyed"
-    )
-    echo(
-        f"Retention run {result.run_id[:8] if result.run_id else '(dry run)'} as of "
-        f"{result.as_of}: {what} {len(result.purged)} key(s); {result.held} held; "
-        f"{result.completed} interrupted purge(s) and {result.completed_erasures} "
-        "interrupted erasure(s) completed."
-    )
-    for item in result.purged:
-        echo(
-            f"  {item['owner_kind']} {item['label']} {item['category']} "
-            f"(class {item['class_id']}, due {item['due']})"
-        )
+command.add_command(list_group)
 
 
 @command.command("report")

@@ -36,6 +36,11 @@ def command() -> None:
 @click.option("--bsn", help="BSN, nine digits passing the elfproef (sealed).")
 @click.option("--representative-of", metavar="SUBJECT", help="The youth this person represents.")
 @click.option(
+    "--registered-on",
+    type=ISO_DATE,
+    help="The day the person was registered, when recorded later (default today).",
+)
+@click.option(
     "--new-person",
     is_flag=True,
     help="Register even though someone with this name and date of birth is registered.",
@@ -51,6 +56,7 @@ def add(
     address: str | None,
     bsn: str | None,
     representative_of: str | None,
+    registered_on: Any,
     new_person: bool,
     as_json: bool,
 ) -> None:
@@ -58,7 +64,8 @@ def add(
 
     When the same name and date of birth are registered already as a subject you may
     see, this is refused with that pseudonym; --new-person registers someone else who
-    happens to share them. Others are told nothing (no oracle).
+    happens to share them. Others are told nothing (no oracle). --registered-on
+    back-dates a registration recorded later; retention counts from it.
 
     \b
     Example:
@@ -77,6 +84,7 @@ def add(
         bsn=bsn,
         representative_of=representative_of,
         new_person=new_person,
+        registered_on=registered_on,
     )
     ledger = ctx.ledger()
     subject = ledger.persons.register(cmd, ctx.acting())

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from ledger import commands as c
 from ledger.bootstrap import Ledger
 from ledger.cases import commands as cc
-from ledger.demo import execution, informing, rights, sharing
+from ledger.demo import destruction, execution, informing, rights, sharing
 from ledger.domain.acting import Acting
 from ledger.errors import Inconsistent, Refused
 from ledger.persons import family
@@ -43,6 +43,8 @@ class Demo:
     ref: str
     same_person: str
     """What `subject add` said when the demo registered a youth a second time."""
+    destruction: str = ""
+    """What the demo's destruction list destroyed and kept, approved by two roles."""
 
 
 def run(ledger: Ledger) -> Demo:
@@ -247,7 +249,7 @@ def run(ledger: Ledger) -> Demo:
     informing.inform(ledger, youths, day, uc)
     rights.answer(ledger, youths, day)
     execution.carry_out(execution.Scene(ledger, ref, day, regisseur, uc, youths, police))
-    return Demo(ref, notice)
+    return Demo(ref, notice, destruction.destroy(ledger, day))
 
 
 def same_person(ledger: Ledger, uc: Acting, youths: list[str], born: date) -> str:

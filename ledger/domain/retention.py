@@ -137,24 +137,33 @@ class Purge(Aggregate):
 
 
 class RetentionRun(Aggregate):
-    """A run of the retention job; with four-eyes, a proposal that a second actor approves."""
+    """A run of the retention job. With four-eyes (the default) it is a destruction list:
+    each reviewer role approves it, excluding items with a reason, before it is executed
+    (decision 0033). Proposals from before that needed one second actor (``Approved``)."""
 
     class Started(Aggregate.Created):
         """Version 2 records ``policy_hash``: the policy set that judged it (decision 0022);
-        runs recorded before carry None."""
+        runs recorded before carry None. Version 3 records ``reviewers``, the roles that
+        must each approve the destruction list; earlier proposals carry [] (one second
+        actor approves them)."""
 
-        class_version = 2
+        class_version = 3
 
         run_id: str
         as_of: str
         items: list[dict[str, str]]
         proposal: bool
         policy_hash: str | None
+        reviewers: list[str]
         by: dict[str, Any]
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["policy_hash"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["reviewers"] = []
 
     @event(Started)
     def __init__(
@@ -164,6 +173,7 @@ class RetentionRun(Aggregate):
         items: list[dict[str, str]],
         proposal: bool,
         policy_hash: str | None,
+        reviewers: list[str],
         by: dict[str, Any],
     ) -> None:
         self.policy_hash = policy_hash
@@ -173,6 +183,10 @@ class RetentionRun(Aggregate):
         self.proposed_by = by["actor"]
         self.approved = not proposal
         self.completed = False
+        self.reviewers = list(reviewers)
+        self.reviews: dict[str, dict[str, Any]] = {}
+        """Per reviewer role: who reviewed, when, the comment and the items excluded."""
+        self.kept: list[dict[str, str]] = []
 
     @classmethod
     def create_id(cls, run_id: str, **_: Any) -> UUID:
@@ -192,20 +206,111 @@ class RetentionRun(Aggregate):
             run.approved = True
 
     def approve(self, comment: str, by: Acting) -> None:
+        if self.reviewers:
+            raise rules.LIST_REVIEWER.refuse(
+                "this destruction list is reviewed by role: "
+                f"`regie retention list approve RUN --as {self.reviewers[0]}`"
+            )
         if not self.proposal or self.approved:
             raise rules.FOUR_EYES.refuse("this run is not a proposal awaiting approval")
         if by.actor == self.proposed_by:
             raise rules.FOUR_EYES.refuse()
         self.trigger_event(self.Approved, comment=comment, by=by.record())
 
-    class Completed(Aggregate.Event):
+    class Reviewed(Aggregate.Event):
+        """One reviewer role approved the destruction list, except the ``excluded`` items
+        (owner, category, label, reason): those are kept."""
+
         class_version = 1
 
-        purged: int
+        role: str
+        comment: str
+        excluded: list[dict[str, str]]
+        reviewed_on: str
         by: dict[str, Any]
 
         def apply(self, run: RetentionRun) -> None:
-            run.completed = True
+            run.reviews[self.role] = {
+                "actor": self.by["actor"],
+                "comment": self.comment,
+                "excluded": list(self.excluded),
+                "reviewed_on": self.reviewed_on,
+            }
+            run.approved = all(r in run.reviews for r in run.reviewers)
 
-    def complete(self, purged: int, by: Acting) -> None:
-        self.trigger_event(self.Completed, purged=purged, by=by.record())
+    def review(
+        self,
+        role: str,
+        comment: str,
+        excluded: list[dict[str, str]],
+        reviewed_on: str,
+        by: Acting,
+    ) -> None:
+        """Approve the list in ``role`` (held by ``by``, checked by the caller)."""
+        if not self.reviewers:
+            raise rules.LIST_REVIEWER.refuse(
+                "this run is not a destruction list awaiting review by role"
+            )
+        if self.completed:
+            raise rules.LIST_REVIEWER.refuse("this destruction list was executed already")
+        if role not in self.reviewers:
+            raise rules.LIST_REVIEWER.refuse(
+                f"role '{role}' does not review destruction lists; reviewers: "
+                + ", ".join(self.reviewers)
+            )
+        if role in self.reviews:
+            raise rules.LIST_REVIEWER.refuse(f"the {role} reviewed this list already")
+        if by.actor == self.proposed_by:
+            raise rules.FOUR_EYES.refuse()
+        if any(r["actor"] == by.actor for r in self.reviews.values()):
+            raise rules.LIST_REVIEWER.refuse(
+                "each reviewer role is a different actor: you reviewed this list already"
+            )
+        self.trigger_event(
+            self.Reviewed,
+            role=role,
+            comment=comment,
+            excluded=excluded,
+            reviewed_on=reviewed_on,
+            by=by.record(),
+        )
+
+    def excluded(self) -> dict[tuple[str, str], str]:
+        """(owner, category) of each item a reviewer excluded, with role and reason."""
+        out: dict[tuple[str, str], str] = {}
+        for role, review in sorted(self.reviews.items()):
+            for item in review["excluded"]:
+                key = (item["owner"], item["category"])
+                out[key] = "; ".join(filter(None, [out.get(key), f"{role}: {item['reason']}"]))
+        return out
+
+    def require_executable(self) -> None:
+        if self.completed:
+            raise rules.LIST_APPROVED.refuse("this destruction list was executed already")
+        missing = [r for r in self.reviewers if r not in self.reviews]
+        if missing:
+            raise rules.LIST_APPROVED.refuse(
+                "this destruction list still awaits the approval of: " + ", ".join(missing)
+            )
+
+    class Completed(Aggregate.Event):
+        """Version 2 records ``kept``: the items of the list that were not destroyed and
+        why (excluded by a reviewer, held or no longer due since): with the purges of the
+        run it is the verklaring van vernietiging. Earlier runs carry []."""
+
+        class_version = 2
+
+        purged: int
+        kept: list[dict[str, str]]
+        by: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["kept"] = []
+
+        def apply(self, run: RetentionRun) -> None:
+            run.completed = True
+            run.kept = list(self.kept)
+
+    def complete(self, purged: int, by: Acting, kept: list[dict[str, str]] | None = None) -> None:
+        self.trigger_event(self.Completed, purged=purged, kept=kept or [], by=by.record())

@@ -5,28 +5,9 @@ A refusal message always ends with ``[rule <id>]``; ``docs/architecture.md`` lis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from ledger.errors import Refused
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    text: str
-    source: str
-
-    def refuse(self, detail: str | None = None) -> Refused:
-        return Refused(self.id, detail or self.text)
-
-
-def _r(id: str, text: str, source: str) -> Rule:
-    rule = Rule(id, text, source)
-    RULES[id] = rule
-    return rule
-
-
-RULES: dict[str, Rule] = {}
+from ledger.domain.rule import RULES as RULES
+from ledger.domain.rule import Rule as Rule
+from ledger.domain.rule import rule as _r
 
 CASE_CLOSED = _r(
     "case.closed", "the case is closed; it accepts no further changes", "000 L2332-2345"
@@ -283,6 +264,18 @@ FOUR_EYES = _r(
     "retention.four-eyes",
     "a destruction list is approved by a second actor, not by the one who proposed it",
     "policies/defaults/retention.toml [settings] four_eyes",
+)
+LIST_REVIEWER = _r(
+    "retention.list-reviewer",
+    "a destruction list is reviewed once per reviewer role (retention.toml [settings] "
+    "reviewers), by an actor holding that role who neither proposed it nor reviewed it "
+    "in another role, and only before it is executed",
+    "Archiefbesluit 1995 art. 8; Open Archiefbeheer; policies/defaults/retention.toml",
+)
+LIST_APPROVED = _r(
+    "retention.list-approved",
+    "a destruction list is executed only after every reviewer role approved it, and once",
+    "Archiefwet 1995 art. 3; Archiefbesluit 1995 art. 8",
 )
 TERM_BOUNDS = _r(
     "close.bewaartermijn-bounds",

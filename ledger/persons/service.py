@@ -116,6 +116,9 @@ class Persons:
         if cmd.date_of_birth is not None and cmd.date_of_birth > self.app.clock():
             # The date itself is personal data: the message does not repeat it.
             raise BadInput("--dob: a date of birth cannot lie in the future")
+        registered_on = self.app.day(cmd.registered_on)  # today, or a past day: never future
+        if cmd.date_of_birth is not None and cmd.date_of_birth.isoformat() > registered_on:
+            raise BadInput("--registered-on: a person is registered after being born")
         if cmd.date_of_birth is not None and not cmd.new_person:
             self._refuse_if_known(cmd.name, cmd.date_of_birth, by)
         subject_id = Subject.new_id()
@@ -137,7 +140,7 @@ class Persons:
             kind=cmd.kind,
             youth=youth,
             fields=fields,
-            registered_on=self.app.day(None),
+            registered_on=registered_on,
             by=by.record(),
         )
         self.app.commit(subject)

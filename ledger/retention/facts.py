@@ -52,6 +52,16 @@ def gather(
             )
         )
     }
+    received = {
+        r["case_id"]: r["first"]
+        for r in queries.rows(
+            select(
+                t.groepsscans.c.case_id, func.min(t.groepsscans.c.received_on).label("first")
+            )
+            .where(t.groepsscans.c.received_on.is_not(None))
+            .group_by(t.groepsscans.c.case_id)
+        )
+    }
     cases = {
         r["case_id"]: engine.CaseFacts(
             case_id=r["case_id"],
@@ -63,20 +73,37 @@ def gather(
             last_signal=last_signal.get(r["case_id"]),
             left_step_1=r["case_id"] in left_step_1,
             members=frozenset(case_members[r["case_id"]]),
+            police_received=received.get(r["case_id"]),
         )
         for r in queries.rows(select(t.cases))
     }
-    subjects = [
-        engine.SubjectFacts(
-            subject_id=r["subject_id"],
-            short=r["short"],
-            categories=tuple(json.loads(r["categories"])),
-            registered_on=r["registered_on"],
-            born=_date_of_birth(sealer, r),
-            memberships=tuple(memberships[r["subject_id"]]),
+    rows = queries.rows(select(t.subjects).where(t.subjects.c.erased_at.is_(None)))
+    by_id = {r["subject_id"]: r for r in rows}
+    youths = {r["youth_id"] for r in rows if r["youth_id"]} - set(by_id)
+    if youths:  # an erased youth's representative still follows the youth's cases
+        by_id.update(
+            (r["subject_id"], r)
+            for r in queries.rows(select(t.subjects).where(t.subjects.c.subject_id.in_(youths)))
         )
-        for r in queries.rows(select(t.subjects).where(t.subjects.c.erased_at.is_(None)))
-    ]
+    born = {r["subject_id"]: _date_of_birth(sealer, r) for r in rows}
+    subjects = []
+    for r in rows:
+        # A legal representative's data follows the youth they represent: the youth's
+        # cases, registration and age, never the representative's own date of birth.
+        youth = by_id.get(r["youth_id"] or "")
+        follows = youth or r
+        subjects.append(
+            engine.SubjectFacts(
+                subject_id=r["subject_id"],
+                short=r["short"],
+                categories=tuple(json.loads(r["categories"])),
+                registered_on=follows["registered_on"],
+                born=born.get(follows["subject_id"]),
+                memberships=tuple(memberships[follows["subject_id"]]),
+                represents=youth["subject_id"] if youth else None,
+                represents_short=youth["short"] if youth else None,
+            )
+        )
     held = frozenset(r["target"] for r in holds)
     with keystore.engine.connect() as conn:
         case_keys = [

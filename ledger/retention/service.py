@@ -11,7 +11,7 @@ destroys the keys of earlier erasures and purges that an interruption left alive
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -32,7 +32,7 @@ from ledger.durations import Duration
 from ledger.errors import Inconsistent, NotFound
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
-from ledger.retention import facts
+from ledger.retention import facts, lists
 from ledger.retention.destructions import PURGE, Destructions, Unfinished
 from ledger.retention.plan import DESTROYED, NOT_DESTROYED, Plan, plan_on
 from policies import retention_schedule as engine
@@ -154,7 +154,8 @@ class Retention:
         dry_run: bool = False,
         progress: Progress | None = None,
     ) -> RunResult:
-        day = self.app.day(as_of)
+        # A dry run may look ahead: what a run on a future day would destroy.
+        day = (as_of or self.app.clock()).isoformat() if dry_run else self.app.day(as_of)
         items = self.schedule()
         due = [i for i in items if i.is_due(day)]
         # Taken before this run writes: the first write of a process may finish them too.
@@ -164,22 +165,24 @@ class Retention:
         held = sum(1 for i in items if i.held and i.due is not None and i.due <= day)
         if dry_run:
             return RunResult(
-                None, day, [asdict(i) for i in due], purges, held, False, True, erasures
+                None, day, [lists.shown(i) for i in due], purges, held, False, True, erasures
             )
-        four_eyes = self.app.policies.retention.settings.four_eyes
+        settings = self.app.policies.retention.settings
+        four_eyes = settings.four_eyes and bool(due)  # an empty list needs no review
         run = RetentionRun(
             run_id=RetentionRun.new_id(),
             as_of=day,
-            items=[_item_record(i) for i in due],
+            items=[lists.item_record(i) for i in due],
             proposal=four_eyes,
             policy_hash=self.app.policies.policy_hash,
+            reviewers=list(settings.reviewers) if four_eyes else [],
             by=by.record(),
         )
         self.app.commit(run)
         self._complete(unfinished)
         if four_eyes:
             return RunResult(
-                str(run.id), day, [asdict(i) for i in due], purges, held, True, False, erasures
+                str(run.id), day, [lists.shown(i) for i in due], purges, held, True, False, erasures
             )
         purged = self._execute(run, due, by, progress)
         return RunResult(str(run.id), day, purged, purges, held, False, False, erasures)
@@ -188,29 +191,85 @@ class Retention:
     def approve(
         self, run_ref: str, comment: str, by: Acting, progress: Progress | None = None
     ) -> RunResult:
-        prefix = c.id_prefix(run_ref, "RUN_ID")
         comment = c.free_text(comment, "--comment")
+        run = self._run(run_ref)
+        run.approve(comment, by)
+        self.app.commit(run)
+        # Re-check every proposed item now: a hold may have been placed since the proposal.
+        due, kept = lists.to_execute(run, self.schedule())
+        purged = self._execute(run, due, by, progress, kept)
+        return RunResult(str(run.id), run.as_of, purged, 0, len(kept), False, False)
+
+    # -- destruction lists (decision 0033) ----------------------------------------------------
+
+    def _run(self, run_ref: str) -> RetentionRun:
+        prefix = c.id_prefix(run_ref, "RUN_ID")
         runs = t.retention_runs.c.run_id
         rows = self.queries.rows(select(runs).where(runs.startswith(prefix, autoescape=True)))
         run_id = c.one_match([r["run_id"] for r in rows], prefix, "retention run")
         run: object = self.app.repository.get(UUID(run_id))
         if not isinstance(run, RetentionRun):
             raise NotFound(f"no retention run starts with '{prefix}'")
-        run.approve(comment, by)
+        return run
+
+    @gated("retention.list.show")
+    def show_list(self, run_ref: str, by: Acting) -> dict[str, Any]:
+        """A destruction list: its items by number with their status, and its reviews."""
+        run = self._run(run_ref)
+        p = t.purges
+        rows = self.queries.rows(select(p.c.owner, p.c.category).where(p.c.run_id == str(run.id)))
+        purged = {(r["owner"], r["category"]) for r in rows}
+        return lists.view(run, purged, self.destructions.alive(purged))
+
+    @gated("retention.list.pending")
+    def pending_lists(self, by: Acting, all_lists: bool = False) -> list[dict[str, Any]]:
+        """Destruction lists not yet executed (all lists: ``all_lists``), oldest first."""
+        r = t.retention_runs
+        query = select(r).where(r.c.proposal.is_(True)).order_by(r.c.started_at)
+        if not all_lists:
+            query = query.where(r.c.completed_at.is_(None))
+        return self.queries.rows(query)
+
+    @gated("retention.list.approve")
+    def approve_list(
+        self,
+        run_ref: str,
+        by: Acting,
+        role: str | None = None,
+        exclude: list[int] | None = None,
+        reason: str | None = None,
+        comment: str | None = None,
+    ) -> dict[str, Any]:
+        """Approve a destruction list in a reviewer role (default: the role acted in),
+        excluding items by number with a reason; the excluded items are kept."""
+        run = self._run(run_ref)
+        role = role or by.role
+        if role not in self.app.actor(by.actor).roles:
+            raise rules.LIST_REVIEWER.refuse(f"the actor does not hold role '{role}'")
+        reason = c.free_text(reason, "--reason") if reason is not None else None
+        note = c.free_text(comment, "--comment") if comment else ""
+        excluded = lists.excluded_items(run, exclude or [], reason)
+        run.review(role, note, excluded, self.app.day(None), by)
         self.app.commit(run)
-        # Re-check every proposed item now: a hold may have been placed since the proposal.
-        current = {(i.owner, i.category): i for i in self.schedule()}
-        due = [
-            current[(r["owner"], r["category"])]
-            for r in run.items
-            if (r["owner"], r["category"]) in current
-            and current[(r["owner"], r["category"])].is_due(run.as_of)
-        ]
-        purged = self._execute(run, due, by, progress)
-        return RunResult(str(run.id), run.as_of, purged, 0, 0, True, False)
+        return self.show_list(str(run.id), by)
+
+    @gated("retention.list.execute")
+    def execute_list(self, run_ref: str, by: Acting, progress: Progress | None = None) -> RunResult:
+        """Execute a destruction list every reviewer role approved: destroy its items
+        except those excluded or no longer due, and keep the record of both."""
+        run = self._run(run_ref)
+        run.require_executable()
+        due, kept = lists.to_execute(run, self.schedule())
+        purged = self._execute(run, due, by, progress, kept)
+        return RunResult(str(run.id), run.as_of, purged, 0, len(kept), False, False)
 
     def _execute(
-        self, run: RetentionRun, due: list[Item], by: Acting, progress: Progress | None
+        self,
+        run: RetentionRun,
+        due: list[Item],
+        by: Acting,
+        progress: Progress | None,
+        kept: list[dict[str, str]] | None = None,
     ) -> list[dict[str, Any]]:
         keystore = self._keystore()
         executed_on = self.app.clock().isoformat()
@@ -247,12 +306,12 @@ class Retention:
             except IntegrityError:
                 pass  # another run recorded it first; make sure the key is gone below
             else:
-                purged.append(asdict(item))
+                purged.append(lists.shown(item))
             keystore.shred(item.owner, [item.category])
             if progress is not None:
                 progress(number, len(due))
         self._shred_finished_subjects(i.owner for i in due if i.owner_kind == SUBJECT)
-        run.complete(len(purged), by)
+        run.complete(len(purged), by, kept)
         self.app.commit(run)
         return purged
 
@@ -330,12 +389,3 @@ class Retention:
                     f"the agreed bewaartermijn {term.iso()} lies outside {cls.min_term or '-'}.."
                     f"{cls.max_term or '-'} of class {cls.id}"
                 )
-
-
-def _item_record(item: Item) -> dict[str, str]:
-    return {
-        "owner": item.owner,
-        "category": item.category,
-        "label": item.label,
-        "due": item.due or "",
-    }

@@ -4,6 +4,7 @@ role that may not run it is refused in one line, exit 1, with nothing written.""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -221,3 +222,49 @@ def test_a_letter_names_the_servers_privacy_contact_never_the_clients(client: Cl
                    actor="coordinator", REGIE_FG_CONTACT="fg@client-gekozen.example"))  # fmt: skip
     texts = [p.read_text(encoding="utf-8") for p in out.iterdir()]
     assert texts and not any("client-gekozen" in text for text in texts)
+
+
+def _reviewer(client: Client, handle: str, role: str) -> None:
+    if (client.tokens / handle).exists():
+        return
+    _ok(client.run("actor", "add", handle, "--name", f"Test {role}", "--org", "gemeente",
+                   "--role", role, actor="beheer"))  # fmt: skip
+    issued = json.loads(_ok(client.run("token", "issue", handle, "--json", actor="beheer")))
+    (client.tokens / handle).write_text(issued["token"], encoding="utf-8")
+
+
+def test_a_destruction_list_is_reviewed_and_executed_through_the_server(client: Client) -> None:
+    _reviewer(client, "proceseigenaar", "proceseigenaar")
+    _reviewer(client, "archivaris", "archivaris")
+    today = dt.date.today()
+    ahead = ("retention", "run", "--dry-run", "--as-of", f"{today.year + 1}-12-31", "--json")
+    before = json.loads(_ok(client.run(*ahead, actor="privacy")))
+    _ok(client.run("subject", "add", "--name", "Test Jongere Later", "--dob", "2011-05-06",
+                   "--registered-on", (today - dt.timedelta(days=365)).isoformat(),
+                   actor="coordinator"))  # fmt: skip
+    through = json.loads(_ok(client.run(*ahead, actor="privacy")))
+    assert through == json.loads(_ok(client.on_server(*ahead, actor="privacy")))
+    assert len(through["purged"]) == len(before["purged"]) + 1  # due next year, listed now
+    assert "2011-05-06" not in json.dumps(through)
+    back = (today - dt.timedelta(days=365 * 3)).isoformat()
+    _ok(client.run("subject", "add", "--name", "Test Jongere Lang Geleden", "--dob", "2011-05-06",
+                   "--registered-on", back, actor="coordinator"))  # fmt: skip
+    run = json.loads(_ok(client.run("retention", "run", "--json", actor="privacy")))
+    assert run["proposal"] and run["purged"]
+    list_id = run["run"][:8]
+    _refused(client.run("retention", "list", "execute", list_id, actor="privacy"))
+    _ok(client.run("retention", "list", "approve", list_id, "--as", "proceseigenaar",
+                   actor="proceseigenaar"))  # fmt: skip
+    shown = _ok(client.run("retention", "list", "show", list_id, actor="archivaris"))
+    assert shown == _ok(client.on_server("retention", "list", "show", list_id,
+                                         actor="archivaris"))  # fmt: skip
+    _ok(client.run("retention", "list", "approve", list_id, actor="archivaris"))
+    done = json.loads(_ok(client.run("retention", "list", "execute", list_id, "--json",
+                                     actor="privacy")))  # fmt: skip
+    assert done["run"] == run["run"] and done["purged"]
+    view = json.loads(_ok(client.run("retention", "list", "show", list_id, "--json",
+                                     actor="privacy")))  # fmt: skip
+    assert view["executed"] and [r["by"] for r in view["reviews"]] == [
+        "proceseigenaar",
+        "archivaris",
+    ]

@@ -143,10 +143,16 @@ def test_id_prefixes_are_hex_digits_laid_out_like_a_uuid() -> None:
         assert c.normal_id_prefix(bad) is None, bad
 
 
-def test_a_run_id_must_be_hex_and_wildcards_approve_nothing(ledger: Ledger) -> None:
+def test_a_run_id_must_be_hex_and_wildcards_approve_nothing(
+    ledger: Ledger, clock: FixedClock
+) -> None:
     by = b.seed_actors(ledger)
-    ledger.policies.retention.settings.__dict__["four_eyes"] = True
-    del by
+    ledger.policies.retention.settings.__dict__["reviewers"] = []  # one second actor approves
+    ledger.persons.register(
+        c.build(c.RegisterSubject, kind="jongere", name="Test Lijst", date_of_birth="2011-02-03"),
+        by,
+    )
+    clock.advance(365 * 3)  # due: a run proposes a list of it
     proposal = ledger.retention.run(None, b.privacy_officer(ledger))
     assert proposal.proposal and proposal.run_id is not None
     other = b.privacy_officer(ledger, second=True)

@@ -103,7 +103,7 @@ def test_every_decision_judged_by_policy_records_the_set_in_force(
         handover = {n: {"organisation": "jongerenwerk", "note": ""} for n in (1, 2)}
         ledger.cases.close_case(b.close(second, handover=handover), by)
         clock.advance(31)  # identification is due 30 days after the case ended
-        run = ledger.retention.run(None, b.privacy_officer(ledger))
+        run = b.purge_due(ledger)
         assert run.purged, "the run purged the youth's identification"
         recorded = ledger.app.repository.get(POLICY_SET_ID)
         assert isinstance(recorded, PolicySet)

@@ -231,6 +231,10 @@ categories = ["identificatie", "bsn"]
 start = "case-closed"
 term = "P30D"
 source = "test"
+local_choice = "a short term, so the test sees a purge"
+
+[settings]
+four_eyes = false
 """
 
 

@@ -2,7 +2,8 @@
 
 The test policy keeps it checkable by hand: identification data expires 30 days after its
 case ended; a month of access-log references 60 days after the month ended. Runs happen at
-random moments, some killed midway (as by kill -9); holds come and go.
+random moments, each a destruction list approved by both reviewer roles and executed (the
+default), some killed midway (as by kill -9); holds come and go.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ledger import commands as c
 from ledger.bootstrap import Ledger, open_ledger
 from ledger.crypto.keystore import KeyStore
 from ledger.domain.acting import Acting
+from ledger.durations import Duration
 from ledger.errors import Refused
 from tests import builders as b
 from tests.conftest import FixedClock, fresh_database_url
@@ -34,6 +36,7 @@ categories = ["identificatie"]
 start = "case-closed"
 term = "P30D"
 source = "test"
+local_choice = "test"
 
 [[class]]
 id = "test-toegangslog"
@@ -42,6 +45,7 @@ covers = "access-log"
 start = "access-recorded"
 term = "P60D"
 source = "test"
+local_choice = "test"
 """
 START = date(2026, 1, 5)
 
@@ -118,7 +122,7 @@ def killed_run(ledger: Ledger, by: Acting, after: int, monkeypatch: pytest.Monke
     with monkeypatch.context() as patch:
         patch.setattr(KeyStore, "shred", shred)
         with contextlib.suppress(Killed):
-            ledger.retention.run(None, b.privacy_officer(ledger))
+            b.purge_due(ledger)
 
 
 def purged_subjects(ledger: Ledger) -> set[str]:
@@ -140,7 +144,7 @@ def run_checked(
     held_now = {s for s in world.members if world.held(s)}
     before = purged_subjects(ledger)
     if kill_after is None:
-        ledger.retention.run(None, b.privacy_officer(ledger))
+        b.purge_due(ledger)
     else:
         killed_run(ledger, by, kill_after, monkeypatch)
     assert not (purged_subjects(ledger) - before) & held_now, "a held subject was purged"
@@ -257,17 +261,21 @@ def test_holds_protect_and_lifting_releases(
     )
     hold = ledger.retention.place_hold(first, "inzageverzoek loopt", by)
     clock.advance(400)
-    result = ledger.retention.run(None, b.privacy_officer(ledger))
+    result = b.purge_due(ledger)
     purged = {item["label"] for item in result.purged}
     assert second in purged and first not in purged
     assert result.held >= 1
     ledger.retention.lift_hold(hold, "afgehandeld", by)
-    again = ledger.retention.run(None, b.privacy_officer(ledger))
+    again = b.purge_due(ledger)
     assert first in {item["label"] for item in again.purged}
     assert ledger.persons.view(first, by)["fields"]["name"] == "[gewist]"
 
 
-def test_four_eyes_needs_a_second_actor(ledger: Ledger, clock: FixedClock, tmp_path: Path) -> None:
+def test_a_proposal_of_one_second_actor_still_needs_a_second_actor(
+    ledger: Ledger, clock: FixedClock, tmp_path: Path
+) -> None:
+    """Proposals recorded before destruction lists (no reviewer roles) are approved by one
+    other actor, as they were (decision 0015)."""
     by = b.seed_actors(ledger)
     world = World()
     open_case(ledger, by, world, 1)
@@ -282,7 +290,7 @@ def test_four_eyes_needs_a_second_actor(ledger: Ledger, clock: FixedClock, tmp_p
         by,
     )
     clock.advance(800)
-    ledger.policies.retention.settings.__dict__["four_eyes"] = True
+    ledger.policies.retention.settings.__dict__["reviewers"] = []  # as before decision 0033
     proposal = ledger.retention.run(None, b.privacy_officer(ledger))
     assert proposal.proposal and proposal.purged
     subject = next(iter(world.members))
@@ -314,7 +322,11 @@ def test_the_plan_explains_every_key(ledger: Ledger, clock: FixedClock) -> None:
     open_case(ledger, by, world, 1)
     items = ledger.retention.schedule()
     pending = [i for i in items if i.owner_kind == "subject"]
-    assert pending and all(i.due is None and "wacht op" in i.start_event for i in pending)
+    # While the case runs only the age limit (every category, at 23) gives a date.
+    assert pending and all(
+        (i.due is None and "wacht op" in i.start_event) or i.class_id == "leeftijd-23"
+        for i in pending
+    )
     ref = world.cases[0]
     ledger.cases.end_early(
         c.build(
@@ -327,11 +339,13 @@ def test_the_plan_explains_every_key(ledger: Ledger, clock: FixedClock) -> None:
 
 
 def test_limit_classes_cut_retention_short(ledger: Ledger, clock: FixedClock) -> None:
-    """Signals of a case that ended at step 1 go after one year (a limit), although the
-    minimum class for signals after an approach says five."""
+    """Signals of a case that ended at step 1 go five years after the last signal (a
+    limit, Selectielijst 6.1), even when the case ended later."""
     by = b.seed_actors(ledger)
     ref = b.open_case(ledger, by)
     ledger.cases.record_signal(b.signal(ref), by)
+    signalled = clock()
+    clock.advance(40)
     ledger.cases.end_early(
         c.build(
             c.EndEarly,
@@ -344,7 +358,7 @@ def test_limit_classes_cut_retention_short(ledger: Ledger, clock: FixedClock) ->
     )
     signals = [i for i in ledger.retention.schedule() if i.category == "signalen"]
     assert [(i.class_id, i.due) for i in signals] == [
-        ("signalen-zonder-vervolg", (clock() + timedelta(days=365)).isoformat())
+        ("signalen-zonder-vervolg", Duration(years=5).after(signalled).isoformat())
     ]
 
 
@@ -388,7 +402,7 @@ def test_purged_case_texts_leave_the_read_models(ledger: Ledger, clock: FixedClo
     )
     assert ledger.queries.signals(ref)[0]["text"] == "Groep bij de Kwispelsteeg"
     clock.advance(365 * 6)
-    ledger.retention.run(None, b.privacy_officer(ledger))
+    b.purge_due(ledger)
     assert ledger.queries.signals(ref)[0]["text"] == "[gewist]"
     assert ledger.queries.case_overview(ref)["step_history"][0]["reason"] == "[gewist]"
     assert "Kwispelsteeg" not in repr(ledger.queries.tables_snapshot())

@@ -157,6 +157,14 @@ def run_approved(ws: Workspace, e: RetentionRun.Approved) -> None:
     ws.touch(t.retention_runs, row)
 
 
+def run_reviewed(ws: Workspace, e: RetentionRun.Reviewed) -> None:
+    """A destruction list's reviews are on the run itself (`retention list show`); the
+    read model names the latest reviewer."""
+    row = ws.require(t.retention_runs, str(e.originator_id))
+    row["approved_by"] = e.by["actor"]
+    ws.touch(t.retention_runs, row)
+
+
 def run_completed(ws: Workspace, e: RetentionRun.Completed) -> None:
     row = ws.require(t.retention_runs, str(e.originator_id))
     row.update(purged=e.purged, completed_at=stamp(e))
@@ -169,5 +177,6 @@ HANDLERS: dict[type, Handler] = {
     Purge.Purged: purged,
     RetentionRun.Started: run_started,
     RetentionRun.Approved: run_approved,
+    RetentionRun.Reviewed: run_reviewed,
     RetentionRun.Completed: run_completed,
 }
