@@ -16,6 +16,7 @@ LABELS = {
     "informatieplicht": "Informatieplicht",
     "uitstel": "Uitstel informatieplicht herbeoordelen",
     "afwachten": "Afwachten: opnieuw bekijken",
+    "verzoek": "Verzoek van een betrokkene beslissen",
 }
 
 

@@ -22,11 +22,13 @@ from ledger.errors import BadInput
 from ledger.letters.service import Letters
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
+from ledger.projections.rights_tables import rights_requests
 
 Row = dict[str, Any]
 
 ACTION, LETTER, DEFERRAL, WAITING = "actie", "informatieplicht", "uitstel", "afwachten"
-KINDS = (ACTION, LETTER, DEFERRAL, WAITING)
+REQUEST = "verzoek"
+KINDS = (ACTION, LETTER, DEFERRAL, WAITING, REQUEST)
 
 
 def reminder(kind: str, due: str, case: str, what: str, owner: str, today: date, key: str) -> Row:
@@ -58,8 +60,9 @@ class Reminders:
     ) -> list[Row]:
         """Everything due within ``within`` days of ``as_of`` (default today), or overdue:
         open actions, information-duty letters, deferrals and decisions to wait whose
-        review day has come. ``for_actor`` keeps what that actor follows up: the actions
-        of their organisation, and what they recorded or coordinate."""
+        review day has come, and rights requests to decide. ``for_actor`` keeps what that
+        actor follows up: the actions of their organisation, and what they recorded or
+        coordinate."""
         if within < 0:
             raise BadInput("--within counts days ahead: 0 or more")
         today = as_of or self.app.clock()
@@ -71,11 +74,16 @@ class Reminders:
             *self._letters(by, today, until),
         ]
         items = [i for i in items if i["case"] in visible]
+        items += self._requests(by, until, today)  # a subject's, not a case's
         if for_actor is not None:
             actor = self.app.actor(for_actor)
             coordinated = {r for r in visible if self.app.case(r).coordinator == actor.handle}
             mine = {actor.handle, actor.organisation}
-            items = [i for i in items if i["owner"] in mine or i["case"] in coordinated]
+            items = [
+                i
+                for i in items
+                if i["owner"] in mine or (i["kind"] != REQUEST and i["case"] in coordinated)
+            ]
         return sorted(items, key=lambda i: (i["due"], i["case"], i["kind"], i["uid"]))
 
     def _visible_cases(self, by: Acting) -> set[str]:
@@ -133,6 +141,29 @@ class Reminders:
                 f"{r['ref']}-B{r['number']}",
             )
             for r in self.queries.rows(query)
+        ]
+
+    def _requests(self, by: Acting, until: str, today: date) -> list[Row]:
+        """Rights requests still open whose deadline comes (AVG art. 12(3)), for roles that
+        keep the register; named by the request's reference, never the subject's."""
+        permission = self.app.policies.permissions.for_role(by.role)
+        if permission is None or not permission.allows("request.list"):
+            return []
+        r = rights_requests
+        query = select(r.c.ref, r.c.kind, r.c.deadline, r.c.actor).where(
+            r.c.outcome.is_(None), r.c.deadline <= until
+        )
+        return [
+            reminder(
+                REQUEST,
+                row["deadline"],
+                row["ref"],
+                f"Verzoek {row['ref']} ({row['kind']}): beslissen uiterlijk {row['deadline']}",
+                row["actor"],
+                today,
+                row["ref"],
+            )
+            for row in self.queries.rows(query)
         ]
 
     def _letters(self, by: Acting, today: date, until: str) -> list[Row]:

@@ -151,3 +151,30 @@ def test_reminders_through_the_command_line_write_an_ics_file(tmp_path: Path) ->
     assert "Demo Jongere" not in ics.read_text(encoding="utf-8")
     bad = runner.invoke(regie, ["--db", str(target), "reminders", "--for", "niemand"], env=env)
     assert bad.exit_code == 2 and len(bad.output.strip().splitlines()) == 1
+
+
+def test_a_rights_request_reminds_its_deadline_by_its_reference(
+    ledger: Ledger, clock: FixedClock
+) -> None:
+    from ledger.rights.commands import DecideRequest, OpenRequest
+
+    ref, by = case_in_execution(ledger)
+    subject = ledger.persons.register(
+        c.build(
+            c.RegisterSubject, kind="jongere", name=NAME + " Twee", date_of_birth=date(2010, 5, 6)
+        ),
+        by,
+    ).short
+    opened = ledger.rights.open(
+        c.build(OpenRequest, subject=subject, kind="inzage", received_on=clock()), by
+    )
+    [request] = [r for r in ledger.reminders.reminders(by, within=45) if r["kind"] == "verzoek"]
+    assert request["case"] == opened["request"] and opened["request"] in request["what"]
+    assert subject not in request["what"] and request["owner"] == b.REGISSEUR
+    partner = b.provider(ledger, by, ref, "jongerenwerk")  # keeps no register: sees none
+    assert not [r for r in ledger.reminders.reminders(partner, within=45) if r["kind"] == "verzoek"]
+    ledger.rights.decide(
+        c.build(DecideRequest, request=opened["request"], outcome="toegewezen", reason="Inzage"),
+        by,
+    )
+    assert not [r for r in ledger.reminders.reminders(by, within=45) if r["kind"] == "verzoek"]
