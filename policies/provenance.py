@@ -3,11 +3,8 @@ provided data came from and what it was received for (AVG art. 5(1)(b), 6(4); 00
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from policies.sharing import Context
 
 
 @dataclass(frozen=True)
@@ -23,25 +20,32 @@ class SourceFacts:
     purpose: str
 
 
-def onward_names_its_source(c: Context) -> bool:
-    return c.request.source is not None or not c.received()
+def onward_names_its_source(source: SourceFacts | None, received: Collection[str]) -> bool:
+    """DOEL-01: data another organisation holds first-hand (``received``) names a source."""
+    return source is not None or not received
 
 
-def source_received_by_provider(c: Context) -> bool:
-    source = c.request.source
+def source_received_by_provider(
+    source: SourceFacts | None,
+    provider: str,
+    received: Collection[str],
+    subjects: Collection[str],
+) -> bool:
+    """DOEL-02: the source was provided to the provider, about these people and data."""
     if source is None:
         return True
-    r = c.request
     return (
         source.provided
-        and r.from_org in source.to_orgs
-        and set(c.received()) <= set(source.categories)
-        and set(r.subjects) <= set(source.subjects)
+        and provider in source.to_orgs
+        and set(received) <= set(source.categories)
+        and set(subjects) <= set(source.subjects)
     )
 
 
-def purpose_compatible_or_assessed(c: Context) -> bool:
-    source = c.request.source
-    if source is None or c.request.compatibility:
+def purpose_compatible_or_assessed(
+    source: SourceFacts | None, purpose: str, assessed: bool
+) -> bool:
+    """DOEL-03: the source's purpose, in its case, or a recorded compatibility assessment."""
+    if source is None or assessed:
         return True
-    return source.same_case and source.purpose == c.request.purpose
+    return source.same_case and source.purpose == purpose

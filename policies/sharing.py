@@ -254,9 +254,13 @@ CHECKS: dict[str, Check] = {
     "decision-meeting-group-level": _decision_meeting_group_level,
     "covered-by-the-matrix": _covered_by_the_matrix,
     "ad-hoc-needs-basis-and-necessity": _ad_hoc_needs_basis_and_necessity,
-    "onward-names-its-source": onward_names_its_source,
-    "source-received-by-provider": source_received_by_provider,
-    "purpose-compatible-or-assessed": purpose_compatible_or_assessed,
+    "onward-names-its-source": lambda c: onward_names_its_source(c.request.source, c.received()),
+    "source-received-by-provider": lambda c: source_received_by_provider(
+        c.request.source, c.request.from_org, c.received(), c.request.subjects
+    ),
+    "purpose-compatible-or-assessed": lambda c: purpose_compatible_or_assessed(
+        c.request.source, c.request.purpose, c.request.compatibility
+    ),
     "instrument-cited": _instrument_cited,
     "subjects-on-the-namenlijst": _subjects_on_the_namenlijst,
 }

@@ -21,9 +21,9 @@ from ledger.domain.share import PROVIDED
 from ledger.domain.subject import Subject
 from ledger.durations import Duration
 from ledger.persons.service import Persons, registration_org
-from ledger.privacy.group_disclosures import GROEPSSCAN, group_disclosures
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
+from ledger.sharing.group_disclosures import GROEPSSCAN, group_disclosures
 from ledger.sharing.service import Sharing
 from policies.retention import RetentionClass
 

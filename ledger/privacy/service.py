@@ -22,15 +22,15 @@ from ledger.domain.share import PROVIDED, REFUSED
 from ledger.domain.share_request import OPEN
 from ledger.persons.service import Persons, registration_org
 from ledger.privacy.findings import Detectors, finding, unlawful_provision
-from ledger.privacy.group_disclosures import (
+from ledger.projections import tables as t
+from ledger.projections.queries import Queries
+from ledger.retention.destructions import Destructions
+from ledger.sharing.group_disclosures import (
     group_disclosures,
     in_period,
     register_rows,
     who_saw_rows,
 )
-from ledger.projections import tables as t
-from ledger.projections.queries import Queries
-from ledger.retention.destructions import Destructions
 from ledger.sharing.service import Sharing, share_row
 
 Row = dict[str, Any]

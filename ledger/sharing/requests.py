@@ -25,6 +25,7 @@ from ledger.domain.share import Share
 from ledger.domain.share_request import Verzoek
 from ledger.errors import BadInput, NotFound
 from ledger.projections import tables as t
+from ledger.sharing.refused import ShareRefused
 
 if TYPE_CHECKING:
     from ledger.access.gate import Gate
@@ -120,8 +121,6 @@ class Verzoeken:
     @gated("share.confirm")
     def confirm_request(self, cmd: AnswerRequest, by: Acting) -> str:
         """An actor of the provider provides what was asked; returns the share's id."""
-        from ledger.sharing.service import ShareRefused
-
         verzoek = self._verzoek(cmd.request)
         self.gate.authorise(by, "share.confirm", verzoek.case)  # a participant of its case
         verzoek.check_answerable(by)

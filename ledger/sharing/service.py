@@ -20,12 +20,13 @@ from ledger.domain import rules
 from ledger.domain.acting import Acting
 from ledger.domain.convenant import Convenant, convenant_id
 from ledger.domain.share import PROVIDED, REFUSED, Share
-from ledger.errors import BadInput, NotFound, Refused
+from ledger.errors import BadInput, NotFound
 from ledger.persons.service import Persons
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.sharing.case_facts import case_then, facts_of
 from ledger.sharing.convenantfile import load_convenant, parse_convenant
+from ledger.sharing.refused import ShareRefused as ShareRefused
 from ledger.sharing.requests import Verzoeken
 from ledger.sharing.reuse import Hergebruik
 from ledger.sharing.rows import share_row as share_row
@@ -38,17 +39,6 @@ from policies.sharing import (
     Verdict,
     evaluate,
 )
-
-
-class ShareRefused(Refused):
-    """Recorded, and refused: the message lists every rule that refused it."""
-
-    def __init__(self, share_id: str, verdict: Verdict) -> None:
-        ids = ", ".join(r.rule for r in verdict.refusals)
-        reasons = " ".join(r.text for r in verdict.refusals)
-        Refused.__init__(self, ids, f"share recorded as refused ({share_id[:8]}): {reasons}")
-        self.share_id = share_id
-        self.verdict = verdict
 
 
 class Sharing(Verzoeken, Verdicts, Hergebruik):
