@@ -64,4 +64,7 @@ def command(ctx: Context, db_path: str | None, as_json: bool) -> None:
     echo(f"  regie {where}member list {ref} --names      # logged before it is shown")
     echo(f"  regie {where}letters due --all")
     echo(f"  regie {where}retention plan --all")
+    echo(f"  regie {where}checklist show {ref} --sleutel 4")
+    echo(f"  regie {where}reminders --within 30 --ics herinneringen.ics")
+    echo(f"  regie {where}report overview --from 2025-01-01 --output overzicht.html")
     echo(f"  REGIE_ACTOR=privacy-demo regie {where}audit findings")

@@ -13,6 +13,7 @@ from ledger.bootstrap import Ledger
 from ledger.cases import commands as cc
 from ledger.domain.acting import Acting
 from ledger.sharing.reuse import ReuseProvision
+from ledger.workbench.checklists import AnswerChecklist
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,17 @@ def carry_out(scene: Scene) -> None:
                 "knelpunten": "Escalatie toezicht nodig geweest",
             },
             closed_on=day(6),
+        ),
+        regisseur,
+    )
+    # At closure the regisseur walks the fourth of the 4 sleutels (seed 001).
+    ledger.checklists.answer(
+        c.build(
+            AnswerChecklist,
+            case=ref,
+            sleutel=4,
+            answers={n: "nee" if n in (7, 10) else "ja" for n in range(1, 11)},
+            on=day(5),
         ),
         regisseur,
     )

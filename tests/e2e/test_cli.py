@@ -388,6 +388,11 @@ def test_demo_writes_a_closed_case_and_refuses_a_used_ledger(tmp_path: Path) -> 
     assert urgent and all(a["ratified_by"] for a in urgent)  # an urgent measure, ratified
     reused = runner.invoke(regie, ["--db", str(target), "share", "reuses", ref, "--json"], env=env)
     assert [r["action"] for r in json.loads(reused.output)] == [4]  # the plan uses a provision
+    checked = runner.invoke(
+        regie, ["--db", str(target), "checklist", "show", ref, "--sleutel", "4", "--json"], env=env
+    )
+    answers = [i["answer"] for i in json.loads(checked.output)["items"]]
+    assert len(answers) == 10 and all(answers)  # one completed checklist
 
 
 def test_the_cli_reference_in_docs_is_current() -> None:
