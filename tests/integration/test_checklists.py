@@ -4,6 +4,7 @@ the werkproces per step."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -123,17 +124,15 @@ def test_checklists_through_the_command_line(tmp_path: Path) -> None:
     runner = CliRunner()
     target = tmp_path / "demo.sqlite"
     env = {"REGIE_CONFIG": str(tmp_path / "absent.toml"), "REGIE_DATA_DIR": str(tmp_path)}
-    assert runner.invoke(regie, ["demo", "--db", str(target)], env=env).exit_code == 0
+    made = runner.invoke(regie, ["demo", "--db", str(target), "--json"], env=env)
+    assert made.exit_code == 0, made.output
+    ref = json.loads(made.output)["overview"]["ref"]  # JG-<this year>-001
     env["REGIE_ACTOR"] = "regisseur-demo"
     db = ["--db", str(target)]
-    shown = runner.invoke(
-        regie, [*db, "checklist", "show", "JG-2026-001", "--sleutel", "2"], env=env
-    )
+    shown = runner.invoke(regie, [*db, "checklist", "show", ref, "--sleutel", "2"], env=env)
     assert shown.exit_code == 0, shown.output
     assert "Informatie en analyse" in shown.output and "jga-voorbeeldstad" in shown.output
     bad = runner.invoke(
-        regie,
-        [*db, "checklist", "answer", "JG-2026-001", "--sleutel", "2", "--answer", "x"],
-        env=env,
+        regie, [*db, "checklist", "answer", ref, "--sleutel", "2", "--answer", "x"], env=env
     )
     assert bad.exit_code == 2 and len(bad.output.strip().splitlines()) == 1
