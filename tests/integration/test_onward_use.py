@@ -29,6 +29,7 @@ from policies.loader import load_policies
 from policies.provenance import SourceFacts
 from policies.sharing import CaseFacts, Context, ShareRequest, evaluate
 from tests import builders as b
+from tests.conftest import FixedClock
 from tests.integration.test_sharing import (  # noqa: F401 (the cli fixture)
     ad_hoc,
     cli,
@@ -249,6 +250,30 @@ def test_a_plan_action_on_data_received_for_another_purpose_needs_a_reviewed_ass
     assert raised.value.rule == "reuse.review"
     with pytest.raises(Unauthorised):
         ledger.sharing.review_reuse(review, regisseur)
+
+
+def test_a_purged_assessment_leaves_the_read_models(
+    ledger: Ledger, tmp_path: Path, clock: FixedClock
+) -> None:
+    """The assessment is a case record: purged with them, it reads [gewist] everywhere."""
+    ref, member, regisseur, _ = person_level_case(ledger, tmp_path)
+    source = police_provision(ledger, ref, member)
+    assessed = onward(
+        ref, member, source=source, purpose="handhaving woonfraude", compatibility=ASSESSMENT
+    )
+    share_id = ledger.sharing.record_share(assessed, regisseur)
+    end = c.build(
+        c.EndEarly, case=ref, outcome="regulier-afgehandeld", body="regulier-overleg", reason="x"
+    )
+    ledger.cases.end_early(end, regisseur)
+    clock.advance(365 * 6)
+    b.purge_due(ledger)
+    [row] = [r for r in ledger.sharing.share_rows(ref) if r["share_id"] == share_id]
+    assert row["compatibility"] == "[gewist]"
+    assert ASSESSMENT not in repr(ledger.queries.tables_snapshot())
+    incremental = ledger.queries.tables_snapshot()
+    ledger.projections.rebuild()
+    assert ledger.queries.tables_snapshot() == incremental
 
 
 def _raw_events(ledger: Ledger) -> str:

@@ -9,6 +9,7 @@ from ledger.crypto.seal import MASKED
 from ledger.domain.retention import LegalHold, Purge, RetentionRun
 from ledger.domain.subject import short_id
 from ledger.projections import tables as t
+from ledger.projections.reuse_table import reuses
 from ledger.projections.handlers.common import Handler, by_of, stamp
 from ledger.projections.workspace import Workspace
 
@@ -89,7 +90,8 @@ CASE_TEXT_COLUMNS: dict[str, tuple[tuple[Any, tuple[str, ...]], ...]] = {
     "verslaglegging": (
         (t.step_history, ("reason",)),
         (t.plans, ("goals", "tracks")),
-        (t.shares, ("necessity", "review_comment", "finding_closure")),
+        (t.shares, ("necessity", "review_comment", "finding_closure", "compatibility")),
+        (reuses, ("compatibility", "review_comment")),
         (t.share_requests, ("reason",)),
         (t.decisions, ("items", "motivation")),
         (t.escalations, ("escalated_to", "reason")),
