@@ -9,8 +9,8 @@ from ledger.crypto.seal import MASKED
 from ledger.domain.retention import LegalHold, Purge, RetentionRun
 from ledger.domain.subject import short_id
 from ledger.projections import tables as t
-from ledger.projections.reuse_table import reuses
 from ledger.projections.handlers.common import Handler, by_of, stamp
+from ledger.projections.reuse_table import reuses
 from ledger.projections.workspace import Workspace
 
 # -- retention ---------------------------------------------------------------------------
