@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -26,6 +26,8 @@ from ledger.errors import BadInput, Conflict, Inconsistent, NotFound, Unauthoris
 from ledger.store import Store
 from ledger.store.recorder import SqlRecorder
 from policies.loader import Policies
+
+T = TypeVar("T")
 
 _LOGIN_BATCH = 500
 
@@ -108,6 +110,16 @@ class Regie(Application[UUID]):
             raise NotFound(f"there is no case {ref}; see `regie case list`") from None
         if not isinstance(aggregate, Case):
             raise NotFound(f"there is no case {ref}; see `regie case list`")
+        return aggregate
+
+    def get_as(self, aggregate_id: str, kind: type[T], missing: str) -> T:
+        """The record with this id, which must be a ``kind``; otherwise NotFound(``missing``)."""
+        try:
+            aggregate: object = self.repository.get(UUID(aggregate_id))
+        except AggregateNotFoundError:
+            raise NotFound(missing) from None
+        if not isinstance(aggregate, kind):
+            raise NotFound(missing)
         return aggregate
 
     def case_by_id(self, case_key: str) -> Case:

@@ -30,6 +30,11 @@ class Queries:
         with self.store.read() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
+    def ids_starting(self, column: Any, prefix: str) -> list[str]:
+        """The ids in ``column`` that start with ``prefix``: how a short id finds its record."""
+        rows = self.rows(select(column).where(column.startswith(prefix, autoescape=True)))
+        return [str(next(iter(r.values()))) for r in rows]
+
     def cases_opened_in(self, year: int) -> int:
         self.projections.catch_up()
         with self.store.read() as conn:

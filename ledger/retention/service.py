@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 from sqlalchemy import select
@@ -29,7 +28,7 @@ from ledger.domain.acting import Acting
 from ledger.domain.policy import short_hash
 from ledger.domain.retention import LegalHold, Purge, RetentionRun
 from ledger.durations import Duration
-from ledger.errors import Inconsistent, NotFound
+from ledger.errors import Inconsistent
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.retention import facts, lists
@@ -105,15 +104,11 @@ class Retention:
     def lift_hold(self, hold_ref: str, reason: str, by: Acting) -> str:
         prefix = c.id_prefix(hold_ref, "HOLD_ID")
         reason = c.free_text(reason, "--reason")
-        rows = self.queries.rows(
-            select(t.holds.c.hold_id).where(t.holds.c.hold_id.startswith(prefix, autoescape=True))
+        matches = self.queries.ids_starting(t.holds.c.hold_id, prefix)
+        hold_id = c.one_match(matches, prefix, "legal hold", "regie retention holds")
+        hold = self.app.get_as(
+            hold_id, LegalHold, f"no legal hold starts with '{prefix}'; see `regie retention holds`"
         )
-        hold_id = c.one_match(
-            [r["hold_id"] for r in rows], prefix, "legal hold", "regie retention holds"
-        )
-        hold: object = self.app.repository.get(UUID(hold_id))
-        if not isinstance(hold, LegalHold):
-            raise NotFound(f"no legal hold starts with '{prefix}'; see `regie retention holds`")
         hold.lift(reason, self.app.day(None), by)
         self.app.commit(hold)
         return str(hold.id)
@@ -204,13 +199,9 @@ class Retention:
 
     def _run(self, run_ref: str) -> RetentionRun:
         prefix = c.id_prefix(run_ref, "RUN_ID")
-        runs = t.retention_runs.c.run_id
-        rows = self.queries.rows(select(runs).where(runs.startswith(prefix, autoescape=True)))
-        run_id = c.one_match([r["run_id"] for r in rows], prefix, "retention run")
-        run: object = self.app.repository.get(UUID(run_id))
-        if not isinstance(run, RetentionRun):
-            raise NotFound(f"no retention run starts with '{prefix}'")
-        return run
+        matches = self.queries.ids_starting(t.retention_runs.c.run_id, prefix)
+        run_id = c.one_match(matches, prefix, "retention run")
+        return self.app.get_as(run_id, RetentionRun, f"no retention run starts with '{prefix}'")
 
     @gated("retention.list.show")
     def show_list(self, run_ref: str, by: Acting) -> dict[str, Any]:

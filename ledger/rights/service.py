@@ -24,7 +24,6 @@ from ledger.domain.acting import Acting
 from ledger.domain.retention import LegalHold
 from ledger.domain.rights_request import DECIDED, PENDING, RightsRequest, request_ref
 from ledger.domain.subject import Subject
-from ledger.errors import NotFound
 from ledger.persons.service import Persons
 from ledger.projections.queries import Queries
 from ledger.projections.rights_tables import rights_requests as rr
@@ -191,16 +190,11 @@ class Rights:
         if text[:2].upper() == "V-":
             text = text[2:]
         prefix = c.id_prefix(text, "the request")
-        rows = self.queries.rows(
-            select(rr.c.request_id).where(rr.c.request_id.startswith(prefix, autoescape=True))
+        matches = self.queries.ids_starting(rr.c.request_id, prefix)
+        request_id = c.one_match(matches, prefix, "rights request", "regie request list")
+        return self.app.get_as(
+            request_id, RightsRequest, f"no rights request starts with '{prefix}'"
         )
-        request_id = c.one_match(
-            [r["request_id"] for r in rows], prefix, "rights request", "regie request list"
-        )
-        found: object = self.app.repository.get(UUID(request_id))
-        if not isinstance(found, RightsRequest):
-            raise NotFound(f"no rights request starts with '{prefix}'")
-        return found
 
     def _row_of(self, request_id: str) -> Row:
         return self.queries.rows(select(rr).where(rr.c.request_id == request_id))[0]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 from sqlalchemy import select
 
@@ -23,7 +22,7 @@ from ledger.domain.acting import Acting
 from ledger.domain.case import case_id
 from ledger.domain.share import Share
 from ledger.domain.share_request import Verzoek
-from ledger.errors import BadInput, NotFound
+from ledger.errors import BadInput
 from ledger.projections import tables as t
 from ledger.sharing.refused import ShareRefused
 
@@ -105,18 +104,11 @@ class Verzoeken:
 
     def _verzoek(self, ref: str) -> Verzoek:
         prefix = c.id_prefix(ref, "request")
-        self.queries.projections.catch_up()
-        ids = t.share_requests.c.request_id
-        with self.queries.store.read() as conn:
-            matches = [
-                r[0]
-                for r in conn.execute(select(ids).where(ids.startswith(prefix, autoescape=True)))
-            ]
+        matches = self.queries.ids_starting(t.share_requests.c.request_id, prefix)
         request_id = c.one_match(matches, prefix, "request", "regie share requests")
-        aggregate: object = self.app.repository.get(UUID(request_id))
-        if not isinstance(aggregate, Verzoek):
-            raise NotFound(f"no request starts with '{prefix}'; see `regie share requests`")
-        return aggregate
+        return self.app.get_as(
+            request_id, Verzoek, f"no request starts with '{prefix}'; see `regie share requests`"
+        )
 
     @gated("share.confirm")
     def confirm_request(self, cmd: AnswerRequest, by: Acting) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import select
@@ -328,20 +327,11 @@ class Sharing(Verzoeken, Verdicts, Hergebruik):
 
     def _share(self, ref: str) -> Share:
         prefix = c.id_prefix(ref, "share")
-        self.queries.projections.catch_up()
-        shares = t.shares.c.share_id
-        with self.queries.store.read() as conn:
-            matches = [
-                r[0]
-                for r in conn.execute(
-                    select(shares).where(shares.startswith(prefix, autoescape=True))
-                )
-            ]
+        matches = self.queries.ids_starting(t.shares.c.share_id, prefix)
         share_id = c.one_match(matches, prefix, "share", "regie share list")
-        aggregate: object = self.app.repository.get(UUID(share_id))
-        if not isinstance(aggregate, Share):
-            raise NotFound(f"no share starts with '{prefix}'; see `regie share list`")
-        return aggregate
+        return self.app.get_as(
+            share_id, Share, f"no share starts with '{prefix}'; see `regie share list`"
+        )
 
     @gated("share.list", case="case_ref")
     def shares(
