@@ -2,7 +2,8 @@
 
 After every committed write the ledger's newest checkpoint is written beside the signing
 key (embedded) or in the server's state directory, atomically: a temporary file, fsync,
-rename, fsync of the directory. A ledger found smaller than its mark, or not extending it,
+rename (decision 0049: no fsync of the directory; after a power loss the mark may lag the
+database, never lead it). A ledger found smaller than its mark, or not extending it,
 was rolled back or truncated behind the ledger's back.
 """
 
@@ -20,8 +21,12 @@ from ledger.errors import BadInput
 MARK_FILE = "checkpoint.json"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that a crash leaves the old or the new file whole."""
+def write_atomically(path: Path, text: str, *, durable_name: bool = True) -> None:
+    """Replace ``path`` with ``text`` so that a crash leaves the old or the new file whole.
+
+    ``durable_name=False`` leaves out the directory's fsync: after a power loss the name
+    may still point at the old file (whole), which is all a mark that only has to lag, never
+    lead, the database needs (decision 0049)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -34,6 +39,8 @@ def write_atomically(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    if not durable_name:
+        return
     directory = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(directory)
@@ -78,5 +85,5 @@ class HighWaterMark:
         self.replace(head)
 
     def replace(self, head: Checkpoint) -> None:
-        write_atomically(self.path, json.dumps(head.to_json(), indent=2) + "\n")
+        write_atomically(self.path, json.dumps(head.to_json()) + "\n", durable_name=False)
         self._known = head

@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    bindparam,
     create_engine,
     event,
     or_,
@@ -30,6 +31,13 @@ from sqlalchemy import (
 )
 
 from ledger.crypto.keyfiles import key_id
+from ledger.crypto.slots import (
+    GENERATION,
+    base_of,
+    generation_of,
+    retired_name,
+    slot_of,
+)
 from ledger.errors import RegieError
 
 ALL_CATEGORIES = "*"
@@ -72,28 +80,14 @@ class KeyStoreError(RegieError):
     exit_code = 1
 
 
-GENERATION = "#"
-"""A category's key can be succeeded by a new generation (a rectification, decision 0031):
-the key store names generation 2 and later ``<category>#<n>``; generation 1 is the bare
-category, as every key made before."""
-
-
-def slot_of(category: str, generation: int) -> str:
-    return category if generation <= 1 else f"{category}{GENERATION}{generation}"
-
-
-def base_of(slot: str) -> str:
-    """The data category a key-store slot belongs to."""
-    return slot.split(GENERATION, 1)[0]
-
-
-def generation_of(slot: str) -> int:
-    return int(slot.split(GENERATION, 1)[1]) if GENERATION in slot else 1
-
-
-def retired_name(slot: str) -> str:
-    """The tombstone of one retired generation; the bare category's is the whole one's."""
-    return f"{base_of(slot)}{GENERATION}{generation_of(slot)}"
+_SLOTS = select(data_keys.c.category).where(
+    data_keys.c.subject_id == bindparam("s"),
+    or_(
+        data_keys.c.category == bindparam("c"),
+        data_keys.c.category.like(bindparam("later"), escape="/"),
+    ),
+)
+"""Every generation's slot of one category, built once: a seal's one key-store read."""
 
 
 def _aad(subject_id: str, category: str) -> bytes:
@@ -199,17 +193,12 @@ class KeyStore:
         return or_(column == category, column.startswith(category + GENERATION, autoescape=True))
 
     def current_slot(self, subject_id: str, category: str) -> str:
-        """The slot new data of this category is sealed under: its newest generation."""
+        """The slot new data of this category is sealed under: its newest generation (read
+        at every seal, never cached: another process may have rectified it meanwhile)."""
+        literal = category.replace("/", "//").replace("%", "/%").replace("_", "/_")
+        bounds = {"s": subject_id, "c": category, "later": f"{literal}{GENERATION}%"}
         with self.engine.connect() as conn:
-            slots = [
-                str(r[0])
-                for r in conn.execute(
-                    select(data_keys.c.category).where(
-                        data_keys.c.subject_id == subject_id,
-                        self._of_category(data_keys.c.category, category),
-                    )
-                )
-            ]
+            slots = [str(r[0]) for r in conn.execute(_SLOTS, bounds)]
         return max(slots, key=generation_of, default=category)
 
     def next_slot(self, subject_id: str, category: str) -> str:
