@@ -28,6 +28,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from .command_path import durable_command_postgres, durable_command_sqlite
 from .measure import (
     Measurement,
     access_ledger,
@@ -61,6 +62,8 @@ def run_all(
         if server_only
         else [
             single_append(db_dir, max(30, events // 40)),
+            durable_command_sqlite(db_dir, max(30, events // 200)),
+            durable_command_postgres(max(30, events // 200)),
             grouped_append(db_dir, events),
             projection_rebuild(db_dir, events),
             startup(startup_runs),

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from . import __main__ as cli
+from .command_path import durable_command_postgres, durable_command_sqlite
 from .measure import (
     Measurement,
     access_ledger,
@@ -120,3 +121,16 @@ def test_json_output(
     report = json.loads(capsys.readouterr().out)
     assert report["results"][0]["ours"] > 0
     assert report["access_events"] == 100
+
+
+def test_durable_command_sqlite(tmp_path: Path) -> None:
+    m = durable_command_sqlite(tmp_path, 5, rounds=1)
+    _positive(m)
+    assert m.passed is not None  # judged by its ratio to the database's own commit rate
+
+
+@pytest.mark.postgres
+def test_durable_command_postgres(postgres_server_url: str) -> None:
+    m = durable_command_postgres(5, rounds=1)
+    _positive(m)
+    assert m.passed is not None
