@@ -4,6 +4,7 @@ text, diffable in review; images are embedded as data URIs so the file stands al
 from __future__ import annotations
 
 import base64
+import re
 
 from ledger.workbench.document.model import (
     Block,
@@ -16,6 +17,7 @@ from ledger.workbench.document.model import (
     paragraphs,
 )
 
+_NUMBERED = re.compile(r"\d+[.)](\s|$)")
 _SPECIAL = str.maketrans({"|": "\\|", "\n": " ", "\r": " "})
 
 
@@ -25,7 +27,7 @@ def _cell(text: str) -> str:
 
 def _escape_start(text: str) -> str:
     """Keep a paragraph that starts like Markdown syntax (#, -, >, 1.) plain text."""
-    if text[:1] in "#->+*" or text.split(" ", 1)[0].rstrip(".").isdigit():
+    if text[:1] in "#->+*|" or _NUMBERED.match(text):
         return "\\" + text
     return text
 
