@@ -63,6 +63,13 @@ def _heading(pdf: FPDF, text: str, level: int) -> None:
     pdf.ln(1)
 
 
+def _widths(table: Table) -> tuple[float, ...]:
+    """Columns as wide as their longest text, within bounds: a date column stays narrow,
+    a column of descriptions takes the room."""
+    columns = zip(table.head, *table.rows, strict=True)
+    return tuple(float(min(max(6, *(len(cell) for cell in column)), 45)) for column in columns)
+
+
 def _block(pdf: FPDF, block: Block) -> None:
     if isinstance(block, Paragraph):
         for text in paragraphs(block.text):
@@ -89,6 +96,7 @@ def _block(pdf: FPDF, block: Block) -> None:
             line_height=_LINE,
             headings_style=FontFace(emphasis="BOLD"),
             repeat_headings=1,
+            col_widths=_widths(block),
         ) as table:
             for row in (block.head, *block.rows):
                 line = table.row()

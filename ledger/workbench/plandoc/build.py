@@ -99,7 +99,7 @@ def _doelen(f: Row, concept: bool) -> list[Block]:
     if not f["goals"]:
         return [Paragraph("Er zijn nog geen doelen vastgelegd (`regie plan set`).")]
     return [
-        Paragraph(f"Doelen van plan versie {f['version']} (vastgesteld {f['set_at']}):"),
+        Paragraph(f"Doelen van plan versie {f['version']} (vastgelegd {f['set_at']}):"),
         Bullets(tuple(f["goals"])),
     ]
 

@@ -14,7 +14,7 @@ from ledger.cases.group import Group
 from ledger.crypto.envelope import open_text
 from ledger.domain.acting import Acting
 from ledger.domain.case import Case
-from ledger.domain.case_state import DONE, OPEN, STEP_NAMES
+from ledger.domain.case_state import OPEN, STEP_NAMES
 from ledger.errors import NotFound
 from ledger.projections import tables as t
 
@@ -183,7 +183,6 @@ class PlanFacts:
         with_actions = Counter(
             self._label("organisation", a["organisation"])
             for a in (plan["actions"] if plan else [])
-            if a["status"] in (OPEN, DONE)
         )
         organisations = sorted({p["organisation"] for p in people} | set(with_actions))
         out: Row = {
