@@ -165,7 +165,9 @@ def test_what_the_ledger_fills_or_the_rules_refuse_writes_nothing(ledger: Ledger
     with pytest.raises(BadInput, match="unknown risk level"):
         ledger.plan_documents.supply_section(supply(ref, "duiding", "t", risk="laag"), by)
     with pytest.raises(BadInput, match="hours"):
-        c.build(RecordPlanEstimate, case=ref, hours=0, cost_eur=0)
+        ledger.plan_documents.record_estimate(
+            c.build(RecordPlanEstimate, case=ref, hours=0, cost_eur=0), by
+        )
     assert mark(ledger) == before
 
 

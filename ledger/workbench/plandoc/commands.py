@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints
 
 from ledger.commands import CaseRef, Command, Key, Note
 
@@ -36,9 +36,3 @@ class RecordPlanEstimate(Command):
     cost_eur: int = Field(ge=0, le=1_000_000_000)
     note: Note = ""
     estimated_on: date | None = None
-
-    @model_validator(mode="after")
-    def _something(self) -> RecordPlanEstimate:
-        if self.hours == 0 and self.cost_eur == 0:
-            raise ValueError("an estimate names hours (--hours) or costs (--cost), or both")
-        return self

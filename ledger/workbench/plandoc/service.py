@@ -97,6 +97,8 @@ class PlanDocuments:
     @gated("plan.estimate")
     def record_estimate(self, cmd: RecordPlanEstimate, by: Acting) -> None:
         """The rough estimate of hours and costs the step-4 decision weighs (000 L2170-2176)."""
+        if cmd.hours == 0 and cmd.cost_eur == 0:
+            raise BadInput("an estimate names hours (--hours) or costs (--cost), or both")
         case = self.app.case(cmd.case)
         case.record_plan_estimate(
             cmd.hours,
