@@ -110,7 +110,7 @@ def show(ctx: Context, case_ref: str, as_json: bool) -> None:
 @click.option(
     "--file",
     "path",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    type=click.Path(path_type=Path, dir_okay=False),
     required=True,
     help="A UTF-8 text file with the section's text (a blank line starts a paragraph).",
 )
