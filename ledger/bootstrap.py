@@ -53,6 +53,7 @@ from ledger.store.schema import events, meta
 from ledger.tokens.service import Tokens
 from ledger.workbench.checklists import Checklists
 from ledger.workbench.overview import Overview
+from ledger.workbench.plandoc.service import PlanDocuments
 from ledger.workbench.reminders import Reminders
 from policies.loader import Policies, load_policies
 
@@ -125,6 +126,8 @@ class Ledger:
         self.checklists = Checklists(self.app, self.gate, self.queries)
         self.overview = Overview(self.app, self.gate, self.queries, self.letters)
         self.overview.checkpoint_line = self.integrity.document_line
+        self.plan_documents = PlanDocuments(self.app, self.gate, self.group)
+        self.plan_documents.checkpoint_line = self.integrity.document_line
         self.rights = Rights(self.app, self.queries, self.persons, self.gate, self.access_log)
         self.privacy.rights_requests = self.rights.of_subject
 

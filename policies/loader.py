@@ -28,6 +28,7 @@ from policies.model import (
     WerkprocesFile,
 )
 from policies.permissions import PermissionsFile
+from policies.plan import PlanFile
 from policies.retention import RetentionFile
 from policies.rights import RightsFile
 from policies.sharing import SharingFile, check_bases
@@ -83,6 +84,7 @@ class Policies:
     letters: LettersFile
     werkbank: WorkbenchFile
     rights: RightsFile
+    plan: PlanFile
     sources: dict[str, Path]
 
     @cached_property
@@ -206,6 +208,7 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         "letters": _pick("letters.toml", policy_dir),
         "werkbank": _pick("werkbank.toml", policy_dir),
         "rights": _pick("rights.toml", policy_dir),
+        "plan": _pick("plan.toml", policy_dir),
     }
     policies = Policies(
         organisations=load_file(files["organisations"], OrganisationsFile),
@@ -219,6 +222,7 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         letters=load_file(files["letters"], LettersFile),
         werkbank=load_file(files["werkbank"], WorkbenchFile),
         rights=load_file(files["rights"], RightsFile),
+        plan=load_file(files["plan"], PlanFile),
         sources=files,
     )
     unknown = sorted(set(policies.retention.settings.reviewers) - policies.role_keys)
@@ -254,6 +258,12 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
                     f"informatie[{n}].organisation",
                     f"'{expected.organisation}' is not an organisation",
                 )
+    for n, section in enumerate(policies.plan.section):
+        unknown_tracks = sorted(set(section.tracks) - policies.tracks)
+        if unknown_tracks:
+            raise PolicyError(
+                files["plan"], f"section[{n}].tracks", f"'{unknown_tracks[0]}' is not a track"
+            )
     if policies.rights.settings.category not in policies.categories:
         category = policies.rights.settings.category
         raise PolicyError(

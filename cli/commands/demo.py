@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import click
 
 from cli import render
@@ -13,10 +16,16 @@ from cli.common import Context, echo, emit_json, handle_errors, json_option, pas
     metavar="PATH",
     help="Write the demo into a new SQLite ledger at PATH instead of the configured one.",
 )
+@click.option(
+    "--documents",
+    "documents",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write the demo case's plan van aanpak (Word, PDF) and its concept into DIR.",
+)
 @json_option
 @pass_ctx
 @handle_errors
-def command(ctx: Context, db_path: str | None, as_json: bool) -> None:
+def command(ctx: Context, db_path: str | None, documents: Path | None, as_json: bool) -> None:
     """Write a synthetic scenario into a new ledger and show its overview.
 
     A group is walked from signals through step 7, with a loop from step 6 back to
@@ -26,7 +35,7 @@ def command(ctx: Context, db_path: str | None, as_json: bool) -> None:
     \b
     Example:
       regie demo
-      regie demo --db /tmp/demo.sqlite
+      regie demo --db /tmp/demo.sqlite --documents /tmp/demo-plan
     """
     from ledger.config import safe_url
     from ledger.demo import scenario as demo
@@ -39,6 +48,7 @@ def command(ctx: Context, db_path: str | None, as_json: bool) -> None:
     ref = written.ref
     overview = ledger.cases.overview(ref, ledger.app.acting(demo.DEMO_ACTOR))
     url = ctx.settings.database_url
+    written_files = _plan_documents(ledger, ref, documents) if documents else []
     if as_json:
         emit_json(
             {
@@ -47,6 +57,7 @@ def command(ctx: Context, db_path: str | None, as_json: bool) -> None:
                 "overview": overview,
                 "same_person": written.same_person,
                 "destruction": written.destruction,
+                **({"documents": written_files} if documents else {}),
             }
         )
         return
@@ -55,12 +66,16 @@ def command(ctx: Context, db_path: str | None, as_json: bool) -> None:
     echo("")
     echo(f"Registering a youth a second time: {written.same_person}")
     echo(f"Destruction list: {written.destruction}")
+    for path in written_files:
+        echo(f"Plan document: {path}")
     echo(f"Demo ledger: {safe_url(url)}")
     echo("Explore it as the demo's regisseur:")
     echo(f"  export REGIE_ACTOR={demo.DEMO_ACTOR}")
     echo(f"  regie {where}case list")
     echo(f"  regie {where}plan show {ref}")
     echo(f"  regie {where}action list {ref}")
+    echo(f"  regie {where}plan document {ref} --format docx --out plan.docx")
+    echo(f"  regie {where}plan document {ref} --concept --format pdf --out concept.pdf")
     echo(f"  regie {where}member list {ref} --names      # logged before it is shown")
     echo(f"  regie {where}letters due --all")
     echo(f"  regie {where}retention plan --all")
@@ -68,3 +83,21 @@ def command(ctx: Context, db_path: str | None, as_json: bool) -> None:
     echo(f"  regie {where}reminders --within 30 --ics herinneringen.ics")
     echo(f"  regie {where}report overview --from 2025-01-01 --output overzicht.html")
     echo(f"  REGIE_ACTOR=privacy-demo regie {where}audit findings")
+
+
+def _plan_documents(ledger: Any, ref: str, folder: Path) -> list[str]:
+    """The demo case's plan in Word and PDF, and its anonymised concept in PDF."""
+    from ledger.demo import scenario as demo
+    from ledger.workbench.document import render
+    from ledger.workbench.plandoc.build import document as build
+
+    folder.mkdir(parents=True, exist_ok=True)
+    by = ledger.app.acting(demo.DEMO_ACTOR)
+    made = []
+    for concept, formats in ((False, ("docx", "pdf")), (True, ("pdf",))):
+        content = build(ledger.plan_documents.document(ref, by, concept, "demo"))
+        for fmt in formats:
+            path = folder / f"plan-{ref}{'-concept' if concept else ''}.{fmt}"
+            path.write_bytes(render(content, fmt))
+            made.append(str(path))
+    return made

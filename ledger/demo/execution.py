@@ -11,6 +11,7 @@ from datetime import date
 from ledger import commands as c
 from ledger.bootstrap import Ledger
 from ledger.cases import commands as cc
+from ledger.demo import plandoc
 from ledger.domain.acting import Acting
 from ledger.sharing.reuse import ReuseProvision
 from ledger.workbench.checklists import AnswerChecklist
@@ -57,6 +58,7 @@ def carry_out(scene: Scene) -> None:
         ),
         uc,
     )
+    plandoc.concept(ledger, ref, day, regisseur)
     advance(205, "ketenoverleg", "Integraal beeld en conceptplan gereed.")
     # Before the driehoek decides, the burgemeester orders an urgent measure (000
     # L1472-1476); the decision ratifies it, and it is done before the plan is set.
@@ -147,6 +149,7 @@ def carry_out(scene: Scene) -> None:
         ),
         uc,
     )
+    plandoc.at_step_5(ledger, ref, day, regisseur)
     advance(190, "ketenoverleg", "Plan van aanpak vastgesteld.")
     ledger.sharing.reuse_provision(
         c.build(ReuseProvision, case=ref, action=4, share=scene.police_provision, on=day(189)),

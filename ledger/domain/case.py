@@ -16,6 +16,7 @@ from ledger.domain.acting import Acting
 from ledger.domain.case_checklist import CaseChecklist
 from ledger.domain.case_group import CaseGroup
 from ledger.domain.case_plan import CasePlan
+from ledger.domain.case_plandoc import CasePlanDocument
 from ledger.domain.case_reuse import CaseReuse
 from ledger.domain.case_state import ACTIVE as ACTIVE
 from ledger.domain.case_state import CLOSED as CLOSED
@@ -40,7 +41,16 @@ def case_id(ref: str) -> UUID:
     return uuid5(_NAMESPACE, ref.upper())
 
 
-class Case(CaseSteps, CaseWorking, CaseReuse, CaseChecklist, CasePlan, CaseGroup, Aggregate):
+class Case(
+    CaseSteps,
+    CaseWorking,
+    CaseReuse,
+    CaseChecklist,
+    CasePlanDocument,
+    CasePlan,
+    CaseGroup,
+    Aggregate,
+):
     """A groepsaanpak. Working names are non-identifying ("Groep Stationsplein").
 
     Its parts are mixins: :class:`CaseSteps`, :class:`CasePlan`, :class:`CaseGroup`."""
