@@ -24,7 +24,8 @@ from ledger.access.gate import GATED
 
 SERVICES = (
     "actors", "cases", "persons", "sharing", "retention", "letters", "privacy", "operations",
-    "tokens", "group", "reminders", "checklists", "overview", "rights",
+    "tokens", "group", "reminders", "checklists", "overview", "rights", "meetings",
+    "monitoring",
 )  # fmt: skip
 """The ledger's services, by attribute of :class:`ledger.bootstrap.Ledger`."""
 
