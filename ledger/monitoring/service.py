@@ -102,6 +102,12 @@ class Monitoring:
             raise BadInput("the policy has no [tussenevaluatie] in werkbank.toml")
         return list(settings.vraag)
 
+    @gated("evaluation.questions")
+    def questions(self, by: Acting) -> list[Row]:
+        """The questions of the tussenevaluatie (werkbank.toml [tussenevaluatie]): key,
+        kind (aantal: a number; tekst: a sealed text) and the question."""
+        return [{"key": q.key, "kind": q.kind, "text": q.text} for q in self._questions()]
+
     @gated("evaluation.plan")
     def plan_tussenevaluatie(self, cmd: mo.PlanTussenevaluatie, by: Acting) -> str:
         """When the tussenevaluatie falls due: the day given, or the policy's months
