@@ -28,9 +28,10 @@ def command() -> None:
 @command.command("plan")
 @click.argument("case_ref")
 @click.option("--due", type=ISO_DATE, help="When it falls due (default: the policy's 6 months).")
+@json_option
 @pass_ctx
 @handle_errors
-def plan(ctx: Context, case_ref: str, due: Any) -> None:
+def plan(ctx: Context, case_ref: str, due: Any, as_json: bool) -> None:
     """Plan the tussenevaluatie; `regie reminders` shows it once it comes near.
 
     \b
@@ -42,6 +43,9 @@ def plan(ctx: Context, case_ref: str, due: Any) -> None:
 
     cmd = c.build(mo.PlanTussenevaluatie, case=case_ref, due=due)
     day = ctx.ledger().monitoring.plan_tussenevaluatie(cmd, ctx.acting())
+    if as_json:
+        emit_json({"case": cmd.case, "due": day})
+        return
     echo(f"The tussenevaluatie of {cmd.case} falls due on {day}.")
 
 
@@ -75,11 +79,14 @@ def questions(ctx: Context, as_json: bool) -> None:
     help="One answer per question (see `regie evaluation questions`); repeat.",
 )
 @click.option("--on", type=ISO_DATE, help="Day of the tussenevaluatie (default today).")
+@json_option
 @pass_ctx
 @handle_errors
-def record(ctx: Context, case_ref: str, answers: tuple[str, ...], on: Any) -> None:
-    """Record the tussenevaluatie: a number for each counting question, a text (sealed)
-    for the others; every question of the policy is answered.
+def record(ctx: Context, case_ref: str, answers: tuple[str, ...], on: Any, as_json: bool) -> None:
+    """Record the tussenevaluatie, every question answered (a number, or a sealed text).
+
+    Counting questions take a whole number; the others a text, sealed like other case
+    texts. Every question of the policy is answered.
 
     \b
     Example:
@@ -97,6 +104,9 @@ def record(ctx: Context, case_ref: str, answers: tuple[str, ...], on: Any) -> No
         mo.RecordTussenevaluatie, case=case_ref, answers=key_values(answers, "--answer"), on=on
     )
     number = ctx.ledger().monitoring.record_tussenevaluatie(cmd, ctx.acting())
+    if as_json:
+        emit_json({"case": cmd.case, "tussenevaluatie": number})
+        return
     echo(f"Recorded tussenevaluatie {number} of {cmd.case}.")
 
 
@@ -151,11 +161,16 @@ def show(ctx: Context, case_ref: str, as_json: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write it (default <case>-<what>.<format>).",
 )
+@json_option
 @pass_ctx
 @handle_errors
-def document(ctx: Context, case_ref: str, what: str, fmt: str, output: Path | None) -> None:
-    """Write the tussenevaluatie or the evaluation report (the seven criteria of step 7,
-    for the ketenoverleg) with a chart of the indicators over time.
+def document(
+    ctx: Context, case_ref: str, what: str, fmt: str, output: Path | None, as_json: bool
+) -> None:
+    """Write the tussenevaluatie or the evaluation report, charting the indicators.
+
+    The evaluation report covers the seven criteria of step 7, for the ketenoverleg; both
+    carry a chart of the indicators over time. Recorded as an access.
 
     \b
     Example:
@@ -171,4 +186,7 @@ def document(ctx: Context, case_ref: str, what: str, fmt: str, output: Path | No
     )
     target = output or Path(f"{data['case']}-{what}.{fmt}")
     target.write_bytes(render(build(data), fmt))
+    if as_json:
+        emit_json({"case": data["case"], "document": what, "format": fmt, "file": str(target)})
+        return
     echo(f"Wrote the {what} of {data['case']} to {target}.")

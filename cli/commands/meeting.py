@@ -55,7 +55,7 @@ def command() -> None:
 @pass_ctx
 @handle_errors
 def plan(ctx: Context, case_ref: str, kind: str, on: Any, as_json: bool) -> None:
-    """Plan a meeting of the case; it is due in `regie reminders` until its minutes are in.
+    """Plan a meeting of the case; `regie reminders` shows it until its minutes are in.
 
     \b
     Example:
@@ -107,6 +107,7 @@ def agenda(
 @click.option(
     "--organisation", "organisations", multiple=True, help="An organisation present; repeat."
 )
+@json_option
 @pass_ctx
 @handle_errors
 def attend(
@@ -115,6 +116,7 @@ def attend(
     meeting: int,
     actors: tuple[str, ...],
     organisations: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Record who attended a meeting: actors of the ledger and organisations.
 
@@ -133,6 +135,10 @@ def attend(
         organisations=list(organisations),
     )
     ctx.ledger().meetings.record_attendees(cmd, ctx.acting())
+    if as_json:
+        emit_json({"case": cmd.case, "meeting": label(meeting), "actors": cmd.actors,
+                   "organisations": cmd.organisations})  # fmt: skip
+        return
     echo(f"Recorded {len(actors) + len(organisations)} attendee(s) of {label(meeting)}.")
 
 
@@ -147,6 +153,7 @@ def attend(
     help="Read the minutes from a text file.",
 )
 @click.option("--held-on", type=ISO_DATE, help="Day the meeting was held (default today).")
+@json_option
 @pass_ctx
 @handle_errors
 def minutes(
@@ -156,6 +163,7 @@ def minutes(
     text: str | None,
     source: Path | None,
     held_on: Any,
+    as_json: bool,
 ) -> None:
     """Record the minutes (notulen), sealed; a second time records a new version.
 
@@ -171,6 +179,9 @@ def minutes(
     body = text if text is not None else source.read_text(encoding="utf-8")  # type: ignore[union-attr]
     cmd = c.build(mc.RecordMinutes, case=case_ref, meeting=meeting, text=body, held_on=held_on)
     version = ctx.ledger().meetings.record_minutes(cmd, ctx.acting())
+    if as_json:
+        emit_json({"case": cmd.case, "meeting": label(meeting), "minutes_version": version})
+        return
     echo(f"Recorded the minutes of {label(meeting)} (version {version}).")
 
 
@@ -178,11 +189,13 @@ def minutes(
 @click.argument("case_ref")
 @click.argument("meeting", type=MEETING)
 @click.option("--decision", type=click.IntRange(min=1), required=True, help="Decision number.")
+@json_option
 @pass_ctx
 @handle_errors
-def link(ctx: Context, case_ref: str, meeting: int, decision: int) -> None:
-    """Record that a decision of the case was taken in this meeting (after the fact; or
-    use `regie decision record --meeting`).
+def link(ctx: Context, case_ref: str, meeting: int, decision: int, as_json: bool) -> None:
+    """Record that a decision of the case was taken in this meeting.
+
+    After the fact; when recording the decision, use `regie decision record --meeting`.
 
     \b
     Example:
@@ -193,6 +206,9 @@ def link(ctx: Context, case_ref: str, meeting: int, decision: int) -> None:
 
     cmd = c.build(mc.LinkDecision, case=case_ref, meeting=meeting, decision=decision)
     ctx.ledger().meetings.link_decision(cmd, ctx.acting())
+    if as_json:
+        emit_json({"case": cmd.case, "meeting": label(meeting), "decision": decision})
+        return
     echo(f"Decision {decision} of {cmd.case} was taken in {label(meeting)}.")
 
 
@@ -285,8 +301,10 @@ def list_(ctx: Context, case_ref: str | None, upcoming: bool, as_json: bool) -> 
 @pass_ctx
 @handle_errors
 def show(ctx: Context, case_ref: str, meeting: int, as_json: bool) -> None:
-    """One meeting: agenda, attendees, minutes, decisions, action points and their
-    progress. Opening the minutes is recorded as an access.
+    """One meeting: its agenda, attendees, minutes, decisions and action points.
+
+    Each action point shows the progress of the plan action it follows up. Opening the
+    minutes is recorded as an access.
 
     \b
     Example:
@@ -339,13 +357,21 @@ def show(ctx: Context, case_ref: str, meeting: int, as_json: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write it (default <case>-<meeting>-<what>.<format>).",
 )
+@json_option
 @pass_ctx
 @handle_errors
 def document(
-    ctx: Context, case_ref: str, meeting: int, what: str, fmt: str, output: Path | None
+    ctx: Context,
+    case_ref: str,
+    meeting: int,
+    what: str,
+    fmt: str,
+    output: Path | None,
+    as_json: bool,
 ) -> None:
-    """Write the agenda or the minutes as a Word, PDF or Markdown document (recorded as
-    an access, like `meeting show`).
+    """Write the agenda or the minutes as a Word, PDF or Markdown document.
+
+    Recorded as an access, like `meeting show`.
 
     \b
     Example:
@@ -360,4 +386,8 @@ def document(
     )
     target = output or Path(f"{shown['case']}-{shown['meeting']}-{what}.{fmt}")
     target.write_bytes(render(build(shown), fmt))
+    if as_json:
+        emit_json({"case": shown["case"], "meeting": shown["meeting"], "document": what,
+                   "format": fmt, "file": str(target)})  # fmt: skip
+        return
     echo(f"Wrote the {what} of {shown['case']} {shown['meeting']} to {target}.")

@@ -27,13 +27,22 @@ def command() -> None:
 @click.option("--goal", type=click.IntRange(min=1), required=True, help="Goal number in the plan.")
 @click.option("--label", help="For an own indicator: what it counts.")
 @click.option("--unit", help="For an own indicator: its unit, e.g. meldingen.")
+@json_option
 @pass_ctx
 @handle_errors
 def indicator(
-    ctx: Context, case_ref: str, key: str, goal: int, label: str | None, unit: str | None
+    ctx: Context,
+    case_ref: str,
+    key: str,
+    goal: int,
+    label: str | None,
+    unit: str | None,
+    as_json: bool,
 ) -> None:
-    """Measure a goal on an indicator: a default (incidenten-per-maand, meldingen-overlast,
-    leden-in-zorg, leden-in-kern, contacten-politie-justitie) or your own.
+    """Measure a goal of the plan on an indicator: a policy default or your own.
+
+    The defaults (werkbank.toml): incidenten-per-maand, meldingen-overlast, leden-in-zorg,
+    leden-in-kern, contacten-politie-justitie. An own one takes --label and --unit.
 
     \b
     Example:
@@ -46,6 +55,9 @@ def indicator(
 
     cmd = c.build(mo.ChooseIndicator, case=case_ref, key=key, goal=goal, label=label, unit=unit)
     ctx.ledger().monitoring.choose_indicator(cmd, ctx.acting())
+    if as_json:
+        emit_json({"case": cmd.case, "indicator": key, "goal": goal})
+        return
     echo(f"{cmd.case} measures goal {goal} on '{key}'.")
 
 
@@ -55,9 +67,12 @@ def indicator(
 @click.argument("value", type=click.FloatRange(min=0))
 @click.option("--on", type=ISO_DATE, help="Day of the measurement (default today).")
 @click.option("--note", default="", help="Where the figure comes from (sealed).")
+@json_option
 @pass_ctx
 @handle_errors
-def measure(ctx: Context, case_ref: str, key: str, value: float, on: Any, note: str) -> None:
+def measure(
+    ctx: Context, case_ref: str, key: str, value: float, on: Any, note: str, as_json: bool
+) -> None:
     """Record one measurement of an indicator: a count about the group, never a person.
 
     \b
@@ -70,6 +85,9 @@ def measure(ctx: Context, case_ref: str, key: str, value: float, on: Any, note: 
 
     cmd = c.build(mo.Measure, case=case_ref, indicator=key, value=value, on=on, note=note)
     count = ctx.ledger().monitoring.measure(cmd, ctx.acting())
+    if as_json:
+        emit_json({"case": cmd.case, "indicator": key, "measurements": count})
+        return
     echo(f"Recorded measurement {count} of '{key}' for {cmd.case}.")
 
 

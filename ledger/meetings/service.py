@@ -245,7 +245,7 @@ class Meetings:
                     "organisation": point["organisation"],
                     "due": point["due"],
                     "action": f"A{action}" if action is not None else None,
-                    "progress": status if action is not None else "zie notulen",
+                    "progress": status if action is not None else "geen plan-actie",
                     "completed_on": done.get(action) if action is not None else None,
                     "overdue": status == OPEN and action is not None and point["due"] < today,
                 }

@@ -47,7 +47,7 @@ def indicator_chart(indicators: list[dict[str, Any]]) -> bytes:
     axes.set_ylabel("waarde")
     axes.spines[["top", "right"]].set_visible(False)
     if indicators:
-        axes.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        axes.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
     return out.getvalue()

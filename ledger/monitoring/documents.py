@@ -62,7 +62,8 @@ def _indicators(data: Row) -> Section:
     )
     chart = Image(indicator_chart(data["indicators"]), "De indicatoren in de tijd")
     goals = Bullets(
-        tuple(f"{n}. {g}" for n, g in enumerate(data["goals"], start=1)), empty="geen doelen"
+        tuple(f"Doel {n}: {g}" for n, g in enumerate(data["goals"], start=1)),
+        empty="geen doelen",
     )
     return Section(
         "Doelen en indicatoren",
