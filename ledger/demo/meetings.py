@@ -49,8 +49,10 @@ def hold_meetings(scene: Scene) -> None:
         "De driehoek bespreekt het beleidsadvies en prioriteert de groep.\n\n"
         "De urgente maatregel van de burgemeester wordt bekrachtigd.",
     )
+    decisions = ledger.cases.overview(ref, regisseur)["decisions"]
+    prioritised = next(d["number"] for d in decisions if d["outcome"] == "geprioriteerd")
     meetings.link_decision(
-        c.build(mc.LinkDecision, case=ref, meeting=driehoek, decision=1), regisseur
+        c.build(mc.LinkDecision, case=ref, meeting=driehoek, decision=prioritised), regisseur
     )
     overleg = meeting(
         "jeugdgroepenoverleg",
