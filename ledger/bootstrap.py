@@ -38,6 +38,8 @@ from ledger.domain.acting import Acting
 from ledger.domain.policy import POLICY_SET_ID, SYSTEM, PolicySet
 from ledger.errors import BadInput, Inconsistent, NotInitialised, RegieError, Unauthorised
 from ledger.letters.service import Letters
+from ledger.meetings.service import Meetings
+from ledger.monitoring.service import Monitoring
 from ledger.operations.integrity import Integrity
 from ledger.operations.service import Operations
 from ledger.persons.service import Persons
@@ -130,6 +132,9 @@ class Ledger:
         self.plan_documents.checkpoint_line = self.integrity.document_line
         self.rights = Rights(self.app, self.queries, self.persons, self.gate, self.access_log)
         self.privacy.rights_requests = self.rights.of_subject
+        sealer = lambda: self.sealer  # noqa: E731 (opened lazily: the keys may be missing)
+        self.meetings = Meetings(self.app, self.gate, self.queries, self.access_log, sealer)
+        self.monitoring = Monitoring(self.app, self.gate, self.queries, self.access_log, sealer)
 
     # -- identity -----------------------------------------------------------------------
 

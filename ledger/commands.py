@@ -160,6 +160,7 @@ class RecordDecision(Command):
     body: Key
     decided_on: date | None = None
     ratify: list[int] = Field(default_factory=list)  # urgent measures taken before it
+    meeting: int | None = Field(default=None, ge=1)  # the meeting it was taken in (M<n>)
 
 
 class PlanTrack(Command):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from policies.model import _Strict
+from policies.model import Term, _Strict
 
 EVIDENCE = frozenset(
     {
@@ -60,15 +60,65 @@ class Expected(_Strict):
     source: str = Field(min_length=1)
 
 
+class MeetingKind(Term):
+    """A kind of meeting the regisseur plans (ketenoverleg, driehoek, ...)."""
+
+    source: str = Field(min_length=1)
+
+
+class Indicator(Term):
+    """A default monitoring indicator a goal of the plan can be measured on."""
+
+    unit: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+QUESTION_KINDS = frozenset({"aantal", "tekst"})
+
+
+class Question(Term):
+    """One question of the tussenevaluatie: a count ("aantal") or a free text ("tekst")."""
+
+    label: str = ""
+    text: str = Field(min_length=1)
+    kind: str
+
+    @model_validator(mode="after")
+    def _kind(self) -> Question:
+        if self.kind not in QUESTION_KINDS:
+            raise ValueError(f"kind is one of {', '.join(sorted(QUESTION_KINDS))}")
+        return self
+
+
+class Tussenevaluatie(_Strict):
+    after_months: int = Field(default=6, ge=1, le=36)
+    source: str = Field(min_length=1)
+    vraag: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Tussenevaluatie:
+        keys = [q.key for q in self.vraag]
+        if len(keys) != len(set(keys)):
+            raise ValueError("two questions share a key")
+        return self
+
+
 class WorkbenchFile(_Strict):
     sleutel: list[Sleutel] = Field(min_length=1)
     informatie: list[Expected] = Field(default_factory=list)
+    overleg: list[MeetingKind] = Field(default_factory=list)
+    indicator: list[Indicator] = Field(default_factory=list)
+    tussenevaluatie: Tussenevaluatie | None = None
 
     @model_validator(mode="after")
     def _unique(self) -> WorkbenchFile:
         numbers = [s.number for s in self.sleutel]
         if len(numbers) != len(set(numbers)):
             raise ValueError("two sleutels share a number")
+        for name, terms in (("overleg", self.overleg), ("indicator", self.indicator)):
+            keys = [t.key for t in terms]
+            if len(keys) != len(set(keys)):
+                raise ValueError(f"two [[{name}]] entries share a key")
         return self
 
     def sleutel_of(self, number: int) -> Sleutel | None:

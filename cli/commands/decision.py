@@ -24,6 +24,15 @@ def command() -> None:
     decision at any step waits and looks again, or moves sharing to another level."""
 
 
+def _meeting_number(value: str | None) -> int | None:
+    if value is None:
+        return None
+    digits = value.strip().upper().removeprefix("M")
+    if not digits.isdigit():
+        raise click.BadParameter("expected a meeting such as M1", param_hint="--meeting")
+    return int(digits)
+
+
 @command.command("record")
 @click.argument("case_ref")
 @click.option(
@@ -73,6 +82,7 @@ def command() -> None:
 @click.option("--motivation", default="", help="Why (required unless prioritised).")
 @click.option("--body", required=True, help="Deciding meeting, e.g. ketenoverleg or driehoek.")
 @click.option("--decided-on", type=ISO_DATE, help="Date of the decision (default today).")
+@click.option("--meeting", help="The meeting of the case it was taken in (M1, `meeting list`).")
 @json_option
 @pass_ctx
 @handle_errors
@@ -87,6 +97,7 @@ def record(
     level: str | None,
     review_on: Any,
     ratify: tuple[str, ...],
+    meeting: str | None,
     as_json: bool,
 ) -> None:
     """Record a step-4 decision, or a working decision (--wait, --level).
@@ -132,6 +143,7 @@ def record(
             review_on=review_on,
             level=level,
             decided_on=decided_on,
+            meeting=_meeting_number(meeting),
         )
         number = ctx.ledger().cases.record_working_decision(working, ctx.acting())
         if as_json:
@@ -151,6 +163,7 @@ def record(
         body=body,
         decided_on=decided_on,
         ratify=[_action_number(a) for a in ratify],
+        meeting=_meeting_number(meeting),
     )
     number = ctx.ledger().cases.record_decision(cmd, ctx.acting())
     if as_json:

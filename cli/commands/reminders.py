@@ -49,7 +49,8 @@ def command(
 
     Reminders name the case, the kind, the day and who follows it up; never a name or the
     text of an action, so the calendar file can go anywhere. Run it daily, next to the
-    retention job (docs/operations.md).
+    retention job (docs/operations.md). Meetings without notulen yet (overleg) and a
+    tussenevaluatie that falls due are reminders too.
 
     \b
     Example:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from pydantic import Field
+
 from ledger.commands import AddAction, CaseRef, Command, Key, Name, Note, Text
 
 
@@ -18,6 +20,7 @@ class RecordWorkingDecision(Command):
     review_on: date | None = None
     level: Key | None = None
     decided_on: date | None = None
+    meeting: int | None = Field(default=None, ge=1)  # the meeting it was taken in (M<n>)
 
 
 class TakeUrgentMeasure(AddAction):

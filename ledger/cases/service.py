@@ -201,6 +201,8 @@ class Cases:
             ratify=cmd.ratify,
         )
         case.ratify(sorted(set(cmd.ratify)), number, by)
+        if cmd.meeting is not None:
+            case.link_decision(cmd.meeting, number, by)
         self.app.commit(case)
         return number
 
@@ -222,6 +224,8 @@ class Cases:
             level=cmd.level,
             policy_hash=self.app.policies.policy_hash,
         )
+        if cmd.meeting is not None:
+            case.link_decision(cmd.meeting, number, by)
         self.app.commit(case)
         return number
 

@@ -11,7 +11,7 @@ from datetime import date
 from ledger import commands as c
 from ledger.bootstrap import Ledger
 from ledger.cases import commands as cc
-from ledger.demo import plandoc
+from ledger.demo import meetings, plandoc
 from ledger.domain.acting import Acting
 from ledger.sharing.reuse import ReuseProvision
 from ledger.workbench.checklists import AnswerChecklist
@@ -275,6 +275,7 @@ def carry_out(scene: Scene) -> None:
     for number, ago in ((2, 12), (5, 18), (6, 14)):
         done = c.build(c.CompleteAction, case=ref, number=number, completed_on=day(ago))
         cases.complete_action(done, uc)
+    meetings.hold_meetings(scene)
     advance(7, "ketenoverleg", "Doelen grotendeels bereikt; afschalen.")
     ledger.retention.place_hold(youths[2], "Bezwaarprocedure loopt (demo)", regisseur)
     cases.close_case(

@@ -15,6 +15,8 @@ from eventsourcing.domain import Aggregate, event
 from ledger.domain.acting import Acting
 from ledger.domain.case_checklist import CaseChecklist
 from ledger.domain.case_group import CaseGroup
+from ledger.domain.case_meetings import CaseMeetings
+from ledger.domain.case_monitoring import CaseMonitoring
 from ledger.domain.case_plan import CasePlan
 from ledger.domain.case_plandoc import CasePlanDocument
 from ledger.domain.case_reuse import CaseReuse
@@ -47,13 +49,16 @@ class Case(
     CaseReuse,
     CaseChecklist,
     CasePlanDocument,
+    CaseMeetings,
+    CaseMonitoring,
     CasePlan,
     CaseGroup,
     Aggregate,
 ):
     """A groepsaanpak. Working names are non-identifying ("Groep Stationsplein").
 
-    Its parts are mixins: :class:`CaseSteps`, :class:`CasePlan`, :class:`CaseGroup`."""
+    Its parts are mixins: :class:`CaseSteps`, :class:`CasePlan`, :class:`CaseGroup`,
+    :class:`CaseMeetings`, :class:`CaseMonitoring`."""
 
     # -- opening ------------------------------------------------------------------
 

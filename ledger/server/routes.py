@@ -25,6 +25,7 @@ from ledger.access.gate import GATED
 SERVICES = (
     "actors", "cases", "persons", "sharing", "retention", "letters", "privacy", "operations",
     "tokens", "group", "reminders", "checklists", "overview", "rights", "plan_documents",
+    "meetings", "monitoring",
 )  # fmt: skip
 """The ledger's services, by attribute of :class:`ledger.bootstrap.Ledger`."""
 

@@ -17,6 +17,8 @@ LABELS = {
     "uitstel": "Uitstel informatieplicht herbeoordelen",
     "afwachten": "Afwachten: opnieuw bekijken",
     "verzoek": "Verzoek van een betrokkene beslissen",
+    "overleg": "Overleg: agenda en notulen",
+    "tussenevaluatie": "Tussenevaluatie plan van aanpak",
 }
 
 

@@ -28,7 +28,8 @@ Row = dict[str, Any]
 
 ACTION, LETTER, DEFERRAL, WAITING = "actie", "informatieplicht", "uitstel", "afwachten"
 REQUEST = "verzoek"
-KINDS = (ACTION, LETTER, DEFERRAL, WAITING, REQUEST)
+MEETING, INTERIM = "overleg", "tussenevaluatie"
+KINDS = (ACTION, LETTER, DEFERRAL, WAITING, REQUEST, MEETING, INTERIM)
 
 
 def reminder(kind: str, due: str, case: str, what: str, owner: str, today: date, key: str) -> Row:
@@ -60,7 +61,8 @@ class Reminders:
     ) -> list[Row]:
         """Everything due within ``within`` days of ``as_of`` (default today), or overdue:
         open actions, information-duty letters, deferrals and decisions to wait whose
-        review day has come, and rights requests to decide. ``for_actor`` keeps what that
+        review day has come, rights requests to decide, meetings without minutes yet and
+        tussenevaluaties due. ``for_actor`` keeps what that
         actor follows up: the actions of their organisation, and what they recorded or
         coordinate."""
         if within < 0:
@@ -74,6 +76,7 @@ class Reminders:
             *self._letters(by, today, until),
         ]
         items = [i for i in items if i["case"] in visible]
+        items += self._monitoring(sorted(visible), until, today)
         items += self._requests(by, until, today)  # a subject's, not a case's
         if for_actor is not None:
             actor = self.app.actor(for_actor)
@@ -142,6 +145,44 @@ class Reminders:
             )
             for r in self.queries.rows(query)
         ]
+
+    def _monitoring(self, refs: list[str], until: str, today: date) -> list[Row]:
+        """Meetings of active cases that have no minutes yet (the regisseur takes care of
+        agenda and notulen, 004 L144), and a tussenevaluatie planned and not yet held."""
+        out = []
+        for ref in refs:
+            case = self.app.case(ref)
+            if case.status != ACTIVE:
+                continue
+            for held in case.meetings.values():
+                if held["minutes"] is None and held["on"] <= until:
+                    out.append(
+                        reminder(
+                            MEETING,
+                            held["on"],
+                            ref,
+                            f"Overleg M{held['number']} ({held['kind']}) op {held['on']}: "
+                            "agenda en notulen",
+                            held["planned_by"],
+                            today,
+                            f"{ref}-M{held['number']}",
+                        )
+                    )
+            due = case.tussenevaluatie_due
+            if due is not None and due <= until:
+                owner = case.coordinator or case.opened_by
+                out.append(
+                    reminder(
+                        INTERIM,
+                        due,
+                        ref,
+                        f"Tussenevaluatie uiterlijk {due}",
+                        owner,
+                        today,
+                        f"{ref}-T{len(case.tussenevaluaties) + 1}",
+                    )
+                )
+        return out
 
     def _requests(self, by: Acting, until: str, today: date) -> list[Row]:
         """Rights requests still open whose deadline comes (AVG art. 12(3)), for roles that

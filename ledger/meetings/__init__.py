@@ -1,0 +1,2 @@
+"""Meetings of a case (ketenoverleg, driehoek, jeugdgroepenoverleg, casusoverleg): agenda,
+attendees, sealed minutes, decisions taken and action points, and their documents."""
