@@ -10,7 +10,6 @@ from eventsourcing.persistence import Mapper
 from sqlalchemy import Connection, inspect, select
 
 from ledger.projections import tables as t
-from ledger.projections.projector import HANDLERS
 from ledger.projections.workspace import Opener, Workspace
 from ledger.store import Store
 from ledger.store.recorder import SqlRecorder
@@ -57,6 +56,9 @@ class Projections:
 
     def _apply(self, ws: Workspace, conn: Connection, after: int, limit: int) -> int:
         """Apply up to ``limit`` events after ``after``; returns the new position."""
+        # The handlers import every capability's domain events: only when there is work.
+        from ledger.projections.projector import HANDLERS
+
         notifications = self.recorder.read_notifications(
             conn, after, limit, inclusive_of_start=False
         )

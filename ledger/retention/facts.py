@@ -55,9 +55,7 @@ def gather(
     received = {
         r["case_id"]: r["first"]
         for r in queries.rows(
-            select(
-                t.groepsscans.c.case_id, func.min(t.groepsscans.c.received_on).label("first")
-            )
+            select(t.groepsscans.c.case_id, func.min(t.groepsscans.c.received_on).label("first"))
             .where(t.groepsscans.c.received_on.is_not(None))
             .group_by(t.groepsscans.c.case_id)
         )
