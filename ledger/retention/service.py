@@ -16,7 +16,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
 from sqlalchemy import select
 
 from ledger import commands as c
@@ -27,12 +26,12 @@ from ledger.crypto.seal import Sealer
 from ledger.domain import rules
 from ledger.domain.acting import Acting
 from ledger.domain.policy import short_hash
-from ledger.domain.retention import LegalHold, Purge, RetentionRun
+from ledger.domain.retention import LegalHold, RetentionRun
 from ledger.durations import Duration
-from ledger.errors import Inconsistent, NotFound
+from ledger.errors import NotFound
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
-from ledger.retention import facts, lists
+from ledger.retention import facts, lists, purging
 from ledger.retention.destructions import PURGE, Destructions, Unfinished
 from ledger.retention.plan import DESTROYED, NOT_DESTROYED, Plan, plan_on
 from policies import retention_schedule as engine
@@ -271,45 +270,7 @@ class Retention:
         progress: Progress | None,
         kept: list[dict[str, str]] | None = None,
     ) -> list[dict[str, Any]]:
-        keystore = self._keystore()
-        executed_on = self.app.clock().isoformat()
-        purged: list[dict[str, Any]] = []
-        for number, item in enumerate(due, start=1):
-            if item.due is None or item.start_date is None or not item.class_id:
-                raise Inconsistent(
-                    f"retention item {item.label} ({item.category}) is due without a class "
-                    "or dates; nothing more was purged"
-                )
-            # A date derived from the date of birth would outlive the destroyed key: the
-            # record of an age limit keeps only the year in which it was reached.
-            start_date, due_date = (
-                (item.start_date[:4] + "-01-01", item.due[:4] + "-01-01")
-                if item.year_only
-                else (item.start_date, item.due)
-            )
-            purge = Purge(
-                owner=item.owner,
-                owner_kind=item.owner_kind,
-                label=item.label,
-                category=item.category,
-                class_id=item.class_id,
-                start_event=item.start_event,
-                start_date=start_date,
-                due_date=due_date,
-                executed_on=executed_on,
-                run_id=str(run.id),
-                policy_hash=self.app.policies.policy_hash,
-                by=by.record(),
-            )
-            try:
-                self.app.save(purge)  # recorded first: never a destroyed key without a record
-            except IntegrityError:
-                pass  # another run recorded it first; make sure the key is gone below
-            else:
-                purged.append(lists.shown(item))
-            keystore.shred(item.owner, [item.category])
-            if progress is not None:
-                progress(number, len(due))
+        purged = purging.purge(self.app, self._keystore(), str(run.id), due, by, progress)
         self._shred_finished_subjects(i.owner for i in due if i.owner_kind == SUBJECT)
         run.complete(len(purged), by, kept)
         self.app.commit(run)
@@ -330,10 +291,10 @@ class Retention:
         remaining = {
             (i.owner, i.category) for i in self.schedule() if i.owner in subjects and not i.purged
         }
-        keystore = self._keystore()
-        for subject in subjects:
-            if not any(owner == subject for owner, _ in remaining):
-                keystore.shred(subject, None)
+        left = {owner for owner, _ in remaining}
+        finished = sorted(subjects - left)
+        for start in range(0, len(finished), purging.BATCH):
+            self._keystore().shred_many((s, None) for s in finished[start : start + purging.BATCH])
 
     # -- the proof of destruction ---------------------------------------------------------
 
