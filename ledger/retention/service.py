@@ -183,7 +183,7 @@ class Retention:
             return RunResult(
                 str(run.id), day, [lists.shown(i) for i in due], purges, held, True, False, erasures
             )
-        purged = self._execute(run, due, by, progress)
+        purged = self._execute(run, due, items, by, progress)
         return RunResult(str(run.id), day, purged, purges, held, False, False, erasures)
 
     @gated("retention.approve")
@@ -195,8 +195,9 @@ class Retention:
         run.approve(comment, by)
         self.app.commit(run)
         # Re-check every proposed item now: a hold may have been placed since the proposal.
-        due, kept = lists.to_execute(run, self.schedule())
-        purged = self._execute(run, due, by, progress, kept)
+        items = self.schedule()
+        due, kept = lists.to_execute(run, items)
+        purged = self._execute(run, due, items, by, progress, kept)
         return RunResult(str(run.id), run.as_of, purged, 0, len(kept), False, False)
 
     # -- destruction lists (decision 0033) ----------------------------------------------------
@@ -258,20 +259,25 @@ class Retention:
         except those excluded or no longer due, and keep the record of both."""
         run = self._run(run_ref)
         run.require_executable()
-        due, kept = lists.to_execute(run, self.schedule())
-        purged = self._execute(run, due, by, progress, kept)
+        items = self.schedule()
+        due, kept = lists.to_execute(run, items)
+        purged = self._execute(run, due, items, by, progress, kept)
         return RunResult(str(run.id), run.as_of, purged, 0, len(kept), False, False)
 
     def _execute(
         self,
         run: RetentionRun,
         due: list[Item],
+        items: list[Item],
         by: Acting,
         progress: Progress | None,
         kept: list[dict[str, str]] | None = None,
     ) -> list[dict[str, Any]]:
         purged = purging.purge(self.app, self._keystore(), str(run.id), due, by, progress)
-        self._shred_finished_subjects(i.owner for i in due if i.owner_kind == SUBJECT)
+        # What else each subject still has: the schedule before this run, less its purges.
+        gone = {(i.owner, i.category) for i in due}
+        left = [i for i in items if not i.purged and (i.owner, i.category) not in gone]
+        self._shred_finished_subjects((i.owner for i in due if i.owner_kind == SUBJECT), left)
         run.complete(len(purged), by, kept)
         self.app.commit(run)
         return purged
@@ -283,15 +289,17 @@ class Retention:
             u.owner for u in unfinished if u.what == PURGE and u.owner_kind == SUBJECT
         )
 
-    def _shred_finished_subjects(self, owners: Iterable[str]) -> None:
-        """When every category of a subject is purged, destroy the subject as a whole."""
+    def _shred_finished_subjects(
+        self, owners: Iterable[str], unpurged: list[Item] | None = None
+    ) -> None:
+        """When every category of a subject is purged, destroy the subject as a whole.
+        ``unpurged``: the items not purged (default: from the schedule, read anew)."""
         subjects = set(owners)
         if not subjects:
             return
-        remaining = {
-            (i.owner, i.category) for i in self.schedule() if i.owner in subjects and not i.purged
-        }
-        left = {owner for owner, _ in remaining}
+        if unpurged is None:
+            unpurged = [i for i in self.schedule() if not i.purged]
+        left = {i.owner for i in unpurged if i.owner in subjects}
         finished = sorted(subjects - left)
         for start in range(0, len(finished), purging.BATCH):
             self._keystore().shred_many((s, None) for s in finished[start : start + purging.BATCH])
