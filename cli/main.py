@@ -2,43 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 import click
 
-from cli.commands import (
-    action,
-    actor,
-    audit,
-    case,
-    checklist,
-    convenant,
-    decision,
-    demo,
-    evaluation,
-    groepsscan,
-    init,
-    keys,
-    letters,
-    meeting,
-    member,
-    monitor,
-    plan,
-    projections,
-    reminders,
-    report,
-    request,
-    retention,
-    serve,
-    share,
-    signal,
-    step,
-    subject,
-    token,
-)
-from cli.commands import share_reuse as share_reuse  # registers on `share`
+from cli.commands import COMMANDS, EXTENSIONS
 from cli.common import Context
 from ledger.access.purposes import PURPOSE_MAX
 
@@ -55,7 +26,47 @@ def _bounded_purpose(_ctx: click.Context, _param: click.Parameter, value: str | 
     return text
 
 
-class OneLineErrors(click.Group):
+class LazyCommands(click.Group):
+    """Top-level commands loaded from :data:`cli.commands.COMMANDS` when first needed.
+
+    Running `regie case show` imports `cli.commands.case` alone, so start-up pays only
+    for what the command uses. ``commands`` (the whole mapping) loads every entry: what
+    walks the tree (--help, cli/reference.py, the tests) sees all of them, as before.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._loaded: dict[str, click.Command] = {}
+        super().__init__(*args, **kwargs)
+
+    @property
+    def commands(self) -> MutableMapping[str, click.Command]:
+        for name in COMMANDS:
+            self._load(name)
+        return self._loaded
+
+    @commands.setter
+    def commands(self, value: MutableMapping[str, click.Command]) -> None:
+        self._loaded = dict(value)
+
+    def _load(self, name: str) -> click.Command | None:
+        if name not in self._loaded and name in COMMANDS:
+            module, _, attribute = COMMANDS[name].partition(":")
+            command = getattr(importlib.import_module(module), attribute)
+            for extension in EXTENSIONS.get(name, ()):
+                importlib.import_module(extension)
+            if not isinstance(command, click.Command) or command.name != name:
+                raise RuntimeError(f"cli.commands.COMMANDS[{name!r}] is not that command")
+            self._loaded[name] = command
+        return self._loaded.get(name)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self._loaded})
+
+
+class OneLineErrors(LazyCommands):
     """Render click's usage errors as one line with a pointer to --help, exit code 2."""
 
     def main(
@@ -125,40 +136,6 @@ def regie(ctx: click.Context, db: str | None, role: str | None, purpose: str | N
     context = Context(db, role, purpose)
     ctx.obj = context
     ctx.call_on_close(context.close)
-
-
-for module in (
-    init,
-    demo,
-    actor,
-    token,
-    case,
-    signal,
-    step,
-    decision,
-    plan,
-    action,
-    subject,
-    member,
-    convenant,
-    share,
-    letters,
-    keys,
-    audit,
-    retention,
-    reminders,
-    checklist,
-    meeting,
-    monitor,
-    evaluation,
-    report,
-    request,
-    projections,
-    serve,
-):
-    regie.add_command(module.command)
-regie.add_command(groepsscan.namenlijst)
-regie.add_command(groepsscan.groepsscan)
 
 
 def main() -> None:

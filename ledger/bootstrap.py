@@ -17,13 +17,10 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.access.gate import AccessLog, Gate
-from ledger.actors.service import Actors
 from ledger.application import Regie
-from ledger.audit import triggers
+from ledger.assembly.services import Services
 from ledger.audit.log import TamperEvidentLog
 from ledger.audit.service import LogAudit
-from ledger.cases.group import Group
-from ledger.cases.service import Cases
 from ledger.config import default_key_dir
 from ledger.crypto.envelope import CaseTexts
 from ledger.crypto.keyfiles import KeyFiles, KeysMissing, key_id
@@ -37,30 +34,15 @@ from ledger.crypto.seal import Sealer
 from ledger.domain.acting import Acting
 from ledger.domain.policy import POLICY_SET_ID, SYSTEM, PolicySet
 from ledger.errors import BadInput, Inconsistent, NotInitialised, RegieError, Unauthorised
-from ledger.letters.service import Letters
-from ledger.meetings.service import Meetings
-from ledger.monitoring.service import Monitoring
 from ledger.operations.integrity import Integrity
-from ledger.operations.service import Operations
-from ledger.persons.service import Persons
-from ledger.privacy.service import PrivacyAudit
 from ledger.projections.queries import Queries
 from ledger.projections.runner import Projections
-from ledger.projections.tables import read_models
-from ledger.retention.service import Retention
-from ledger.rights.service import Rights
-from ledger.sharing.service import Sharing
 from ledger.store import Store
 from ledger.store.schema import events, meta
-from ledger.tokens.service import Tokens
-from ledger.workbench.checklists import Checklists
-from ledger.workbench.overview import Overview
-from ledger.workbench.plandoc.service import PlanDocuments
-from ledger.workbench.reminders import Reminders
 from policies.loader import Policies, load_policies
 
 
-class Ledger:
+class Ledger(Services):
     def __init__(
         self,
         store: Store,
@@ -83,58 +65,15 @@ class Ledger:
         self.queries = Queries(store, self.projections, clock)
         self.access_log = AccessLog(self.app, lambda: self.sealer)
         self.gate = Gate(self.app, self.access_log)
-        self.actors = Actors(self.app, self.gate, self.queries)
-        self.persons = Persons(
-            self.app, self.queries, lambda: self.sealer, self.gate, self.access_log
-        )
         self.audit_log = LogAudit(store, keys, self.origin)
         self.log.key_chain = self.audit_log.chain_in
-        self.group = Group(self.persons)
-        self.cases = Cases(self.app, self.gate, self.queries, self.group)
         self.integrity = Integrity(self.app, store, keys, self.log, self.audit_log, self.origin)
         store.seal_hooks.append(self.log.seal)
         store.commit_hooks.append(self.integrity.after_commit)
         store.rollback_hooks.append(self.log.discard)
         self.gate.guard = self.integrity.guard
-        self.operations = Operations(
-            self.gate, self.audit_log, self.projections, self.rotate_master_key, self.integrity
-        )
-        self.sharing = Sharing(self.app, self.queries, self.persons)
-        self.retention = Retention(
-            self.app, self.queries, lambda: self.keystore, lambda: self.sealer, self.gate
-        )
-        self.cases.agreed_term_check = self.retention.check_agreed_term
         self.app.before_first_write = self._before_first_write
         self.app.texts = CaseTexts(lambda: self.sealer)
-        self.privacy = PrivacyAudit(
-            self.app,
-            self.queries,
-            self.persons,
-            self.sharing,
-            self.gate,
-            self.access_log,
-            self.retention.destructions,
-        )
-        self.letters = Letters(
-            self.app, self.queries, self.persons, self.sharing, self.gate, self.access_log
-        )
-        self.privacy.delivery_problems = self.integrity.delivery_problems
-        self.privacy.checkpoint_line = self.integrity.document_line
-        self.retention.checkpoint_line = self.integrity.document_line
-        self.retention.resolve_subject = self.persons.resolve
-        self.letters.content.checkpoint_line = self.integrity.document_line
-        self.tokens = Tokens(self.app, self.gate, self.queries, self.access_log)
-        self.reminders = Reminders(self.app, self.gate, self.queries, self.letters)
-        self.checklists = Checklists(self.app, self.gate, self.queries)
-        self.overview = Overview(self.app, self.gate, self.queries, self.letters)
-        self.overview.checkpoint_line = self.integrity.document_line
-        self.plan_documents = PlanDocuments(self.app, self.gate, self.group)
-        self.plan_documents.checkpoint_line = self.integrity.document_line
-        self.rights = Rights(self.app, self.queries, self.persons, self.gate, self.access_log)
-        self.privacy.rights_requests = self.rights.of_subject
-        sealer = lambda: self.sealer  # noqa: E731 (opened lazily: the keys may be missing)
-        self.meetings = Meetings(self.app, self.gate, self.queries, self.access_log, sealer)
-        self.monitoring = Monitoring(self.app, self.gate, self.queries, self.access_log, sealer)
 
     # -- identity -----------------------------------------------------------------------
 
@@ -271,7 +210,7 @@ class Ledger:
         store unreachable, say) leaves the write to go ahead: the destruction stays a finding
         (`audit findings`) and the next `retention run` or write tries again.
         """
-        destructions = self.retention.destructions
+        destructions = self.destructions
         try:
             return destructions.finish(destructions.unfinished())
         except (RegieError, SQLAlchemyError):
@@ -290,8 +229,12 @@ class Ledger:
 
     def initialise(self) -> bool:
         """Create store, triggers, keys and key store idempotently; True when new."""
+        from ledger.projections.tables import read_models
+
         created = self.store.initialise(extra_metadata=[read_models])
         self.store.migrate()
+        from ledger.audit import triggers
+
         with self.store.write(lock=False) as conn:
             triggers.install(conn)
             if conn.execute(select(meta.c.key).where(meta.c.key == "ledger_id")).first() is None:

@@ -16,13 +16,8 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import (
-    Column,
     Connection,
     Engine,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
     bindparam,
     create_engine,
     event,
@@ -30,50 +25,30 @@ from sqlalchemy import (
     select,
 )
 
-from ledger.crypto.keyfiles import key_id
-from ledger.crypto.slots import (
+from ledger.crypto.key_tables import (
+    ALL_CATEGORIES,
     GENERATION,
+    INDEXED_CATEGORY,
     base_of,
+    blind_index,
+    data_keys,
     generation_of,
+    keys_metadata,
     retired_name,
+    shredded,
     slot_of,
 )
+from ledger.crypto.keyfiles import key_id
+from ledger.crypto.shredding import Shredding
 from ledger.errors import RegieError
 
-ALL_CATEGORIES = "*"
+__all__ = [  # the tables and slot names live in key_tables; importable from here as before
+    "ALL_CATEGORIES", "GENERATION", "INDEXED_CATEGORY", "KEYSTORE_FILE", "KeyStore",
+    "KeyStoreError", "base_of", "blind_index", "data_keys", "generation_of", "keys_metadata",
+    "retired_name", "shredded", "slot_of", "sqlite_keystore_engine",
+]  # fmt: skip
+
 _IN_CHUNK = 500  # owners per query: well below SQLite's limit on bound parameters
-
-keys_metadata = MetaData()
-
-data_keys = Table(
-    "regie_data_keys",
-    keys_metadata,
-    Column("subject_id", String(36), primary_key=True),
-    Column("category", String(64), primary_key=True),
-    Column("wrapped", LargeBinary, nullable=False),
-    Column("master_key_id", String(16), nullable=False),
-    Column("created_at", String(40), nullable=False),
-)
-
-shredded = Table(
-    "regie_shredded_keys",
-    keys_metadata,
-    Column("subject_id", String(36), primary_key=True),
-    Column("category", String(64), primary_key=True),
-    Column("shredded_at", String(40), nullable=False),
-)
-
-blind_index = Table(
-    "regie_blind_index",
-    keys_metadata,
-    Column("subject_id", String(36), primary_key=True),
-    Column("digest", String(64), nullable=False, index=True),
-)
-"""One keyed digest of name and date of birth per subject (decision 0027); deleted with
-the subject's identifying key, so an erased person leaves no index entry behind."""
-
-INDEXED_CATEGORY = "identificatie"
-"""The category the blind index is derived from: destroying it removes the entry."""
 
 
 class KeyStoreError(RegieError):
@@ -122,7 +97,7 @@ def sqlite_keystore_engine(directory: Path) -> Engine:
     return engine
 
 
-class KeyStore:
+class KeyStore(Shredding):
     def __init__(self, engine: Engine, masters: dict[str, bytes], current: bytes) -> None:
         self.engine = engine
         self._masters = masters
@@ -179,18 +154,6 @@ class KeyStore:
             )
         ).first()
         return row is not None
-
-    @staticmethod
-    def _tombstoned(conn: Connection, subject_id: str, name: str) -> bool:
-        query = select(shredded.c.category).where(
-            shredded.c.subject_id == subject_id, shredded.c.category == name
-        )
-        return conn.execute(query).first() is not None
-
-    @staticmethod
-    def _of_category(column: Any, category: str) -> Any:
-        """Every generation's slot of a data category."""
-        return or_(column == category, column.startswith(category + GENERATION, autoescape=True))
 
     def current_slot(self, subject_id: str, category: str) -> str:
         """The slot new data of this category is sealed under: its newest generation (read
@@ -268,34 +231,6 @@ class KeyStore:
 
     # -- destroying -------------------------------------------------------------------
 
-    def shred(self, subject_id: str, categories: Iterable[str] | None = None) -> int:
-        """Destroy the subject's data keys (all, or the given categories); idempotent."""
-        if self.before_destroy is not None:
-            self.before_destroy()
-        wanted = None if categories is None else sorted(set(categories))
-        now = datetime.now(UTC).isoformat()
-        with self.engine.begin() as conn:
-            query = data_keys.delete().where(data_keys.c.subject_id == subject_id)
-            if wanted is not None:  # every generation of each category
-                query = query.where(
-                    or_(*(self._of_category(data_keys.c.category, w) for w in wanted))
-                )
-            destroyed = conn.execute(query).rowcount or 0
-            if (wanted is None or INDEXED_CATEGORY in wanted) and self._has_index(conn):
-                conn.execute(blind_index.delete().where(blind_index.c.subject_id == subject_id))
-            for category in wanted or [ALL_CATEGORIES]:
-                if not self._tombstoned(conn, subject_id, category):
-                    conn.execute(
-                        shredded.insert().values(
-                            subject_id=subject_id, category=category, shredded_at=now
-                        )
-                    )
-        for cache_key in list(self._cache):
-            if cache_key[0] == subject_id and (wanted is None or base_of(cache_key[1]) in wanted):
-                self._cache[cache_key] = None
-        self._vacuum()
-        return int(destroyed)
-
     def retire(self, subject_id: str, slot: str) -> int:
         """Destroy one generation of a category's key (a rectification's old value) and
         tombstone that generation only; idempotent. The blind index stays (it is new)."""
@@ -315,18 +250,6 @@ class KeyStore:
         self._cache[(subject_id, slot)] = None
         self._vacuum()
         return int(destroyed)
-
-    def _vacuum(self) -> None:
-        if self.engine.dialect.name == "postgresql":
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql(f"VACUUM {data_keys.name}")
-
-    @staticmethod
-    def _has_index(conn: Connection) -> bool:
-        """A key store made before decision 0027 has no index table until it is used."""
-        from sqlalchemy import inspect
-
-        return bool(inspect(conn).has_table(blind_index.name))
 
     def alive(self, owners: Iterable[str]) -> set[tuple[str, str]]:
         """(owner, category) of every data key of these owners that still exists: the

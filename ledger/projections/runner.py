@@ -10,7 +10,6 @@ from eventsourcing.persistence import Mapper
 from sqlalchemy import Connection, inspect, select
 
 from ledger.projections import tables as t
-from ledger.projections.projector import HANDLERS
 from ledger.projections.workspace import Opener, Workspace
 from ledger.store import Store
 from ledger.store.recorder import SqlRecorder
@@ -55,8 +54,19 @@ class Projections:
         with self.store.read() as conn:
             return self._position(conn, lock=False)
 
+    def behind(self) -> tuple[int, int]:
+        """The tracked position and the newest event's, read in one read transaction.
+
+        A catch-up that finds them equal is done without ever asking for the write lock,
+        so reads keep working while another connection writes (or rebuilds)."""
+        with self.store.read() as conn:
+            return self._position(conn, lock=False), self.recorder.last_position(conn)
+
     def _apply(self, ws: Workspace, conn: Connection, after: int, limit: int) -> int:
         """Apply up to ``limit`` events after ``after``; returns the new position."""
+        # The handlers import every capability's domain events: only when there is work.
+        from ledger.projections.projector import HANDLERS
+
         notifications = self.recorder.read_notifications(
             conn, after, limit, inclusive_of_start=False
         )
@@ -86,7 +96,9 @@ class Projections:
             if not self.current_shape():
                 return self.rebuild(progress)
             self._shape_checked = True
-        latest = self.recorder.max_notification_id() or 0
+        position, latest = self.behind()
+        if position >= latest:
+            return 0  # read-only: no write lock (SQLite), no row lock (PostgreSQL)
         applied = 0
         while True:
             with self.store.write(lock=False) as conn:

@@ -13,10 +13,17 @@ from ledger.projections.retention_tables import erasures as erasures
 from ledger.projections.retention_tables import holds as holds
 from ledger.projections.retention_tables import purges as purges
 from ledger.projections.retention_tables import retention_runs as retention_runs
+
+# Every read-model table module is imported here, so that `read_models` is complete
+# (create_all, drop_all, a rebuild) whatever else a process has imported (decision 0041).
+from ledger.projections.reuse_table import reuses as reuses
+from ledger.projections.rights_tables import rectifications as rectifications
+from ledger.projections.rights_tables import rights_requests as rights_requests
 from ledger.projections.sharing_tables import share_recipients as share_recipients
 from ledger.projections.sharing_tables import share_requests as share_requests
 from ledger.projections.sharing_tables import share_subjects as share_subjects
 from ledger.projections.sharing_tables import shares as shares
+from ledger.projections.token_table import tokens as tokens
 
 actors = Table(
     "rm_actors",

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, select, tuple_
+from sqlalchemy import Connection, Select, Table, and_, bindparam, select, tuple_
 
 Row = dict[str, Any]
 Opener = Callable[[str, str, dict[str, str]], Any]
@@ -20,6 +20,9 @@ Key = tuple[Any, ...]
 
 _KEY_NAMES: dict[Table, tuple[str, ...]] = {}
 """Primary-key column names per table: looked up once, not on every put."""
+
+_BY_KEY: dict[Table, Select[Any]] = {}
+"""Per table, the SELECT of one row by its primary key (bound parameters k0, k1, ...)."""
 
 _Insert = tuple[str, Callable[[Row], Any], list[tuple[int, Callable[[Any], Any]]]]
 _SQLITE_INSERTS: dict[tuple[Table, tuple[str, ...]], _Insert | None] = {}
@@ -101,13 +104,14 @@ class Workspace:
             return cached[key]
         if self.fresh or self.conn is None:
             return None
-        cols = list(table.primary_key.columns)
-        found = (
-            self.conn.execute(
-                select(table).where(
-                    and_(*(col == value for col, value in zip(cols, key, strict=True)))
-                )
+        by_key = _BY_KEY.get(table)
+        if by_key is None:  # built once per table: a Core statement costs more than the query
+            cols = list(table.primary_key.columns)
+            by_key = _BY_KEY[table] = select(table).where(
+                and_(*(col == bindparam(f"k{i}") for i, col in enumerate(cols)))
             )
+        found = (
+            self.conn.execute(by_key, {f"k{i}": value for i, value in enumerate(key)})
             .mappings()
             .first()
         )

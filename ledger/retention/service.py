@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError
 from sqlalchemy import select
 
 from ledger import commands as c
@@ -26,12 +25,11 @@ from ledger.crypto.seal import Sealer
 from ledger.domain import rules
 from ledger.domain.acting import Acting
 from ledger.domain.policy import short_hash
-from ledger.domain.retention import LegalHold, Purge, RetentionRun
+from ledger.domain.retention import LegalHold, RetentionRun
 from ledger.durations import Duration
-from ledger.errors import Inconsistent
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
-from ledger.retention import facts, lists
+from ledger.retention import facts, lists, purging
 from ledger.retention.destructions import PURGE, Destructions, Unfinished
 from ledger.retention.plan import DESTROYED, NOT_DESTROYED, Plan, plan_on
 from policies import retention_schedule as engine
@@ -179,7 +177,7 @@ class Retention:
             return RunResult(
                 str(run.id), day, [lists.shown(i) for i in due], purges, held, True, False, erasures
             )
-        purged = self._execute(run, due, by, progress)
+        purged = self._execute(run, due, items, by, progress)
         return RunResult(str(run.id), day, purged, purges, held, False, False, erasures)
 
     @gated("retention.approve")
@@ -191,8 +189,9 @@ class Retention:
         run.approve(comment, by)
         self.app.commit(run)
         # Re-check every proposed item now: a hold may have been placed since the proposal.
-        due, kept = lists.to_execute(run, self.schedule())
-        purged = self._execute(run, due, by, progress, kept)
+        items = self.schedule()
+        due, kept = lists.to_execute(run, items)
+        purged = self._execute(run, due, items, by, progress, kept)
         return RunResult(str(run.id), run.as_of, purged, 0, len(kept), False, False)
 
     # -- destruction lists (decision 0033) ----------------------------------------------------
@@ -250,58 +249,25 @@ class Retention:
         except those excluded or no longer due, and keep the record of both."""
         run = self._run(run_ref)
         run.require_executable()
-        due, kept = lists.to_execute(run, self.schedule())
-        purged = self._execute(run, due, by, progress, kept)
+        items = self.schedule()
+        due, kept = lists.to_execute(run, items)
+        purged = self._execute(run, due, items, by, progress, kept)
         return RunResult(str(run.id), run.as_of, purged, 0, len(kept), False, False)
 
     def _execute(
         self,
         run: RetentionRun,
         due: list[Item],
+        items: list[Item],
         by: Acting,
         progress: Progress | None,
         kept: list[dict[str, str]] | None = None,
     ) -> list[dict[str, Any]]:
-        keystore = self._keystore()
-        executed_on = self.app.clock().isoformat()
-        purged: list[dict[str, Any]] = []
-        for number, item in enumerate(due, start=1):
-            if item.due is None or item.start_date is None or not item.class_id:
-                raise Inconsistent(
-                    f"retention item {item.label} ({item.category}) is due without a class "
-                    "or dates; nothing more was purged"
-                )
-            # A date derived from the date of birth would outlive the destroyed key: the
-            # record of an age limit keeps only the year in which it was reached.
-            start_date, due_date = (
-                (item.start_date[:4] + "-01-01", item.due[:4] + "-01-01")
-                if item.year_only
-                else (item.start_date, item.due)
-            )
-            purge = Purge(
-                owner=item.owner,
-                owner_kind=item.owner_kind,
-                label=item.label,
-                category=item.category,
-                class_id=item.class_id,
-                start_event=item.start_event,
-                start_date=start_date,
-                due_date=due_date,
-                executed_on=executed_on,
-                run_id=str(run.id),
-                policy_hash=self.app.policies.policy_hash,
-                by=by.record(),
-            )
-            try:
-                self.app.save(purge)  # recorded first: never a destroyed key without a record
-            except IntegrityError:
-                pass  # another run recorded it first; make sure the key is gone below
-            else:
-                purged.append(lists.shown(item))
-            keystore.shred(item.owner, [item.category])
-            if progress is not None:
-                progress(number, len(due))
-        self._shred_finished_subjects(i.owner for i in due if i.owner_kind == SUBJECT)
+        purged = purging.purge(self.app, self._keystore(), str(run.id), due, by, progress)
+        # What else each subject still has: the schedule before this run, less its purges.
+        gone = {(i.owner, i.category) for i in due}
+        left = [i for i in items if not i.purged and (i.owner, i.category) not in gone]
+        self._shred_finished_subjects((i.owner for i in due if i.owner_kind == SUBJECT), left)
         run.complete(len(purged), by, kept)
         self.app.commit(run)
         return purged
@@ -313,18 +279,20 @@ class Retention:
             u.owner for u in unfinished if u.what == PURGE and u.owner_kind == SUBJECT
         )
 
-    def _shred_finished_subjects(self, owners: Iterable[str]) -> None:
-        """When every category of a subject is purged, destroy the subject as a whole."""
+    def _shred_finished_subjects(
+        self, owners: Iterable[str], unpurged: list[Item] | None = None
+    ) -> None:
+        """When every category of a subject is purged, destroy the subject as a whole.
+        ``unpurged``: the items not purged (default: from the schedule, read anew)."""
         subjects = set(owners)
         if not subjects:
             return
-        remaining = {
-            (i.owner, i.category) for i in self.schedule() if i.owner in subjects and not i.purged
-        }
-        keystore = self._keystore()
-        for subject in subjects:
-            if not any(owner == subject for owner, _ in remaining):
-                keystore.shred(subject, None)
+        if unpurged is None:
+            unpurged = [i for i in self.schedule() if not i.purged]
+        left = {i.owner for i in unpurged if i.owner in subjects}
+        finished = sorted(subjects - left)
+        for start in range(0, len(finished), purging.BATCH):
+            self._keystore().shred_many((s, None) for s in finished[start : start + purging.BATCH])
 
     # -- the proof of destruction ---------------------------------------------------------
 

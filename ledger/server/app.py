@@ -85,6 +85,7 @@ def _validation_message(exc: RequestValidationError) -> str:
 def create_app(ledger: Ledger, fg_contact: str | None = None) -> FastAPI:
     """The API over one opened ledger (which the caller closes); ``fg_contact``: the privacy
     officer's contact the server's settings put on letters (default: the letters' own)."""
+    ledger.load_services()  # built once here, not by the first requests' threads at once
     writer = Writer(ledger.store, ledger.forget_cached)
 
     @asynccontextmanager

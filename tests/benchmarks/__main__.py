@@ -37,11 +37,24 @@ from .measure import (
     single_append,
     startup,
 )
+from .retention import retention_run
 from .server import server_lines
+from .startup import read_commands
 
 DEFAULT_EVENTS = 100_000
 DEFAULT_ACCESS_EVENTS = 1_000_000
 DEFAULT_SERVER_SECONDS = 5.0
+DEFAULT_STARTUP_EVENTS = 100_000
+DEFAULT_RETENTION_SUBJECTS = 100_000
+QUICK = {
+    "events": 2_000,
+    "access_events": 2_000,
+    "server_seconds": 1.0,
+    "startup_events": 2_000,
+    "retention_subjects": 300,
+    "startup_runs": 3,
+}
+"""--quick: every line, at sizes that take well under two minutes together."""
 
 
 def run_all(
@@ -52,6 +65,8 @@ def run_all(
     server_seconds: float = DEFAULT_SERVER_SECONDS,
     server_only: bool = False,
     client_processes: bool = False,
+    startup_events: int = DEFAULT_STARTUP_EVENTS,
+    retention_subjects: int = DEFAULT_RETENTION_SUBJECTS,
 ) -> list[Measurement]:
     """All measurements. ``events`` sizes the grouped append and the rebuild log (the
     fsync-bound single-event append uses a 40th of it); ``access_events`` sizes the access
@@ -67,6 +82,8 @@ def run_all(
             grouped_append(db_dir, events),
             projection_rebuild(db_dir, events),
             startup(startup_runs),
+            *read_commands(db_dir, startup_events, startup_runs),
+            retention_run(db_dir, retention_subjects),
             *access_ledger(db_dir, access_events),
         ]
     )
@@ -79,6 +96,8 @@ def _figure(value: float | None, unit: str) -> str:
         return "n/a"
     if unit == "ms":
         return f"{value:,.1f} ms"
+    if unit == "s":
+        return f"{value:,.2f} s"
     return f"{value:,.0f} {unit}"
 
 
@@ -177,8 +196,37 @@ def main(argv: list[str] | None = None) -> int:
         help="drive the server from one process per client instead of threads of this one "
         "(on 2 cores they take the CPU the server needs: lower figures)",
     )
+    parser.add_argument(
+        "--startup-events",
+        metavar="N",
+        type=int,
+        default=DEFAULT_STARTUP_EVENTS,
+        help=f"events in the ledger `regie case show` and `audit who-saw` start on "
+        f"(default {DEFAULT_STARTUP_EVENTS:,})",
+    )
+    parser.add_argument(
+        "--retention-subjects",
+        metavar="N",
+        type=int,
+        default=DEFAULT_RETENTION_SUBJECTS,
+        help=f"subjects due in the timed retention run (default {DEFAULT_RETENTION_SUBJECTS:,}; "
+        "setting them up takes a few minutes)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="every line at small sizes, in under two minutes: a check that each runs, "
+        "not figures to compare",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
+    startup_runs = 10
+    if args.quick:
+        for name, value in QUICK.items():
+            if name == "startup_runs":
+                startup_runs = int(value)
+            else:
+                setattr(args, name, value)
     if args.events < 100:
         parser.error("--events must be at least 100")
     if args.access_events < 100:
@@ -200,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
                 server_seconds=args.server_seconds,
                 server_only=args.server_only,
                 client_processes=args.client_processes,
+                startup_runs=startup_runs,
+                startup_events=args.startup_events,
+                retention_subjects=args.retention_subjects,
             )
     finally:
         if cleanup:
@@ -210,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "events": args.events,
                 "access_events": args.access_events,
+                "startup_events": args.startup_events,
+                "retention_subjects": args.retention_subjects,
+                "quick": args.quick,
                 "elapsed_s": elapsed,
                 "environment": _environment(),
                 "results": [m.as_dict() for m in results],

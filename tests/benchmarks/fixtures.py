@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -36,9 +36,11 @@ PLAIN_ENV = {"AGGREGATE_CACHE_MAXSIZE": "500"}
 
 
 @contextmanager
-def our_ledger(path: Path) -> Iterator[tuple[Ledger, Acting, Acting]]:
+def our_ledger(
+    path: Path, clock: Callable[[], date] = lambda: TODAY
+) -> Iterator[tuple[Ledger, Acting, Acting]]:
     """A fresh SQLite ledger with an administrator/regisseur and a coordinator."""
-    lg = open_ledger(f"sqlite:///{path}", clock=lambda: TODAY, require_initialised=False)
+    lg = open_ledger(f"sqlite:///{path}", clock=clock, require_initialised=False)
     try:
         lg.initialise()
         app = lg.app

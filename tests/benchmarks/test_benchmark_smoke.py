@@ -17,7 +17,9 @@ from .measure import (
     single_append,
     startup,
 )
+from .retention import retention_run
 from .server import CONCURRENCY, latency, served, throughput
+from .startup import read_commands
 
 
 def _positive(m: Measurement) -> None:
@@ -134,3 +136,14 @@ def test_durable_command_postgres(postgres_server_url: str) -> None:
     m = durable_command_postgres(5, rounds=1)
     _positive(m)
     assert m.passed is not None
+def test_read_commands(tmp_path: Path) -> None:
+    lines = read_commands(tmp_path, 300, runs=1)
+    assert [m.key for m in lines] == ["case_show", "who_saw_cli"]
+    for m in lines:
+        _positive(m)
+
+
+def test_retention_run(tmp_path: Path) -> None:
+    m = retention_run(tmp_path, 12, old_sample=10)
+    _positive(m)
+    assert m.details["keys"] >= 12 and m.details["old_ms_per_key"] > 0

@@ -111,16 +111,16 @@ def open_case(ledger: Ledger, by: Acting, world: World, size: int) -> None:
 
 def killed_run(ledger: Ledger, by: Acting, after: int, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = {"n": 0}
-    original = KeyStore.shred
+    original = KeyStore.shred_many  # every destruction of keys passes here (shred too)
 
-    def shred(self: KeyStore, *args: Any, **kwargs: Any) -> int:
+    def shred_many(self: KeyStore, *args: Any, **kwargs: Any) -> int:
         if calls["n"] >= after:
             raise Killed
         calls["n"] += 1
         return original(self, *args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(KeyStore, "shred", shred)
+        patch.setattr(KeyStore, "shred_many", shred_many)
         with contextlib.suppress(Killed):
             b.purge_due(ledger)
 

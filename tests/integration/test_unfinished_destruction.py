@@ -2,8 +2,9 @@
 destroying its key leaves data that still opens. The finding shows it, the proof of
 destruction does not claim it, and the next write or retention run destroys the key.
 
-A raising ``KeyStore.shred`` stands for kill -9 at that moment (as in test_retention.py);
-one test kills a real child process with SIGKILL right after the erasure is committed.
+A raising ``KeyStore.shred_many`` (which ``shred`` calls too) stands for kill -9 at that
+moment (as in test_retention.py); one test kills a real child process with SIGKILL right
+after the erasure is committed.
 """
 
 from __future__ import annotations
@@ -39,16 +40,16 @@ class Killed(Exception):
 def killed_at_shred(after: int = 0) -> Iterator[None]:
     """Every key destruction after the first ``after`` dies, as the process would."""
     calls = {"n": 0}
-    original = KeyStore.shred
+    original = KeyStore.shred_many  # every destruction of keys passes here (shred too)
 
-    def shred(self: KeyStore, *args: Any, **kwargs: Any) -> int:
+    def shred_many(self: KeyStore, *args: Any, **kwargs: Any) -> int:
         if calls["n"] >= after:
             raise Killed
         calls["n"] += 1
         return original(self, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(KeyStore, "shred", shred)
+        patch.setattr(KeyStore, "shred_many", shred_many)
         yield
 
 

@@ -1,0 +1,1 @@
+"""How a ledger is put together: its services, built when first used."""
