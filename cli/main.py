@@ -38,6 +38,7 @@ from cli.commands import (
     subject,
     token,
 )
+from cli.commands import meeting_points as meeting_points  # registers on `meeting`
 from cli.commands import share_reuse as share_reuse  # registers on `share`
 from cli.common import Context
 from ledger.access.purposes import PURPOSE_MAX
