@@ -24,7 +24,7 @@ from ledger.domain.acting import Acting
 from ledger.domain.case import Case, case_id
 from ledger.domain.case_meetings import meeting_label
 from ledger.domain.case_state import DONE, OPEN
-from ledger.errors import NotFound
+from ledger.errors import BadInput, NotFound
 from ledger.meetings import commands as mc
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
@@ -168,8 +168,6 @@ class Meetings:
         """What the agenda or the minutes as a document hold (rendered by the caller to
         Markdown, Word or PDF); logged as an access like `meeting show`."""
         if what not in DOCUMENTS:
-            from ledger.errors import BadInput
-
             raise BadInput(f"choose the document {' or '.join(DOCUMENTS)}, not '{what}'")
         shown = self._opened(ref, meeting, by, purpose, "meeting.document")
         return {**shown, "document": what}

@@ -169,6 +169,8 @@ def test_refusals_write_nothing(ledger: Ledger, clock: FixedClock) -> None:
     ledger.meetings.link_decision(
         c.build(mc.LinkDecision, case=ref, meeting=number, decision=1), by
     )
+    with pytest.raises(BadInput, match="agenda or notulen"):
+        ledger.meetings.document(ref, number, "verslag", by)
     second = planned(ledger, ref, by, "ketenoverleg")
     after_link = mark(ledger)
     with pytest.raises(Refused, match=r"rule meeting\.decision-once"):
