@@ -44,5 +44,6 @@ COMMANDS: dict[str, str] = {
 
 EXTENSIONS: dict[str, tuple[str, ...]] = {
     "share": ("cli.commands.share_reuse",),
+    "meeting": ("cli.commands.meeting_points",),
 }
 """Modules imported after a command's own module, because they add subcommands to it."""

@@ -212,58 +212,6 @@ def link(ctx: Context, case_ref: str, meeting: int, decision: int, as_json: bool
     echo(f"Decision {decision} of {cmd.case} was taken in {label(meeting)}.")
 
 
-@command.command("action-point")
-@click.argument("case_ref")
-@click.argument("meeting", type=MEETING)
-@click.option("--text", required=True, help="What was agreed.")
-@click.option("--organisation", required=True, help="Organisation that follows it up.")
-@click.option("--due", type=ISO_DATE, required=True, help="By when.")
-@click.option("--action", help="The plan action it follows up (A2); its progress shows.")
-@json_option
-@pass_ctx
-@handle_errors
-def action_point(
-    ctx: Context,
-    case_ref: str,
-    meeting: int,
-    text: str,
-    organisation: str,
-    due: Any,
-    action: str | None,
-    as_json: bool,
-) -> None:
-    """Record an action point agreed in the meeting, linked to a plan action or not.
-
-    \b
-    Example:
-      regie meeting action-point JG-2026-001 M1 --text 'Extra toezicht vrijdag' \\
-        --organisation politie --due 2026-12-20 --action A1
-    """
-    from ledger import commands as c
-    from ledger.meetings import commands as mc
-
-    number = None
-    if action is not None:
-        digits = action.strip().upper().removeprefix("A")
-        if not digits.isdigit():
-            raise click.BadParameter("expected a plan action such as A2", param_hint="--action")
-        number = int(digits)
-    cmd = c.build(
-        mc.AgreeActionPoint,
-        case=case_ref,
-        meeting=meeting,
-        text=text,
-        organisation=organisation,
-        due=due,
-        action=number,
-    )
-    point = ctx.ledger().meetings.agree_action_point(cmd, ctx.acting())
-    if as_json:
-        emit_json({"case": cmd.case, "meeting": label(meeting), "action_point": f"P{point}"})
-    else:
-        echo(f"Recorded action point P{point} of {label(meeting)}.")
-
-
 @command.command("list")
 @click.argument("case_ref", required=False)
 @click.option("--upcoming", is_flag=True, help="Only meetings from today on.")

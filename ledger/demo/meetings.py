@@ -67,7 +67,7 @@ def hold_meetings(scene: Scene) -> None:
         ("Huisbezoeken plannen bij de gezinnen", "sociaal-wijkteam", 60, 4),
         ("Winkeliersvereniging uitnodigen voor het volgende overleg", "gemeente", 70, None),
     ):
-        meetings.agree_action_point(
+        point = meetings.agree_action_point(
             c.build(
                 mc.AgreeActionPoint,
                 case=ref,
@@ -79,6 +79,15 @@ def hold_meetings(scene: Scene) -> None:
             ),
             regisseur,
         )
+        if action is None:
+            done = c.build(
+                mc.CompleteActionPoint,
+                case=ref,
+                number=point,
+                completed_on=day(72),
+                note="Uitnodiging verstuurd",
+            )
+            meetings.complete_action_point(done, regisseur)
     monitor(scene)
 
 

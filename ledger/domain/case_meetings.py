@@ -46,6 +46,16 @@ ACTION_KNOWN = rule(
     "004 L144; 000 L2316-2322",
 )
 
+POINT_KNOWN = rule(
+    "meeting.action-point-known", "the case has no action point with this number", "004 L144"
+)
+POINT_LINKED = rule(
+    "meeting.action-point-linked",
+    "an action point that follows up a plan action is done when that action is done",
+    "004 L144; 000 L2316-2322",
+)
+POINT_OPEN = rule("meeting.action-point-open", "an action point is completed once", "004 L144")
+
 
 def meeting_label(number: int) -> str:
     return f"M{number}"
@@ -166,6 +176,27 @@ class CaseMeetings(CaseState):
             case.action_points = self.number
             case.change_meeting(self.meeting, action_points=points)
 
+    class ActionPointCompleted(Aggregate.Event):
+        """An action point that stands alone, done; one that follows up a plan action is
+        done with that action (its progress is the action's)."""
+
+        class_version = 1
+
+        meeting: int
+        number: int
+        completed_on: str
+        note: str
+        by: dict[str, Any]
+
+        def apply(self, case: CaseMeetings) -> None:
+            points = [
+                {**p, "done_on": self.completed_on, "done_note": self.note}
+                if p["number"] == self.number
+                else p
+                for p in case.meetings[self.meeting]["action_points"]
+            ]
+            case.change_meeting(self.meeting, action_points=points)
+
     # -- commands -------------------------------------------------------------------------
 
     def meeting(self, number: int) -> dict[str, Any]:
@@ -264,3 +295,29 @@ class CaseMeetings(CaseState):
             by=by.record(),
         )
         return number
+
+    def complete_action_point(self, number: int, completed_on: str, note: str, by: Acting) -> None:
+        self._require_active()
+        for held in self.meetings.values():
+            for point in held["action_points"]:
+                if point["number"] != number:
+                    continue
+                if point["action"] is not None:
+                    raise POINT_LINKED.refuse(
+                        f"action point P{number} follows up A{point['action']}; complete that "
+                        "action with `regie action done`"
+                    )
+                if point.get("done_on"):
+                    raise POINT_OPEN.refuse(
+                        f"action point P{number} was completed on {point['done_on']}"
+                    )
+                self.trigger_event(
+                    self.ActionPointCompleted,
+                    meeting=held["number"],
+                    number=number,
+                    completed_on=completed_on,
+                    note=note,
+                    by=by.record(),
+                )
+                return
+        raise POINT_KNOWN.refuse(f"case {self.ref} has no action point P{number}")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from ledger.commands import CaseRef, Command, Handle, Key, Text
+from ledger.commands import CaseRef, Command, Handle, Key, Note, Text
 
 MINUTES_MAX = 40_000
 """Characters in one set of minutes: several pages, not an attachment."""
@@ -47,6 +47,13 @@ class LinkDecision(Command):
     case: CaseRef
     meeting: MeetingNumber
     decision: int = Field(ge=1)
+
+
+class CompleteActionPoint(Command):
+    case: CaseRef
+    number: int = Field(ge=1)
+    completed_on: date | None = None
+    note: Note = ""
 
 
 class AgreeActionPoint(Command):

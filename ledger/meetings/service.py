@@ -23,8 +23,8 @@ from ledger.domain import case_meetings as rules
 from ledger.domain.acting import Acting
 from ledger.domain.case import Case, case_id
 from ledger.domain.case_meetings import meeting_label
-from ledger.domain.case_state import OPEN
-from ledger.errors import NotFound
+from ledger.domain.case_state import DONE, OPEN
+from ledger.errors import BadInput, NotFound
 from ledger.meetings import commands as mc
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
@@ -125,6 +125,19 @@ class Meetings:
         self.app.commit(case)
         return number
 
+    @gated("meeting.done")
+    def complete_action_point(self, cmd: mc.CompleteActionPoint, by: Acting) -> None:
+        """An action point that stands alone, done (one that follows up a plan action is
+        done with `action done`)."""
+        case = self.app.case(cmd.case)
+        case.complete_action_point(
+            cmd.number,
+            self.app.day(cmd.completed_on),
+            self.app.sealed_record(case.id, "action-point-note", cmd.note),
+            by,
+        )
+        self.app.commit(case)
+
     # -- reads -----------------------------------------------------------------------------
 
     @gated("meeting.list", case="ref")
@@ -155,8 +168,6 @@ class Meetings:
         """What the agenda or the minutes as a document hold (rendered by the caller to
         Markdown, Word or PDF); logged as an access like `meeting show`."""
         if what not in DOCUMENTS:
-            from ledger.errors import BadInput
-
             raise BadInput(f"choose the document {' or '.join(DOCUMENTS)}, not '{what}'")
         shown = self._opened(ref, meeting, by, purpose, "meeting.document")
         return {**shown, "document": what}
@@ -237,7 +248,12 @@ class Meetings:
         out = []
         for point in points:
             action = point["action"]
-            status = case.actions.get(action, OPEN) if action is not None else OPEN
+            if action is not None:
+                status = case.actions.get(action, OPEN)
+                completed = done.get(action)
+            else:
+                status = DONE if point.get("done_on") else OPEN
+                completed = point.get("done_on")
             out.append(
                 {
                     "number": f"P{point['number']}",
@@ -245,9 +261,9 @@ class Meetings:
                     "organisation": point["organisation"],
                     "due": point["due"],
                     "action": f"A{action}" if action is not None else None,
-                    "progress": status if action is not None else "geen plan-actie",
-                    "completed_on": done.get(action) if action is not None else None,
-                    "overdue": status == OPEN and action is not None and point["due"] < today,
+                    "progress": status,
+                    "completed_on": completed,
+                    "overdue": status == OPEN and point["due"] < today,
                 }
             )
         return out

@@ -19,6 +19,7 @@ LABELS = {
     "verzoek": "Verzoek van een betrokkene beslissen",
     "overleg": "Overleg: agenda en notulen",
     "tussenevaluatie": "Tussenevaluatie plan van aanpak",
+    "actiepunt": "Actiepunt uit een overleg",
 }
 
 

@@ -28,8 +28,8 @@ Row = dict[str, Any]
 
 ACTION, LETTER, DEFERRAL, WAITING = "actie", "informatieplicht", "uitstel", "afwachten"
 REQUEST = "verzoek"
-MEETING, INTERIM = "overleg", "tussenevaluatie"
-KINDS = (ACTION, LETTER, DEFERRAL, WAITING, REQUEST, MEETING, INTERIM)
+MEETING, INTERIM, POINT = "overleg", "tussenevaluatie", "actiepunt"
+KINDS = (ACTION, LETTER, DEFERRAL, WAITING, REQUEST, MEETING, INTERIM, POINT)
 
 
 def reminder(kind: str, due: str, case: str, what: str, owner: str, today: date, key: str) -> Row:
@@ -148,7 +148,8 @@ class Reminders:
 
     def _monitoring(self, refs: list[str], until: str, today: date) -> list[Row]:
         """Meetings of active cases that have no minutes yet (the regisseur takes care of
-        agenda and notulen, 004 L144), and a tussenevaluatie planned and not yet held."""
+        agenda, notulen and voortgang actiepunten, 004 L144), their open action points that
+        follow up no plan action, and a tussenevaluatie planned and not yet held."""
         out = []
         for ref in refs:
             case = self.app.case(ref)
@@ -168,6 +169,21 @@ class Reminders:
                             f"{ref}-M{held['number']}",
                         )
                     )
+                for point in held["action_points"]:
+                    standalone = point["action"] is None and not point.get("done_on")
+                    if standalone and point["due"] <= until:
+                        out.append(
+                            reminder(
+                                POINT,
+                                point["due"],
+                                ref,
+                                f"Actiepunt P{point['number']} van overleg M{held['number']} "
+                                f"({point['organisation']}) uiterlijk {point['due']}",
+                                point["organisation"],
+                                today,
+                                f"{ref}-P{point['number']}",
+                            )
+                        )
             due = case.tussenevaluatie_due
             if due is not None and due <= until:
                 owner = case.coordinator or case.opened_by

@@ -38,7 +38,7 @@ def test_the_demo_has_two_meetings_with_agenda_minutes_and_action_points(demo) -
     assert [d["outcome"] for d in first["decision_rows"]] == ["geprioriteerd"]
     second = json.loads(ok(cli("meeting", "show", ref, "2", "--json")).output)
     progress = {p["action"]: p["progress"] for p in second["action_point_rows"]}
-    assert progress == {"A2": "afgerond", "A4": "overgedragen", None: "geen plan-actie"}
+    assert progress == {"A2": "afgerond", "A4": "overgedragen", None: "afgerond"}
     text = ok(cli("meeting", "show", ref, "M2")).output
     assert "Notulen (versie 1" in text and "Actiepunten" in text
 

@@ -169,6 +169,8 @@ def test_refusals_write_nothing(ledger: Ledger, clock: FixedClock) -> None:
     ledger.meetings.link_decision(
         c.build(mc.LinkDecision, case=ref, meeting=number, decision=1), by
     )
+    with pytest.raises(BadInput, match="agenda or notulen"):
+        ledger.meetings.document(ref, number, "verslag", by)
     second = planned(ledger, ref, by, "ketenoverleg")
     after_link = mark(ledger)
     with pytest.raises(Refused, match=r"rule meeting\.decision-once"):
@@ -248,6 +250,57 @@ def test_a_meeting_without_minutes_is_a_reminder_until_they_are_in(
         c.build(mc.RecordMinutes, case=ref, meeting=number, text="Gehouden."), by
     )
     assert not [r for r in ledger.reminders.reminders(by) if r["kind"] == "overleg"]
+
+
+def test_an_action_point_of_its_own_is_done_and_reminded_until_then(
+    ledger: Ledger, clock: FixedClock
+) -> None:
+    ref, by = at_step_6(ledger)
+    number = held(ledger, ref, by)
+    due = clock.today + timedelta(days=3)
+
+    def agree(organisation: str, action: int | None) -> int:
+        point = c.build(
+            mc.AgreeActionPoint,
+            case=ref,
+            meeting=number,
+            text=POINT,
+            organisation=organisation,
+            due=due,
+            action=action,
+        )
+        return ledger.meetings.agree_action_point(point, by)
+
+    def done(point: int) -> None:
+        ledger.meetings.complete_action_point(
+            c.build(mc.CompleteActionPoint, case=ref, number=point, note="gedaan"), by
+        )
+
+    def points() -> dict[str, dict[str, object]]:
+        rows = ledger.meetings.show(ref, number, by)["action_point_rows"]
+        return {str(r["number"]): r for r in rows}
+
+    alone, linked = agree("gemeente", None), agree("politie", 1)
+    [reminded] = [r for r in ledger.reminders.reminders(by) if r["kind"] == "actiepunt"]
+    assert reminded["uid"].endswith(f"P{alone}") and reminded["owner"] == "gemeente"
+    before = mark(ledger)
+    with pytest.raises(Refused, match=r"rule meeting\.action-point-linked"):
+        done(linked)
+    with pytest.raises(Refused, match=r"rule meeting\.action-point-known"):
+        done(99)
+    assert events_since(ledger, before) == Counter()
+    clock.advance(5)
+    assert points()[f"P{alone}"]["overdue"] and points()[f"P{alone}"]["progress"] == "open"
+    done(alone)
+    row = points()[f"P{alone}"]
+    assert (row["progress"], row["completed_on"], row["overdue"]) == (
+        "afgerond",
+        clock.today.isoformat(),
+        False,
+    )
+    assert not [r for r in ledger.reminders.reminders(by) if r["kind"] == "actiepunt"]
+    with pytest.raises(Refused, match=r"rule meeting\.action-point-open"):
+        done(alone)
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf", "md"])
