@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ledger.access.gate import AccessLog, Gate
 from ledger.actors.service import Actors
 from ledger.application import Regie
-from ledger.audit import triggers
+from ledger.audit import nodes, triggers
 from ledger.audit.log import TamperEvidentLog
 from ledger.audit.service import LogAudit
 from ledger.cases.group import Group
@@ -319,5 +319,7 @@ def open_ledger(
     if require_initialised:
         store.require_initialised()
     store.migrate()
+    if store.exists():
+        nodes.ensure_table(store)  # a ledger from before 0.3: the stored subtree hashes
     keys = KeyFiles(key_dir or default_key_dir(database_url))
     return Ledger(store, policies, keys, clock)
