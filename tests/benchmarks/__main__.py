@@ -28,6 +28,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from .audit_paths import audit_lines
 from .measure import (
     Measurement,
     access_ledger,
@@ -41,6 +42,8 @@ from .server import server_lines
 DEFAULT_EVENTS = 100_000
 DEFAULT_ACCESS_EVENTS = 1_000_000
 DEFAULT_SERVER_SECONDS = 5.0
+QUICK: dict[str, Any] = {"events": 10_000, "access_events": 20_000, "server_seconds": 1.0}
+"""What --quick sets, unless given explicitly."""
 
 
 def run_all(
@@ -51,11 +54,15 @@ def run_all(
     server_seconds: float = DEFAULT_SERVER_SECONDS,
     server_only: bool = False,
     client_processes: bool = False,
+    quick: bool = False,
+    audit_only: bool = False,
 ) -> list[Measurement]:
     """All measurements. ``events`` sizes the grouped append and the rebuild log (the
     fsync-bound single-event append uses a 40th of it); ``access_events`` sizes the access
     log that who-saw and verify run on; ``server_seconds`` is each server figure's window."""
     db_dir.mkdir(parents=True, exist_ok=True)
+    if audit_only:
+        return audit_lines(db_dir, quick)
     embedded = (
         []
         if server_only
@@ -65,6 +72,7 @@ def run_all(
             projection_rebuild(db_dir, events),
             startup(startup_runs),
             *access_ledger(db_dir, access_events),
+            *audit_lines(db_dir, quick),
         ]
     )
     server = server_lines(db_dir, server_seconds, server_seconds * 0.4, processes=client_processes)
@@ -174,8 +182,24 @@ def main(argv: list[str] | None = None) -> int:
         help="drive the server from one process per client instead of threads of this one "
         "(on 2 cores they take the CPU the server needs: lower figures)",
     )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"a run under two minutes: --events {QUICK['events']:,}, --access-events "
+        f"{QUICK['access_events']:,}, --server-seconds {QUICK['server_seconds']:g}, and the "
+        "audit lines on 100,000 leaves instead of 1,000,000",
+    )
+    parser.add_argument(
+        "--audit-only",
+        action="store_true",
+        help="only `audit verify` and the proofs (tests/benchmarks/audit_paths.py)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
+    if args.quick:
+        for name, value in QUICK.items():
+            if getattr(args, name) == parser.get_default(name):
+                setattr(args, name, value)
     if args.events < 100:
         parser.error("--events must be at least 100")
     if args.access_events < 100:
@@ -197,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
                 server_seconds=args.server_seconds,
                 server_only=args.server_only,
                 client_processes=args.client_processes,
+                quick=args.quick,
+                audit_only=args.audit_only,
             )
     finally:
         if cleanup:
@@ -231,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = (
             "server figures only"
             if args.server_only
+            else "audit lines only"
+            if args.audit_only
             else f"{args.events:,} events, {args.access_events:,} access events"
         )
         console.print(
