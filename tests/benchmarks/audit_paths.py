@@ -184,7 +184,7 @@ def _from_all_leaves_ms(lg: Ledger, size: int, position: int) -> float:
 
 def single_commit_verify(db_dir: Path, n: int) -> list[Measurement]:
     """Verify, default and --full, of a ledger written one event per commit."""
-    path = db_dir / "verify-single.sqlite"
+    path = db_dir / "audit-single.sqlite"
     with fx.our_ledger(path) as (lg, _, _):
         written = write_events(lg, n, 1)
         floor = floor_rate(path)
@@ -235,7 +235,7 @@ def single_commit_verify(db_dir: Path, n: int) -> list[Measurement]:
 
 def batched_verify(db_dir: Path, n: int) -> tuple[list[Measurement], Path]:
     """Verify of a ledger written ``BATCH`` events per commit; also the proofs' ledger."""
-    path = db_dir / "verify-batched.sqlite"
+    path = db_dir / "audit-batched.sqlite"
     with fx.our_ledger(path) as (lg, _, _):
         written = write_events(lg, n, BATCH)
         floor = floor_rate(path)
