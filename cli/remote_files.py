@@ -95,11 +95,12 @@ def verify(call: Call, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         against: Sequence[Path] = (),
         witnesses: bool = False,
         first_key: Path | None = None,
-    ) -> tuple[Any, Sequence[Path], bool, Path | None]:
-        return by, against, witnesses, first_key
+        full: bool = False,
+    ) -> tuple[Any, Sequence[Path], bool, Path | None, bool]:
+        return by, against, witnesses, first_key, full
 
-    by, against, witnesses, first_key = split(*args, **kwargs)
-    options: dict[str, Any] = {"witnesses": witnesses}
+    by, against, witnesses, first_key, full = split(*args, **kwargs)
+    options: dict[str, Any] = {"witnesses": witnesses, "full": full}
     if against:
         options["checkpoints"] = checkpoint_texts(against)
     if first_key is not None:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ledger.access.gate import AccessLog, Gate
 from ledger.application import Regie
 from ledger.assembly.services import Services
+from ledger.audit import nodes, triggers
 from ledger.audit.log import TamperEvidentLog
 from ledger.audit.service import LogAudit
 from ledger.config import default_key_dir
@@ -233,7 +234,6 @@ class Ledger(Services):
 
         created = self.store.initialise(extra_metadata=[read_models])
         self.store.migrate()
-        from ledger.audit import triggers
 
         with self.store.write(lock=False) as conn:
             triggers.install(conn)
@@ -270,5 +270,7 @@ def open_ledger(
     if require_initialised:
         store.require_initialised()
     store.migrate()
+    if store.exists():
+        nodes.ensure_table(store)  # a ledger from before 0.3: the stored subtree hashes
     keys = KeyFiles(key_dir or default_key_dir(database_url))
     return Ledger(store, policies, keys, clock)

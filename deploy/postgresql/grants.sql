@@ -9,7 +9,8 @@
 -- CREATE ROLE regie_service LOGIN PASSWORD '...'); rename it here if yours differs.
 -- End users get no database login at all: they act through the server with API tokens.
 --
--- History (events, Merkle leaves, checkpoints) takes INSERT and SELECT only: the service
+-- History (events, Merkle leaves, checkpoints, stored subtree hashes) takes INSERT and
+-- SELECT only: the service
 -- cannot change or remove what was written, nor drop the append-only triggers (it owns
 -- none of these tables). The key store is the service's alone. The read models are derived
 -- data the service rebuilds, so it owns them.
@@ -25,8 +26,8 @@ BEGIN
     EXECUTE format('GRANT USAGE, CREATE ON SCHEMA %I TO %I', ledger_schema, service);
 
     -- History: append and read, nothing else.
-    EXECUTE format('GRANT SELECT, INSERT ON regie_events, regie_log, regie_checkpoints TO %I',
-                   service);
+    EXECUTE format('GRANT SELECT, INSERT ON regie_events, regie_log, regie_checkpoints, '
+                   'regie_log_nodes TO %I', service);
     EXECUTE format('GRANT SELECT ON regie_meta TO %I', service);
 
     -- The key store: wrapped data keys, the tombstones of destroyed ones, and the blind

@@ -9,15 +9,29 @@ from sqlalchemy import Connection, select
 from ledger.audit.checkpoint import Checkpoint, CheckpointError
 from ledger.audit.keychain import KeyChain
 from ledger.audit.merkle import ProofError
+from ledger.audit.nodes import StoredTree, StoredTreeInconsistent
 from ledger.audit.proofs import MerkleTree, verify_consistency
 from ledger.store.schema import checkpoints, log
 
 
-def _leaf_hashes(conn: Connection, size: int) -> list[bytes]:
-    rows = conn.execute(
-        select(log.c.leaf_hash).where(log.c.position <= size).order_by(log.c.position)
-    )
-    return [bytes(r[0]) for r in rows]
+def _extends(conn: Connection, witnessed: Checkpoint, size: int, root: bytes) -> bool:
+    """Whether the tree of ``size`` with ``root`` extends ``witnessed``: from the stored
+    subtree hashes, and should those not add up (altered: verify names them), from
+    every leaf, as before they were stored."""
+    old = witnessed.tree_size
+    for source in ("stored", "leaves"):
+        try:
+            if source == "stored":
+                path = StoredTree(conn, size).consistency_proof(old)
+            else:
+                query = select(log.c.leaf_hash).where(log.c.position <= size)
+                leaves = [bytes(r[0]) for r in conn.execute(query.order_by(log.c.position))]
+                path = MerkleTree(leaves).consistency_proof(old)
+            verify_consistency(old, size, witnessed.root_hash, root, path)
+            return True
+        except (ProofError, StoredTreeInconsistent):
+            continue
+    return False
 
 
 def ledger_head(conn: Connection) -> tuple[int, bytes]:
@@ -48,16 +62,7 @@ def problem_with(
         if root != witnessed.root_hash:
             return f"{what}: the ledger's tree of size {size} differs from the witnessed one"
         return None
-    tree = MerkleTree(_leaf_hashes(conn, size))
-    try:
-        verify_consistency(
-            witnessed.tree_size,
-            size,
-            witnessed.root_hash,
-            root,
-            tree.consistency_proof(witnessed.tree_size),
-        )
-    except ProofError:
+    if not _extends(conn, witnessed, size, root):
         return (
             f"{what}: the ledger does not extend the witnessed checkpoint "
             f"{witnessed.tree_size}: history before it was rewritten"

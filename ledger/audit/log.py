@@ -18,9 +18,10 @@ from uuid import UUID
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, func, select, text
 
+from ledger.audit import nodes
 from ledger.audit.checkpoint import Checkpoint, CheckpointError, body, public_key_id
 from ledger.audit.keychain import KeyChain
-from ledger.audit.merkle import CompactRange
+from ledger.audit.merkle import EMPTY_ROOT, CompactRange
 from ledger.errors import RegieError
 from ledger.store.engine import driver_execute, driver_rows
 from ledger.store.schema import checkpoints, events, log
@@ -138,6 +139,8 @@ class TamperEvidentLog:
         # A cache only: the frontier this process last stored, and its root.
         self._frontier: CompactRange | None = None
         self._frontier_root: bytes | None = None
+        # The tree size up to which this process knows every subtree hash is stored.
+        self._nodes_size: int | None = None
         # The checkpoint of the open write transaction, until the store says it committed
         # (take) or rolled back (discard): see ledger/audit/highwater.py.
         self._pending: Checkpoint | None = None
@@ -269,7 +272,9 @@ class TamperEvidentLog:
         frontier = self._frontier_at(conn, stored_size, latest)
         hashes = [h for _, h in new]
         previous = frontier.size
-        frontier.extend(hashes)
+        if self._nodes_size != previous:  # another writer, or a ledger from before 0.3
+            nodes.catch_up(conn, previous, EMPTY_ROOT if latest is None else bytes(latest[1]))
+        nodes.write(conn, frontier.extend_recording(hashes, nodes.MIN_HEIGHT))
         size, root = frontier.size, frontier.root()
         timestamp = datetime.now(UTC).isoformat()
         # What Checkpoint.sign signs, with the key id computed once per process.
@@ -297,6 +302,7 @@ class TamperEvidentLog:
         # A cache only: the next append compares it with the newest stored checkpoint.
         self._frontier = frontier
         self._frontier_root = root
+        self._nodes_size = size
         self._pending = Checkpoint(
             self.origin, size, root, timestamp, self.key_id, signature, previous
         )
@@ -309,6 +315,7 @@ class TamperEvidentLog:
     def discard(self) -> None:
         self._pending = None
         self._appended = False
+        self._nodes_size = None  # what the rolled-back transaction stored is gone
 
     @staticmethod
     def _events_size(conn: Connection) -> int:

@@ -167,6 +167,28 @@ class CompactRange:
         for h in leaf_hashes:
             self.append(h)
 
+    def extend_recording(
+        self, leaf_hashes: Iterable[bytes], min_height: int
+    ) -> list[tuple[int, int, bytes]]:
+        """Append each leaf hash, and return the perfect subtrees of ``min_height`` or
+        more that the new leaves complete, as ``(end, height, root)``: the subtree covers
+        leaves [end - 2^height, end). These are the merges :meth:`append` does anyway."""
+        completed: list[tuple[int, int, bytes]] = []
+        hashes = self._hashes
+        for leaf in leaf_hashes:
+            if len(leaf) != HASH_SIZE:
+                raise ValueError(f"a leaf hash is {HASH_SIZE} bytes, got {len(leaf)}")
+            right, size, height = leaf, self._size, 0
+            self._size += 1
+            while size & 1:
+                right = node_hash(hashes.pop(), right)
+                size >>= 1
+                height += 1
+                if height >= min_height:
+                    completed.append((self._size, height, right))
+            hashes.append(right)
+        return completed
+
     def root(self) -> bytes:
         """MTH(D[size]) (RFC 9162 §2.1.1); :data:`EMPTY_ROOT` when ``size`` is 0."""
         if not self._hashes:

@@ -1,8 +1,9 @@
 """RFC 9162 proofs over the Merkle tree of :mod:`ledger.audit.merkle`, and their checks.
 
-* :class:`MerkleTree`, :func:`inclusion_proof`, :func:`consistency_proof`: PATH (§2.1.3.1)
-  and PROOF/SUBPROOF (§2.1.4.1). The tree caches every perfect subtree root once (O(n)),
-  after which each proof costs O(log² n) list look-ups and O(log n) hashes.
+* :func:`inclusion_path`, :func:`consistency_path`: PATH (§2.1.3.1) and PROOF/SUBPROOF
+  (§2.1.4.1) over any source of subtree roots; :class:`MerkleTree`,
+  :func:`inclusion_proof`, :func:`consistency_proof` over a list of leaf hashes
+  (every perfect subtree root cached once, O(n); then O(log n) hashes a proof).
 * :func:`verify_inclusion`, :func:`verify_consistency`: the verification algorithms of
   §2.1.3.2 and §2.1.4.2, step by step. They return ``None`` or raise one
   :class:`ProofError` saying exactly which check failed; they never return a bool.
@@ -14,7 +15,7 @@ that the leaf hash was computed by the verifier from the entry itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from ledger.audit.merkle import (
     EMPTY_ROOT,
@@ -70,87 +71,103 @@ class MerkleTree:
         cached perfect subtrees of strictly decreasing size, one per set bit of its length,
         and its MTH is their right fold.
         """
-        parts: list[bytes] = []
-        while start < end:
-            height = (end - start).bit_length() - 1
-            if start % (1 << height):
-                raise ProofError(f"[{start}, {end}) is not a subtree of the RFC 9162 split")
-            parts.append(self._levels[height][start >> height])
-            start += 1 << height
+        levels = self._levels
+        parts = [levels[height][first >> height] for first, height in perfect_parts(start, end)]
         result = parts.pop()
         while parts:
             result = node_hash(parts.pop(), result)
         return result
 
     def inclusion_proof(self, index: int) -> list[bytes]:
-        """PATH(index, D[n]) of RFC 9162 §2.1.3.1, deepest sibling first.
-
-        PATH(m, D[n]) = PATH(m, D[0:k]) : MTH(D[k:n]) if m < k, else
-        PATH(m - k, D[k:n]) : MTH(D[0:k]); PATH(0, {d0}) = {}. Walked top-down, so the
-        siblings are collected in reverse. Raises ``ValueError`` unless 0 <= index < n.
-        """
-        size = self.size
-        if not 0 <= index < size:
-            raise ValueError(f"leaf index {index} is not in a tree of size {size}")
-        path: list[bytes] = []
-        start, end = 0, size  # the subtree D[start:end] that contains the leaf
-        while end - start > 1:
-            split = start + largest_power_of_two_below(end - start)
-            if index < split:
-                path.append(self._subtree_root(split, end))
-                end = split
-            else:
-                path.append(self._subtree_root(start, split))
-                start = split
-        path.reverse()
-        return path
+        """PATH(index, D[n]): :func:`inclusion_path`."""
+        return inclusion_path(index, self.size, self._subtree_root)
 
     def consistency_proof(self, old_size: int) -> list[bytes]:
-        """PROOF(old_size, D[n]) of RFC 9162 §2.1.4.1: old tree D[0:m] → this tree D[0:n].
+        """PROOF(old_size, D[n]): :func:`consistency_path`."""
+        return consistency_path(old_size, self.size, self._subtree_root)
 
-        PROOF(m, D[n]) = SUBPROOF(m, D[n], true), where SUBPROOF(m, D[m], true) = {},
-        SUBPROOF(m, D[m], false) = {MTH(D[m])}, and for m < n, with k as in §2.1.1,
-        SUBPROOF(m, D[n], b) = SUBPROOF(m, D[0:k], b) : MTH(D[k:n]) if m <= k, else
-        SUBPROOF(m - k, D[k:n], false) : MTH(D[0:k]).
 
-        The RFC defines this for 0 < m < n. For m == n and m == 0 this returns the empty
-        proof, which is what :func:`verify_consistency` accepts for those sizes. Raises
-        ``ValueError`` unless 0 <= old_size <= n.
-        """
-        size = self.size
-        if not 0 <= old_size <= size:
-            raise ValueError(f"old size {old_size} is not between 0 and the tree size {size}")
-        if old_size in (0, size):
-            return []
-        proof: list[bytes] = []
-        start, end = 0, size  # SUBPROOF(old_size - start, D[start:end], complete)
-        complete = True
-        while old_size != end:
-            split = start + largest_power_of_two_below(end - start)
-            if old_size <= split:
-                proof.append(self._subtree_root(split, end))
-                end = split
-            else:
-                proof.append(self._subtree_root(start, split))
-                start = split
-                complete = False
-        if not complete:
-            proof.append(self._subtree_root(start, end))
-        proof.reverse()
-        return proof
+SubtreeRoot = Callable[[int, int], bytes]
+"""MTH(D[start:end]) of a subtree of the RFC split: from the leaves or stored hashes."""
+
+
+def perfect_parts(start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) of RFC 9162's split as its perfect subtrees ``(start, height)``, largest
+    first; :class:`ProofError` for a range the split never produces."""
+    parts: list[tuple[int, int]] = []
+    while start < end:
+        height = (end - start).bit_length() - 1
+        if start % (1 << height):
+            raise ProofError(f"[{start}, {end}) is not a subtree of the RFC 9162 split")
+        parts.append((start, height))
+        start += 1 << height
+    return parts
+
+
+def inclusion_path(index: int, size: int, subtree_root: SubtreeRoot) -> list[bytes]:
+    """PATH(index, D[size]) of RFC 9162 §2.1.3.1, deepest sibling first.
+
+    PATH(m, D[n]) = PATH(m, D[0:k]) : MTH(D[k:n]) if m < k, else
+    PATH(m - k, D[k:n]) : MTH(D[0:k]); PATH(0, {d0}) = {}. Walked top-down, so the
+    siblings are collected in reverse. Raises ``ValueError`` unless 0 <= index < size.
+    """
+    if not 0 <= index < size:
+        raise ValueError(f"leaf index {index} is not in a tree of size {size}")
+    path: list[bytes] = []
+    start, end = 0, size  # the subtree D[start:end] that contains the leaf
+    while end - start > 1:
+        split = start + largest_power_of_two_below(end - start)
+        if index < split:
+            path.append(subtree_root(split, end))
+            end = split
+        else:
+            path.append(subtree_root(start, split))
+            start = split
+    path.reverse()
+    return path
+
+
+def consistency_path(old_size: int, size: int, subtree_root: SubtreeRoot) -> list[bytes]:
+    """PROOF(old_size, D[size]) of RFC 9162 §2.1.4.1: old tree D[0:m] → tree D[0:n].
+
+    PROOF(m, D[n]) = SUBPROOF(m, D[n], true), where SUBPROOF(m, D[m], true) = {},
+    SUBPROOF(m, D[m], false) = {MTH(D[m])}, and for m < n, with k as in §2.1.1,
+    SUBPROOF(m, D[n], b) = SUBPROOF(m, D[0:k], b) : MTH(D[k:n]) if m <= k, else
+    SUBPROOF(m - k, D[k:n], false) : MTH(D[0:k]).
+
+    The RFC defines this for 0 < m < n. For m == n and m == 0 this returns the empty
+    proof, which is what :func:`verify_consistency` accepts for those sizes. Raises
+    ``ValueError`` unless 0 <= old_size <= size.
+    """
+    if not 0 <= old_size <= size:
+        raise ValueError(f"old size {old_size} is not between 0 and the tree size {size}")
+    if old_size in (0, size):
+        return []
+    proof: list[bytes] = []
+    start, end = 0, size  # SUBPROOF(old_size - start, D[start:end], complete)
+    complete = True
+    while old_size != end:
+        split = start + largest_power_of_two_below(end - start)
+        if old_size <= split:
+            proof.append(subtree_root(split, end))
+            end = split
+        else:
+            proof.append(subtree_root(start, split))
+            start = split
+            complete = False
+    if not complete:
+        proof.append(subtree_root(start, end))
+    proof.reverse()
+    return proof
 
 
 def inclusion_proof(index: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:
-    """PATH(index, D[n]) (RFC 9162 §2.1.3.1) for the tree of ``len(leaf_hashes)`` leaves.
-
-    O(n) hashing to build the tree; for many proofs over one tree use :class:`MerkleTree`.
-    """
+    """PATH(index, D[n]) over ``leaf_hashes``: O(n) hashing (many proofs: MerkleTree)."""
     return MerkleTree(leaf_hashes).inclusion_proof(index)
 
 
 def consistency_proof(old_size: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:
-    """PROOF(old_size, D[n]) (RFC 9162 §2.1.4.1), n = ``len(leaf_hashes)``; see
-    :meth:`MerkleTree.consistency_proof` for the sizes 0 and n."""
+    """PROOF(old_size, D[n]) over ``leaf_hashes`` (sizes 0 and n: :func:`consistency_path`)."""
     return MerkleTree(leaf_hashes).consistency_proof(old_size)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection
 
+from ledger.audit import proving
 from ledger.audit import verify as v
 from ledger.audit.checkpoint import Checkpoint, public_key_id
 from ledger.audit.document import line
@@ -27,7 +28,7 @@ class LogAudit:
 
     def checkpoint(self) -> dict[str, Any]:
         with self.store.read() as conn:
-            head = v.latest_checkpoint(conn, self.origin())
+            head = proving.latest_checkpoint(conn, self.origin())
         out = head.to_json()
         out["public_key"] = public_key_hex(self.public_key())
         out["printed"] = line(head)  # as documents carry it (ledger/audit/document.py)
@@ -35,7 +36,7 @@ class LogAudit:
 
     def checkpoints(self) -> list[Checkpoint]:
         with self.store.read() as conn:
-            return v.list_checkpoints(conn, self.origin())
+            return proving.list_checkpoints(conn, self.origin())
 
     def chain(self, first: Ed25519PublicKey | None = None) -> KeyChain:
         """The key chain from ``first`` (default: the ledger's own first key file)."""
@@ -52,21 +53,28 @@ class LogAudit:
         return public_key_id(SigningKeyFiles(self.keys).first_public_key())
 
     def verify(
-        self, progress: v.Progress | None = None, first: Ed25519PublicKey | None = None
+        self,
+        progress: v.Progress | None = None,
+        first: Ed25519PublicKey | None = None,
+        *,
+        full: bool = False,
+        also: Collection[int] = (),
     ) -> v.VerifyReport:
+        """The whole log recomputed; every signature with ``full``, else the sample of
+        :func:`ledger.audit.verify.signed_sample` and the sizes in ``also``."""
         chain = self.chain(first)
         with self.store.read() as conn:
-            return v.verify(conn, self.origin(), chain, progress)
+            return v.verify(conn, self.origin(), chain, progress, full=full, also=also)
 
     def prove(self, position: int, with_event: bool = False) -> dict[str, Any]:
         with self.store.read() as conn:
-            return v.inclusion(conn, self.origin(), position, with_event)
+            return proving.inclusion(conn, self.origin(), position, with_event)
 
     def consistency(self, old_size: int, new_size: int) -> dict[str, Any]:
         with self.store.read() as conn:
-            return v.consistency(conn, self.origin(), old_size, new_size)
+            return proving.consistency(conn, self.origin(), old_size, new_size)
 
 
 def check_proof_file(proof: Any, public_key_path: Any) -> str:
     """Offline: no database, only the proof and the ledger's public key."""
-    return v.check_proof(proof, load_public_key(public_key_path))
+    return proving.check_proof(proof, load_public_key(public_key_path))

@@ -6,7 +6,9 @@ is what :mod:`ledger.audit.verify` is for.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, Table
 
 from ledger.store.schema import APPEND_ONLY
 
@@ -18,10 +20,10 @@ END $$
 """
 
 
-def install(conn: Connection) -> None:
-    """Create the triggers if missing (idempotent)."""
+def install(conn: Connection, tables: Sequence[Table] = APPEND_ONLY) -> None:
+    """Create the triggers if missing (idempotent); on ``tables``, by default all history."""
     if conn.dialect.name == "sqlite":
-        for table in APPEND_ONLY:
+        for table in tables:
             for op in ("UPDATE", "DELETE"):
                 conn.exec_driver_sql(
                     f"CREATE TRIGGER IF NOT EXISTS {table.name}_no_{op.lower()} "
@@ -31,7 +33,7 @@ def install(conn: Connection) -> None:
                 )
     elif conn.dialect.name == "postgresql":
         conn.exec_driver_sql(_PG_FUNCTION)
-        for table in APPEND_ONLY:
+        for table in tables:
             conn.exec_driver_sql(
                 f"CREATE OR REPLACE TRIGGER {table.name}_append_only BEFORE UPDATE OR DELETE "
                 f"ON {table.name} FOR EACH ROW EXECUTE FUNCTION regie_append_only()"

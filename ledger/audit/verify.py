@@ -1,53 +1,51 @@
-"""Recompute the whole log from the stored events; produce and check RFC 9162 proofs.
+"""Recompute the whole log from the stored events, in one streamed pass.
 
 Verification steps, each failing with :class:`VerificationFailed` naming the first bad
 position (or checkpoint):
 
 1. events and log leaves are numbered 1..n without gaps, one leaf per event;
 2. each leaf equals the hash recomputed from its event row;
-3. every checkpoint's signature verifies with the key the key chain names for it (the
-   first key, then each recorded rotation), and the checkpoints form an unbroken chain;
-4. every checkpoint's root equals the root recomputed over the first ``tree_size`` leaves;
+3. the checkpoints form an unbroken chain, each names the key the key chain (the first
+   key, then each recorded rotation) says signs it, and the signatures of the checkpoints
+   :func:`signed_sample` chooses verify (all of them with ``full``);
+4. every checkpoint's root equals the root recomputed over its first ``tree_size`` leaves,
+   and its stored frontier the recomputed frontier; every stored subtree hash equals the
+   recomputed subtree (:mod:`ledger.audit.nodes`);
 5. no checkpoint claims more leaves than there are, and the newest covers every event.
+
+Why not every signature by default (decision 0042): every root is recomputed and the
+newest checkpoint's signature is always checked, and that root commits to every leaf and,
+through the tree, to every earlier root. What an unchecked signature leaves open is only
+the metadata of an intermediate checkpoint (its time), which the random sample covers
+with a chance that grows with the number changed; ``--full`` checks them all.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
 import re
-import struct
-from collections.abc import Callable, Generator
+import secrets
+from collections.abc import Callable, Collection, Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from itertools import chain, zip_longest
 from typing import Any
-from uuid import UUID
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, func, select
 
-from ledger.audit.checkpoint import Checkpoint, CheckpointError
 from ledger.audit.keychain import KeyChain
-from ledger.audit.log import LEAF_HEADER, leaf_data, row_to_checkpoint
-from ledger.audit.merkle import CompactRange, ProofError, leaf_hash
-from ledger.audit.proofs import MerkleTree, verify_consistency, verify_inclusion
-from ledger.errors import BadInput, NotFound, RegieError
-from ledger.store.engine import driver_rows
-from ledger.store.schema import checkpoints, events, log
+from ledger.audit.log import LEAF_HEADER
+from ledger.audit.nodes import MIN_HEIGHT
+from ledger.audit.signatures import ChainCheck, VerificationFailed, leaf_of
+from ledger.store.engine import driver_batches
+from ledger.store.schema import checkpoints, events, log, log_nodes
 
 Progress = Callable[[int, int], None]
 BATCH = 20_000
+SAMPLE = 256
+"""Checkpoint signatures checked by default beside the fixed ones (all when fewer)."""
 
-
-class VerificationFailed(RegieError):
-    exit_code = 1
-
-    def __init__(self, position: int | None, problem: str) -> None:
-        where = f"position {position}" if position is not None else "the log"
-        super().__init__(f"verification failed at {where}: {problem}")
-        self.position = position
-        self.problem = problem
+__all__ = ["BATCH", "SAMPLE", "Progress", "VerificationFailed", "VerifyReport", "verify"]
 
 
 @dataclass(frozen=True)
@@ -55,10 +53,21 @@ class VerifyReport:
     events: int
     checkpoints: int
     root_hash: str
+    signatures: int = 0
+    """How many checkpoint signatures were checked (all of them with ``full``)."""
+    full: bool = False
+    subtrees: int = 0
+    """How many stored subtree hashes were recomputed and compared."""
 
 
 _EVENTS_IN_ORDER = select(events).order_by(events.c.notification_id)
 _LEAVES_IN_ORDER = select(log).order_by(log.c.position)
+_c = checkpoints.c
+_CHECKPOINTS_IN_ORDER = select(
+    _c.tree_size, _c.root_hash, _c.timestamp, _c.key_id, _c.signature, _c.frontier,
+    _c.previous_size,
+).order_by(_c.tree_size)  # fmt: skip
+_NODES_IN_ORDER = select(log_nodes).order_by(log_nodes.c.position, log_nodes.c.height)
 
 _canonical_uuid = re.compile(
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -72,70 +81,84 @@ def _rows(conn: Connection, query: Any) -> Generator[Any, None, None]:
     yield from result
 
 
-def _ordered_rows(conn: Connection, query: Any) -> Generator[Any, None, None]:
-    """The rows of a whole history table in order.
+def _ordered_rows(conn: Connection, query: Any) -> tuple[Iterator[Any], Generator[Any, None, None]]:
+    """The rows of a whole history table in order, streamed, and what to close after.
 
     On SQLite the same SQL runs on the DB-API cursor and yields plain tuples: the values
     Core would return there too (SQLite's own types, no result processing), without
-    building a Row per event. Elsewhere through Core, streamed.
+    building a Row per event, in batches iterated without a Python frame per row.
+    Elsewhere through Core, with a server-side cursor.
     """
     if conn.dialect.name == "sqlite":
-        return driver_rows(conn, str(query.compile(dialect=conn.dialect)), BATCH)
-    return _rows(conn, query)
+        batches = driver_batches(conn, str(query.compile(dialect=conn.dialect)), BATCH)
+        return chain.from_iterable(batches), batches
+    rows = _rows(conn, query)
+    return rows, rows
 
 
-def _leaf_of(
-    notification_id: Any, originator_id: Any, originator_version: Any, topic: Any, state: Any
-) -> bytes:
-    """The leaf hash of an event row; a row that cannot be encoded is itself tampering."""
-    try:
-        canonical = str(UUID(originator_id))
-        if originator_id != canonical:
-            raise ValueError("aggregate id not in canonical form")
-        data = leaf_data(notification_id, canonical, originator_version, topic, bytes(state))
-    except (ValueError, TypeError, AttributeError, struct.error) as exc:
-        raise VerificationFailed(notification_id, f"the event row is malformed ({exc})") from None
-    return leaf_hash(data)
+def _count(conn: Connection, table: Any) -> int:
+    return int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
+
+
+def signed_sample(count: int, full: bool) -> set[int] | None:
+    """Which checkpoints (0-based, in size order) get their signature checked beside the
+    newest, the key changes and the ``also`` sizes: None for all (``full``, or no more
+    than :data:`SAMPLE`), else :data:`SAMPLE` drawn anew each run from the system's
+    random source, so that nobody can know in advance which ones go unchecked."""
+    if full or count <= SAMPLE:
+        return None
+    return set(secrets.SystemRandom().sample(range(count), SAMPLE))
 
 
 def verify(
-    conn: Connection, origin: str, chain: KeyChain, progress: Progress | None = None
+    conn: Connection,
+    origin: str,
+    keys: KeyChain,
+    progress: Progress | None = None,
+    *,
+    full: bool = False,
+    also: Collection[int] = (),
 ) -> VerifyReport:
-    total = int(conn.execute(select(func.count()).select_from(events)).scalar() or 0)
-    rows = list(conn.execute(select(checkpoints).order_by(checkpoints.c.tree_size)))
-    heads = [row_to_checkpoint(origin, r) for r in rows]
-    frontiers = {int(r.tree_size): r.frontier for r in rows}
-    # Step 3: signatures, and the chain of checkpoints.
-    for head in heads:
-        try:
-            chain.check(head)
-        except CheckpointError as exc:
-            raise VerificationFailed(None, f"checkpoint {head.tree_size}: {exc}") from None
-    check_chain(heads)
-    pending = iter(heads)
-    next_head = next(pending, None)
-    next_size = None if next_head is None else next_head.tree_size
-    frontier = CompactRange()
-    append = frontier.append
-    previous_size = 0
-    event_rows = _ordered_rows(conn, _EVENTS_IN_ORDER)
-    leaf_rows = _ordered_rows(conn, _LEAVES_IN_ORDER)
+    """Steps 1-5 of the module docstring in one pass over events, leaves, checkpoints
+    and stored subtree hashes, each streamed in order. ``also``: tree sizes whose
+    checkpoint signature is checked in any case (the high-water mark's, say)."""
+    total = _count(conn, events)
+    head_rows, heads_closer = _ordered_rows(conn, _CHECKPOINTS_IN_ORDER)
+    heads = ChainCheck(
+        origin, keys, head_rows, signed_sample(_count(conn, checkpoints), full), also
+    )
+    event_rows, events_closer = _ordered_rows(conn, _EVENTS_IN_ORDER)
+    leaf_rows, leaves_closer = _ordered_rows(conn, _LEAVES_IN_ORDER)
+    node_rows, nodes_closer = _ordered_rows(conn, _NODES_IN_ORDER)
     # Closed however verification ends, while the connection is still open.
-    with closing(event_rows), closing(leaf_rows):
-        # The loop below runs once per event, so it is written for speed: a row whose leaf
-        # hash the fast path cannot compute (anything but a canonical id string, a str topic
-        # and bytes state) is handed to _leaf_of, which computes exactly what it always did
-        # or names the malformed row.
+    with (
+        closing(events_closer),
+        closing(leaves_closer),
+        closing(nodes_closer),
+        closing(heads_closer),
+    ):
+        # The loop below runs once per event, so it is written for speed: the frontier
+        # (stack of perfect subtree roots, and their hex for the stored frontier) is
+        # grown inline; a row whose leaf hash the fast path cannot compute (anything but
+        # a canonical id string, a str topic and bytes state) is handed to leaf_of, which
+        # computes exactly what it always did or names the malformed row.
         sha256, pack, fromhex = hashlib.sha256, LEAF_HEADER.pack, bytes.fromhex
         canonical_uuid = _canonical_uuid
         topics: dict[Any, tuple[bytes, int]] = {}
+        stack: list[bytes] = []
+        hexes: list[str] = []
+        nodes = _StoredNodes(node_rows)
+        next_size = heads.next_size
+        mask = (1 << MIN_HEIGHT) - 1
         position = 0
-        for notification_id, originator_id, originator_version, topic, state in event_rows:
+        for event_row, leaf_row in zip_longest(event_rows, leaf_rows):
             position += 1
+            if event_row is None:
+                raise VerificationFailed(int(leaf_row[0]), "a log leaf without an event")
+            notification_id, originator_id, originator_version, topic, state = event_row
             # Step 1: numbering.
             if notification_id != position:
                 raise VerificationFailed(position, "the event at this position is missing or moved")
-            leaf_row = next(leaf_rows, None)
             if leaf_row is None or leaf_row[0] != position:
                 raise VerificationFailed(
                     position, "the log leaf for this event is missing or moved"
@@ -162,231 +185,98 @@ def verify(
                     + state
                 ).digest()
             except Exception:
-                computed = _leaf_of(
-                    notification_id, originator_id, originator_version, topic, state
-                )
+                computed = leaf_of(notification_id, originator_id, originator_version, topic, state)
             stored_leaf = leaf_row[1]
             if computed != (stored_leaf if type(stored_leaf) is bytes else bytes(stored_leaf)):
                 raise VerificationFailed(
                     position, "the event does not match its log leaf (event or leaf altered)"
                 )
-            append(computed)
-            # Step 4: roots.
-            while next_size == position and next_head is not None:
-                if frontier.root() != next_head.root_hash:
-                    raise VerificationFailed(
-                        previous_size + 1,
-                        f"checkpoint {next_head.tree_size} does not match the recomputed tree "
-                        f"(a change between positions {previous_size + 1} and {position})",
-                    )
-                if _stored_frontier(frontiers[position]) != frontier.to_hex():
-                    raise VerificationFailed(
-                        None,
-                        f"checkpoint {position}: its stored frontier differs from the recomputed "
-                        "tree (the next append would fail)",
-                    )
-                previous_size = position
-                next_head = next(pending, None)
-                next_size = None if next_head is None else next_head.tree_size
+            # The frontier: merge equal-height subtrees (RFC 9162 §2.1.2).
+            size = position - 1
+            if position & mask:
+                while size & 1:
+                    computed = sha256(b"\x01" + stack.pop() + computed).digest()
+                    hexes.pop()
+                    size >>= 1
+            else:  # subtrees of 2^MIN_HEIGHT leaves or more complete here: held against
+                height = 0  # the stored subtree hashes
+                completed = []
+                while size & 1:
+                    computed = sha256(b"\x01" + stack.pop() + computed).digest()
+                    hexes.pop()
+                    size >>= 1
+                    height += 1
+                    if height >= MIN_HEIGHT:
+                        completed.append((height, computed))
+                nodes.check(position, completed)
+            stack.append(computed)
+            hexes.append(computed.hex())
+            # Steps 3 and 4: the checkpoints of this size.
+            if next_size == position:
+                next_size = heads.check(position, stack, hexes)
             if progress is not None and position % BATCH == 0:
                 progress(position, total)
-        extra_leaf = next(leaf_rows, None)
-        if extra_leaf is not None:
-            raise VerificationFailed(int(extra_leaf[0]), "a log leaf without an event")
+        nodes.finish(position)
         # Step 5: coverage.
-        if next_head is not None:
-            raise VerificationFailed(
-                position + 1,
-                f"checkpoint {next_head.tree_size} claims more events than the {position} stored",
-            )
-        if heads and heads[-1].tree_size != position:
-            raise VerificationFailed(heads[-1].tree_size + 1, "events after the newest checkpoint")
-        if position and not heads:
-            raise VerificationFailed(1, "events without any signed checkpoint")
+        heads.finish(position)
         if progress is not None:
             progress(position, total)
-        return VerifyReport(position, len(heads), frontier.root().hex())
-
-
-def check_chain(heads: list[Checkpoint]) -> None:
-    """Each chained checkpoint names the size of the one before it: a checkpoint taken out
-    of the table, or one put in, breaks the chain and is named (checkpoints written before
-    chaining began carry no link and are not judged by it)."""
-    chained = False
-    before = 0
-    for head in heads:
-        if head.previous is None:
-            if chained:
-                raise VerificationFailed(
-                    None,
-                    f"checkpoint {head.tree_size} carries no link to the one before it, "
-                    "though the checkpoints before it do (a checkpoint was put in)",
-                )
-        else:
-            chained = True
-            if head.previous > before:
-                raise VerificationFailed(
-                    None,
-                    f"checkpoint {head.previous} is missing: checkpoint {head.tree_size} "
-                    f"follows it, but the one stored before is {before or 'none'}",
-                )
-            if head.previous < before:
-                raise VerificationFailed(
-                    None,
-                    f"checkpoint {before} does not belong between {head.previous} and "
-                    f"{head.tree_size} (a checkpoint was put in)",
-                )
-        before = head.tree_size
-
-
-def _stored_frontier(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
-
-
-# -- proofs -----------------------------------------------------------------------------
-
-
-def _leaf_hashes(conn: Connection, size: int) -> list[bytes]:
-    rows = conn.execute(
-        select(log.c.leaf_hash).where(log.c.position <= size).order_by(log.c.position)
-    )
-    return [bytes(r[0]) for r in rows]
-
-
-def _head(conn: Connection, origin: str, size: int | None) -> Checkpoint:
-    query = select(checkpoints)
-    query = (
-        query.order_by(checkpoints.c.tree_size.desc()).limit(1)
-        if size is None
-        else query.where(checkpoints.c.tree_size == size)
-    )
-    row = conn.execute(query).first()
-    if row is None:
-        raise NotFound(
-            "the log has no checkpoint yet"
-            if size is None
-            else f"there is no checkpoint of size {size}; see `regie audit checkpoint --list`"
+        root = stack[-1] if stack else sha256(b"").digest()
+        for h in reversed(stack[:-1]):
+            root = sha256(b"\x01" + h + root).digest()
+        return VerifyReport(
+            position, heads.count, root.hex(), heads.signatures, full, nodes.compared
         )
-    return row_to_checkpoint(origin, row)
 
 
-def latest_checkpoint(conn: Connection, origin: str) -> Checkpoint:
-    return _head(conn, origin, None)
+class _StoredNodes:
+    """The stored subtree hashes, streamed in the order the tree completes them; each
+    must be the recomputed one. The table may stop short (a ledger from before it, not
+    written since), but not skip one and go on."""
 
+    def __init__(self, rows: Iterator[Any]) -> None:
+        self.rows = rows
+        self.next: Any = next(rows, None)
+        self.compared = 0
+        self.stopped_at: int | None = None
 
-def list_checkpoints(conn: Connection, origin: str) -> list[Checkpoint]:
-    return [
-        row_to_checkpoint(origin, r)
-        for r in conn.execute(select(checkpoints).order_by(checkpoints.c.tree_size))
-    ]
-
-
-def inclusion(
-    conn: Connection, origin: str, position: int, with_event: bool = False
-) -> dict[str, Any]:
-    """An RFC 9162 inclusion proof; the stored event bytes only when asked (they can hold
-    group-level text), so that a proof can be handed out without handing out the event."""
-    head = latest_checkpoint(conn, origin)
-    if not 1 <= position <= head.tree_size:
-        raise NotFound(f"there is no event {position}; the log holds 1..{head.tree_size}")
-    event_row = conn.execute(select(events).where(events.c.notification_id == position)).first()
-    if event_row is None:
-        raise NotFound(f"there is no event {position}")
-    hashes = _leaf_hashes(conn, head.tree_size)
-    tree = MerkleTree(hashes)
-    data = leaf_data(
-        position,
-        event_row.originator_id,
-        event_row.originator_version,
-        event_row.topic,
-        bytes(event_row.state),
-    )
-    proof: dict[str, Any] = {
-        "type": "inclusion",
-        "rfc": "RFC 9162 section 2.1.3",
-        "leaf_index": position - 1,
-        "tree_size": head.tree_size,
-        "leaf_hash": hashes[position - 1].hex(),
-        "audit_path": [h.hex() for h in tree.inclusion_proof(position - 1)],
-        "root_hash": head.root_hash.hex(),
-        "checkpoint": head.to_json(),
-        "event": {
-            "position": position,
-            "topic": event_row.topic,
-            "originator_version": event_row.originator_version,
-        },
-    }
-    if with_event:
-        proof["leaf_data"] = base64.b64encode(data).decode()
-    return proof
-
-
-def consistency(conn: Connection, origin: str, old_size: int, new_size: int) -> dict[str, Any]:
-    if old_size > new_size:
-        raise BadInput("the old checkpoint must not be larger than the new one")
-    old = _head(conn, origin, old_size)
-    new = _head(conn, origin, new_size)
-    tree = MerkleTree(_leaf_hashes(conn, new_size))
-    return {
-        "type": "consistency",
-        "rfc": "RFC 9162 section 2.1.4",
-        "first": old_size,
-        "second": new_size,
-        "first_root": old.root_hash.hex(),
-        "second_root": new.root_hash.hex(),
-        "consistency_path": [h.hex() for h in tree.consistency_proof(old_size)],
-        "checkpoints": [old.to_json(), new.to_json()],
-    }
-
-
-def _hashes(values: Any, what: str) -> list[bytes]:
-    if not isinstance(values, list):
-        raise BadInput(f"{what} must be a list of hex strings")
-    try:
-        return [bytes.fromhex(v) for v in values]
-    except (TypeError, ValueError) as exc:
-        raise BadInput(f"{what} holds something that is not hex") from exc
-
-
-def check_proof(proof: Any, public_key: Ed25519PublicKey) -> str:
-    """Verify a proof file without database access; returns a one-line description."""
-    if not isinstance(proof, dict) or proof.get("type") not in ("inclusion", "consistency"):
-        raise BadInput("not a regie proof: expected a JSON object with type inclusion/consistency")
-    try:
-        if proof["type"] == "inclusion":
-            head = Checkpoint.from_json(proof["checkpoint"])
-            head.verify(public_key)
-            size, index = int(proof["tree_size"]), int(proof["leaf_index"])
-            if head.tree_size != size or head.root_hash.hex() != proof["root_hash"]:
-                raise VerificationFailed(None, "the proof's tree head differs from its checkpoint")
-            leaf = bytes.fromhex(proof["leaf_hash"])
-            if "leaf_data" in proof and leaf_hash(base64.b64decode(proof["leaf_data"])) != leaf:
-                raise VerificationFailed(index + 1, "the leaf data does not hash to the leaf")
-            verify_inclusion(
-                leaf, index, size, _hashes(proof["audit_path"], "audit_path"), head.root_hash
+    def check(self, position: int, completed: list[tuple[int, bytes]]) -> None:
+        row = self.next
+        if row is None or int(row[0]) > position:
+            if row is not None:
+                raise VerificationFailed(
+                    None,
+                    f"the stored subtree hashes completed by leaf {position} are missing, "
+                    f"though later ones are stored (at {int(row[0])})",
+                )
+            if self.stopped_at is None:
+                self.stopped_at = position
+            return
+        for height, value in completed:
+            row = self.next
+            if row is None or int(row[0]) != position or int(row[1]) != height:
+                raise VerificationFailed(
+                    None,
+                    f"the stored subtree hash of height {height} ending at leaf {position} "
+                    "is missing or misplaced",
+                )
+            if bytes(row[2]) != value:
+                raise VerificationFailed(
+                    None,
+                    f"the stored subtree hash of leaves {position - (1 << height) + 1}.."
+                    f"{position} differs from the recomputed tree (a stored hash was altered)",
+                )
+            self.compared += 1
+            self.next = next(self.rows, None)
+        if self.next is not None and int(self.next[0]) <= position:
+            raise VerificationFailed(
+                None, f"a stored subtree hash at leaf {int(self.next[0])} that the tree has not"
             )
-            return f"event {index + 1} is included in the signed tree of size {size}"
-        old = Checkpoint.from_json(proof["checkpoints"][0])
-        new = Checkpoint.from_json(proof["checkpoints"][1])
-        old.verify(public_key)
-        new.verify(public_key)
-        if (old.tree_size, new.tree_size) != (int(proof["first"]), int(proof["second"])):
-            raise VerificationFailed(None, "the proof's sizes differ from its checkpoints")
-        verify_consistency(
-            old.tree_size,
-            new.tree_size,
-            old.root_hash,
-            new.root_hash,
-            _hashes(proof["consistency_path"], "consistency_path"),
-        )
-        return (
-            f"the signed tree of size {new.tree_size} extends the one of size "
-            f"{old.tree_size} (append-only)"
-        )
-    except (ProofError, CheckpointError) as exc:
-        raise VerificationFailed(None, str(exc)) from None
-    except (KeyError, IndexError, TypeError, ValueError) as exc:
-        raise BadInput(f"malformed proof file ({type(exc).__name__}: {exc})") from None
+
+    def finish(self, size: int) -> None:
+        if self.next is not None:
+            raise VerificationFailed(
+                None,
+                f"a stored subtree hash at leaf {int(self.next[0])} that the tree of "
+                f"{size} leaves has not",
+            )

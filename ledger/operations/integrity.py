@@ -144,6 +144,15 @@ class Integrity:
             )
         self._checked = True
 
+    def kept_size(self) -> set[int]:
+        """The size of the high-water mark, whose checkpoint verify checks the signature
+        of in any case (an unreadable mark is rollback_problem's to report)."""
+        try:
+            mark = self.mark.read()
+        except BadInput:
+            return set()
+        return set() if mark is None else {mark.tree_size}
+
     def rollback_problem(self) -> str | None:
         mark = self.mark.read()
         if mark is None:

@@ -45,16 +45,19 @@ class Operations:
         first_key: Path | None = None,
         checkpoints: dict[str, str] | None = None,
         first_key_file: dict[str, str] | None = None,
+        full: bool = False,
     ) -> v.VerifyReport:
         """The whole log recomputed, then held against the high-water mark, the given
         exported checkpoints (files or directories) and, with ``witnesses``, every
         registered witness; the first problem fails the verification, naming what.
+        Every checkpoint signature with ``full``, else the newest, the first, those at
+        key rotations and the mark's, and a random sample (docs/operations.md).
         Through the server, ``checkpoints`` and ``first_key_file`` carry the client's
         files: their text by the name the client gave."""
         first = load_public_key(first_key) if first_key is not None else None
         for name, text in (first_key_file or {}).items():
             first = public_key_from(text.encode("utf-8"), name)
-        report = self.log.verify(progress, first)
+        report = self.log.verify(progress, first, full=full, also=self.integrity.kept_size())
         problems = [p for p in [self.integrity.rollback_problem()] if p]
         problems += self.integrity.problems_against(list(against), witnesses, checkpoints)
         if problems:

@@ -97,8 +97,19 @@ def driver_rows(
     fetched ``batch`` at a time, without Core's per-row Row objects. Several of these can
     be open at once on one connection, inside its transaction; close the generator before
     the connection. DB-API errors are re-raised as the SQLAlchemy exceptions a streamed
-    Core query raises: with the statement when executing, without it when fetching.
-    """
+    Core query raises: with the statement when executing, without it when fetching."""
+    batches = driver_batches(conn, statement, batch)
+    try:
+        for rows in batches:
+            yield from rows
+    finally:
+        batches.close()
+
+
+def driver_batches(
+    conn: Connection, statement: str, batch: int = 10_000
+) -> Generator[Sequence[Any], None, None]:
+    """:func:`driver_rows` in lists of up to ``batch`` rows (iterated without a frame a row)."""
     dbapi_connection = conn.connection.dbapi_connection
     if dbapi_connection is None:
         raise StoreUnavailable(CONNECTION_CLOSED)
@@ -112,7 +123,7 @@ def driver_rows(
         except base_error as exc:
             raise DBAPIError.instance(statement, [], exc, base_error, dialect=conn.dialect) from exc
         while rows:
-            yield from rows
+            yield rows
             try:
                 rows = cursor.fetchmany(batch)
             except base_error as exc:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -59,7 +60,19 @@ checkpoints = Table(
     Column("previous_size", _position),
 )
 
-APPEND_ONLY = (events, log, checkpoints)
+# Since 0.3: the roots of the log's perfect subtrees of 2^8 leaves or more, each stored in
+# the transaction that completes it (``position`` is its last leaf), so that proofs read
+# O(log n) rows instead of every leaf (decision 0042). Derived from the leaves; verify
+# recomputes every one.
+log_nodes = Table(
+    "regie_log_nodes",
+    history,
+    Column("position", _position, primary_key=True, autoincrement=False),
+    Column("height", SmallInteger, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+
+APPEND_ONLY = (events, log, checkpoints, log_nodes)
 
 meta = Table(
     "regie_meta",

@@ -28,6 +28,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from .audit_paths import audit_lines
 from .command_path import durable_command_postgres, durable_command_sqlite
 from .measure import (
     Measurement,
@@ -46,7 +47,7 @@ DEFAULT_ACCESS_EVENTS = 1_000_000
 DEFAULT_SERVER_SECONDS = 5.0
 DEFAULT_STARTUP_EVENTS = 100_000
 DEFAULT_RETENTION_SUBJECTS = 100_000
-QUICK = {
+QUICK: dict[str, Any] = {
     "events": 2_000,
     "access_events": 2_000,
     "server_seconds": 1.0,
@@ -54,7 +55,8 @@ QUICK = {
     "retention_subjects": 300,
     "startup_runs": 3,
 }
-"""--quick: every line, at sizes that take well under two minutes together."""
+"""--quick: every line, at sizes that take well under two minutes together (an option
+given explicitly keeps its value)."""
 
 
 def run_all(
@@ -67,11 +69,15 @@ def run_all(
     client_processes: bool = False,
     startup_events: int = DEFAULT_STARTUP_EVENTS,
     retention_subjects: int = DEFAULT_RETENTION_SUBJECTS,
+    quick: bool = False,
+    audit_only: bool = False,
 ) -> list[Measurement]:
     """All measurements. ``events`` sizes the grouped append and the rebuild log (the
     fsync-bound single-event append uses a 40th of it); ``access_events`` sizes the access
     log that who-saw and verify run on; ``server_seconds`` is each server figure's window."""
     db_dir.mkdir(parents=True, exist_ok=True)
+    if audit_only:
+        return audit_lines(db_dir, quick)
     embedded = (
         []
         if server_only
@@ -85,6 +91,7 @@ def run_all(
             *read_commands(db_dir, startup_events, startup_runs),
             retention_run(db_dir, retention_subjects),
             *access_ledger(db_dir, access_events),
+            *audit_lines(db_dir, quick),
         ]
     )
     server = server_lines(db_dir, server_seconds, server_seconds * 0.4, processes=client_processes)
@@ -218,6 +225,11 @@ def main(argv: list[str] | None = None) -> int:
         help="every line at small sizes, in under two minutes: a check that each runs, "
         "not figures to compare",
     )
+    parser.add_argument(
+        "--audit-only",
+        action="store_true",
+        help="only `audit verify` and the proofs (tests/benchmarks/audit_paths.py)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
     startup_runs = 10
@@ -225,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, value in QUICK.items():
             if name == "startup_runs":
                 startup_runs = int(value)
-            else:
+            elif getattr(args, name) == parser.get_default(name):
                 setattr(args, name, value)
     if args.events < 100:
         parser.error("--events must be at least 100")
@@ -251,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
                 startup_runs=startup_runs,
                 startup_events=args.startup_events,
                 retention_subjects=args.retention_subjects,
+                quick=args.quick,
+                audit_only=args.audit_only,
             )
     finally:
         if cleanup:
@@ -288,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = (
             "server figures only"
             if args.server_only
+            else "audit lines only"
+            if args.audit_only
             else f"{args.events:,} events, {args.access_events:,} access events"
         )
         console.print(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from . import __main__ as cli
+from .audit_paths import batched_verify, single_commit_verify
 from .command_path import durable_command_postgres, durable_command_sqlite
 from .measure import (
     Measurement,
@@ -74,6 +75,42 @@ def test_access_ledger(tmp_path: Path) -> None:
     assert by_key["verify"].details["events"] > 600
     assert by_key["who_saw_median"].passed is not None
     assert by_key["access_generation"].passed is None
+
+
+def test_audit_paths(tmp_path: Path) -> None:
+    lines = single_commit_verify(tmp_path, 40)
+    batched, _ = batched_verify(tmp_path, 4_100)
+    lines += batched
+    for m in lines:
+        _positive(m)
+    by_key = {m.key: m for m in lines}
+    assert set(by_key) == {
+        "verify_single",
+        "verify_single_full",
+        "verify_batched",
+        "prove_inclusion",
+        "prove_consistency",
+    }
+    assert by_key["verify_single"].details["checkpoints"] > 40
+    assert by_key["verify_batched"].details["events"] > 4_100
+    assert all(by_key[k].passed is not None for k in ("verify_single", "prove_inclusion"))
+
+
+def test_the_quick_run_sizes_what_was_not_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, object] = {}
+
+    def tiny(events: int, db_dir: Path, **kwargs: object) -> list[Measurement]:
+        seen.update(kwargs, events=events)
+        return []
+
+    monkeypatch.setattr(cli, "run_all", tiny)
+    assert cli.main(["--quick", "--events", "500", "--db-dir", str(tmp_path), "--json"]) == 0
+    assert seen["events"] == 500  # given: kept
+    assert seen["access_events"] == cli.QUICK["access_events"]
+    assert seen["quick"] is True
+    assert json.loads(capsys.readouterr().out)["results"] == []
 
 
 def test_a_ratio_target_must_be_met_too() -> None:
