@@ -35,6 +35,7 @@ from cli.commands import (
     subject,
     token,
 )
+from cli.commands import letters_informing as letters_informing  # registers on `letters`
 from cli.commands import share_reuse as share_reuse  # registers on `share`
 from cli.common import Context
 from ledger.access.purposes import PURPOSE_MAX

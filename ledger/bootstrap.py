@@ -37,6 +37,7 @@ from ledger.crypto.seal import Sealer
 from ledger.domain.acting import Acting
 from ledger.domain.policy import POLICY_SET_ID, SYSTEM, PolicySet
 from ledger.errors import BadInput, Inconsistent, NotInitialised, RegieError, Unauthorised
+from ledger.letters.findings import LetterFindings
 from ledger.letters.service import Letters
 from ledger.operations.integrity import Integrity
 from ledger.operations.service import Operations
@@ -120,6 +121,7 @@ class Ledger:
         self.retention.checkpoint_line = self.integrity.document_line
         self.retention.resolve_subject = self.persons.resolve
         self.letters.content.checkpoint_line = self.integrity.document_line
+        self.privacy.detectors.letter_findings = LetterFindings(self.letters.status).all
         self.tokens = Tokens(self.app, self.gate, self.queries, self.access_log)
         self.reminders = Reminders(self.app, self.gate, self.queries, self.letters)
         self.checklists = Checklists(self.app, self.gate, self.queries)
