@@ -96,7 +96,7 @@ def due(ctx: Context, as_of: Any, everything: bool, as_json: bool) -> None:
 @click.option(
     "--personal",
     "personal_file",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    type=click.Path(path_type=Path, dir_okay=False),
     help="A text file with the personal paragraph: the concern about this youth and the "
     "choice they have. Stored sealed with the letters, never logged.",
 )
@@ -112,7 +112,7 @@ def generate(
     personal_file: Path | None,
     as_json: bool,
 ) -> None:
-    """Write the letters about a youth, one per addressee, and record each with its hash.
+    """Write one letter per addressee about a youth and record each with its hash.
 
     Addressees follow the youth's age on the letter date (policy data, letters.toml).
     Each controller's name, address, contact and privacy officer come from letters.toml
@@ -233,7 +233,7 @@ def sent(ctx: Context, subject: str, addressee: str, on: Any, as_json: bool) -> 
 def defer(
     ctx: Context, subject: str, ground: str, reason: str, review_date: Any, on: Any, as_json: bool
 ) -> None:
-    """Defer the information duty for a youth, on a legal ground, until a review date.
+    """Defer the information duty for a youth on a legal ground until a review date.
 
     Records who decided and why. Deferring again while deferred extends the deferral.
     On a ground that needs the privacy officer (UAVG art. 41 by default) the deferral

@@ -116,11 +116,11 @@ def inform(
 def decide_deferral(
     ctx: Context, subject: str, confirm: bool, reason: str, on: Any, as_json: bool
 ) -> None:
-    """The privacy officer's second decision on a deferral (UAVG art. 41).
+    """The privacy officer's second decision on a pending deferral.
 
-    A deferral on a ground of letters.toml [deferral] confirm_grounds, decided by the
-    uitvoeringscoördinator or regisseur, awaits this decision; until it is confirmed
-    the letter stays due.
+    UAVG art. 41 restricts a right of the data subject. A deferral on a ground of
+    letters.toml [deferral] confirm_grounds, decided by the uitvoeringscoördinator or
+    regisseur, awaits this decision; until it is confirmed the letter stays due.
 
     \b
     Example:
