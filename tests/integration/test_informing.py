@@ -342,3 +342,23 @@ def test_the_personal_paragraph_is_sealed_with_the_letter(
         stored = b"".join(bytes(r[0]) for r in conn.execute(select(events.c.state)))
     assert b"vaak laat op straat" not in stored
     assert LETTER_DAY.isoformat() == letter.path.stem[-10:]
+
+
+def test_a_partner_contact_records_their_own_handing_over(
+    ledger: Ledger, clock: FixedClock, tmp_path: Path
+) -> None:
+    world = build_world(ledger, clock, born(14), shares=())
+    partner = b.provider(ledger, world.by, world.ref, "jongerenwerk")
+    made = generate(ledger, world, tmp_path)
+    for letter in made:
+        ledger.letters.hand_over(
+            c.build(
+                DeliverLetter, subject=world.youth, addressee=letter.addressee, how="overhandigd"
+            ),
+            partner,
+        )
+    row = _row(ledger, world, everything=True)
+    assert row["status"] == "handed over"
+    assert {x["by"] for x in row["informed"]} == {partner.actor}
+    with pytest.raises(Unauthorised):  # generating stays with the municipality
+        generate(ledger, World(world.ref, world.youth, [], partner, world.expected), tmp_path)
