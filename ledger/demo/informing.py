@@ -13,10 +13,12 @@ from ledger.bootstrap import Ledger
 from ledger.domain.acting import Acting
 
 PERSONAL = (
-    "Wij maken ons zorgen omdat je de laatste tijd vaak 's avonds laat op het "
-    "Stationsplein bent, waar het onrustig is. Het jongerenwerk wil graag met je praten "
-    "over wat je zelf wilt, bijvoorbeeld over school of een bijbaan."
+    "Wij maken ons zorgen omdat Demo Jongere Drie de laatste tijd vaak 's avonds laat op "
+    "het Stationsplein is, waar het onrustig is. Het jongerenwerk praat graag over wat "
+    "Demo Jongere Drie zelf wil, bijvoorbeeld over school of een bijbaan."
 )
+"""The personal paragraph stands in both letters (the youth's and the parent's), so it
+names the youth rather than saying "je" or "u"."""
 
 
 def inform(ledger: Ledger, youths: list[str], day: Any, uc: Acting) -> None:
