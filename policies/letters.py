@@ -20,6 +20,13 @@ from policies.model import _Strict
 
 AddresseeKind = Literal["jongere", "wettelijk-vertegenwoordiger"]
 ADDRESSEE_KINDS: tuple[AddresseeKind, ...] = ("jongere", "wettelijk-vertegenwoordiger")
+YOUTH_TERMS = (
+    "groepsscan",
+    "functionaris-gegevensbescherming",
+    "autoriteit-persoonsgegevens",
+    "convenant",
+)
+"""Terms the youth's letter uses that need a plain explanation in [explain]."""
 _TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.j2$")
 _KEY = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -61,12 +68,43 @@ class Sender(_Strict):
 
 
 class Texts(_Strict):
-    """Fixed sentences: how to exercise the rights, and how to reach the supervisor."""
+    """Fixed sentences: how to exercise the rights, how to reach the supervisor, the
+    essence of the joint arrangement (AVG art. 26(2)), automated decision-making (art.
+    14(2)(g)), the group context and the choice the youth has (000 L1553-1561); each in
+    formal Dutch for representatives and in plain Dutch for the youth."""
 
     exercise_rights: str = Field(min_length=1)
     exercise_rights_youth: str = Field(min_length=1)
     authority_contact: str = Field(min_length=1)
     contact_via_sender: str = Field(min_length=1)
+    arrangement: str = Field(min_length=1)
+    arrangement_youth: str = Field(min_length=1)
+    automated: str = Field(min_length=1)
+    automated_youth: str = Field(min_length=1)
+    group_context: str = Field(min_length=1)
+    group_context_youth: str = Field(min_length=1)
+    choice: str = Field(min_length=1)
+    choice_youth: str = Field(min_length=1)
+
+
+class Controller(_Strict):
+    """One controller as a letter names it (AVG art. 14(1)(a)-(b)): who, where, how to
+    reach it and its privacy officer; the sender's also who signs."""
+
+    organisation: str = Field(pattern=_KEY)
+    name: str = Field(min_length=1)
+    address: str = Field(min_length=1)
+    contact: str = Field(min_length=1)
+    fg: str = Field(min_length=1)
+    signatory: str | None = Field(default=None, min_length=1)
+    signatory_function: str | None = Field(default=None, min_length=1)
+
+
+class Deferral(_Strict):
+    """Which deferral grounds need a second decision, and by which role (UAVG art. 41)."""
+
+    confirm_grounds: list[Literal["art14-5b", "uavg41"]] = Field(default_factory=list)
+    confirmed_by: str = Field(default="privacy-officer", pattern=_KEY)
 
 
 class Templates(_Strict):
@@ -88,7 +126,13 @@ class LettersFile(_Strict):
     deadline: str
     max_review_period: str
     deferral_category: str = Field(pattern=_KEY)
+    deadline_at_first_disclosure: bool = True
+    personal_category: str = Field(default="gezinssituatie", pattern=_KEY)
     sender: Sender
+    deferral: Deferral = Field(default_factory=Deferral)
+    controller: list[Controller] = Field(default_factory=list)
+    explain: dict[str, str] = Field(default_factory=dict)
+    """Plain explanations for the youth's letter: per data category and per term."""
     age_band: list[AgeBand] = Field(min_length=1)
     templates: Templates
     texts: Texts
@@ -110,7 +154,13 @@ class LettersFile(_Strict):
                 )
         if bands[-1].until_age is not None:
             raise ValueError("the last age band has no until_age (it runs on for every age)")
+        keys = [c.organisation for c in self.controller]
+        if len(set(keys)) != len(keys):
+            raise ValueError("a [[controller]] organisation is listed twice")
         return self
+
+    def controller_of(self, organisation: str) -> Controller | None:
+        return next((c for c in self.controller if c.organisation == organisation), None)
 
     @property
     def deadline_duration(self) -> Duration:
@@ -145,6 +195,35 @@ def check_letters(
     if letters.sender.organisation not in organisations:
         problems.append(
             ("sender.organisation", f"'{letters.sender.organisation}' is not a known organisation")
+        )
+    # The shipped defaults name the shipped organisations; a municipality with its own
+    # organisations.toml may leave some of them unused (generation still refuses a letter
+    # naming a controller without details). Its own letters.toml is checked in full.
+    own = source.parent.resolve() != (Path(__file__).parent / "defaults").resolve()
+    for index, controller in enumerate(letters.controller):
+        if own and controller.organisation not in organisations:
+            problems.append(
+                (
+                    f"controller[{index}].organisation",
+                    f"'{controller.organisation}' is not a known organisation",
+                )
+            )
+    for key in sorted(categories - set(letters.explain)) if own else []:
+        problems.append((f"explain.{key}", "no plain explanation for this data category"))
+    for term in YOUTH_TERMS:
+        if term not in letters.explain:
+            problems.append((f"explain.{term}", "no plain explanation for this term"))
+    sender = letters.controller_of(letters.sender.organisation)
+    if sender is not None and not (sender.signatory and sender.signatory_function):
+        problems.append(
+            (
+                f"controller[{letters.controller.index(sender)}]",
+                "the sender's controller needs signatory and signatory_function",
+            )
+        )
+    if letters.personal_category not in categories:
+        problems.append(
+            ("personal_category", f"'{letters.personal_category}' is not a known data category")
         )
     if letters.deferral_category not in categories:
         problems.append(

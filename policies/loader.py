@@ -236,6 +236,10 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
     if problems:
         key, problem = problems[0]
         raise PolicyError(files["letters"], key, problem)
+    if policies.letters.deferral.confirmed_by not in policies.role_keys:
+        raise PolicyError(
+            files["letters"], "deferral.confirmed_by", "not a role of roles.toml"
+        )
     # A municipality's own sharing.toml names its own organisations and categories; the
     # default's keys may go unused when a municipality drops an organisation.
     own_sharing = files["sharing"] != DEFAULTS / "sharing.toml"

@@ -44,6 +44,7 @@ COMMANDS: dict[str, str] = {
 
 EXTENSIONS: dict[str, tuple[str, ...]] = {
     "share": ("cli.commands.share_reuse",),
+    "letters": ("cli.commands.letters_informing",),
     "meeting": ("cli.commands.meeting_points",),
 }
 """Modules imported after a command's own module, because they add subcommands to it."""

@@ -18,7 +18,7 @@ from cli.common import (
 from ledger.access.purposes import DEFAULT_PURPOSE
 
 # Given as short_help too: click would cut the summary at its first period, "AVG art."
-_SUMMARY = "The information duty (AVG art. 13/14): letters due, generated, delivered, deferred."
+_SUMMARY = "The information duty (AVG art. 13/14): letters due, generated, informed, deferred."
 
 
 @click.group("letters", short_help=_SUMMARY, help=_SUMMARY)
@@ -37,9 +37,13 @@ def command() -> None:
 def due(ctx: Context, as_of: Any, everything: bool, as_json: bool) -> None:
     """List per youth: trigger, deadline, addressees and status.
 
-    Status is due, overdue, generated, handed over, sent, or deferred until DATE. Without
-    --all only what needs action is listed: due, overdue, generated (not yet delivered to
-    every addressee), and deferrals whose review date has come.
+    Status is due, overdue, generated, handed over, sent, informed, deferred until DATE,
+    or a deferral awaiting the privacy officer. The deadline is one month after the
+    trigger, or the day of the first provision to another organisation if that is
+    earlier (AVG art. 14(3)(c)). Without --all only what needs action is listed: due,
+    overdue, generated (not every addressee informed yet), pending deferrals, deferrals
+    whose review date has come, and youths of 12 to 15 without a registered
+    representative.
 
     \b
     Example:
@@ -61,7 +65,9 @@ def due(ctx: Context, as_of: Any, everything: bool, as_json: bool) -> None:
                 f"{r['trigger']} {r['triggered_on']}",
                 r["deadline"] + (" (te laat)" if r["late"] else ""),
                 ", ".join(f"{a['subject']} ({a['kind']})" for a in r["addressees"]) or "—",
-                r["status"] + (" — herbeoordelen" if r["review_due"] else ""),
+                r["status"]
+                + (" — herbeoordelen" if r["review_due"] else "")
+                + (" — vertegenwoordiger onbekend" if r["missing_representative"] else ""),
             )
             for r in rows
         ),
@@ -87,34 +93,46 @@ def due(ctx: Context, as_of: Any, everything: bool, as_json: bool) -> None:
     help="Directory to write the letters to.",
 )
 @click.option("--on", "letter_date", type=ISO_DATE, help="Letter date (default today).")
+@click.option(
+    "--personal",
+    "personal_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A text file with the personal paragraph: the concern about this youth and the "
+    "choice they have. Stored sealed with the letters, never logged.",
+)
 @json_option
 @pass_ctx
 @handle_errors
 def generate(
-    ctx: Context, subject: str, fmt: str, out_dir: Path, letter_date: Any, as_json: bool
+    ctx: Context,
+    subject: str,
+    fmt: str,
+    out_dir: Path,
+    letter_date: Any,
+    personal_file: Path | None,
+    as_json: bool,
 ) -> None:
-    """Write the letters about a youth, one per addressee, and record each with its hash.
+    """Write one letter per addressee about a youth and record each with its hash.
 
     Addressees follow the youth's age on the letter date (policy data, letters.toml).
-    The access is logged before anything is opened or written.
+    Each controller's name, address, contact and privacy officer come from letters.toml
+    [[controller]]; a letter that would lack one is refused. The access is logged before
+    anything is opened or written.
 
     \b
     Example:
       regie letters generate P-3f9a2c1d0b --format pdf --out brieven/
-      regie letters generate P-3f9a2c1d0b --format md --on 2026-11-20
+      regie letters generate P-3f9a2c1d0b --format md --on 2026-11-20 --personal zorg.txt
     """
     from ledger import commands as c
     from ledger.letters.commands import GenerateLetters
 
-    cmd = c.build(GenerateLetters, subject=subject, format=fmt, letter_date=letter_date)
-    ledger = ctx.ledger()
-    made = ledger.letters.generate(
-        cmd,
-        ctx.acting(),
-        out_dir,
-        fg_contact=ctx.settings.fg_contact,
-        purpose=ctx.purpose(DEFAULT_PURPOSE),
+    personal = _read_personal(personal_file) if personal_file else None
+    cmd = c.build(
+        GenerateLetters, subject=subject, format=fmt, letter_date=letter_date, personal=personal
     )
+    ledger = ctx.ledger()
+    made = ledger.letters.generate(cmd, ctx.acting(), out_dir, purpose=ctx.purpose(DEFAULT_PURPOSE))
     rows = [
         {
             "addressee": m.addressee,
@@ -129,6 +147,16 @@ def generate(
         return
     for r in rows:
         echo(f"Wrote {r['file']} for {r['addressee']} ({r['kind']}), sha256 {r['content_sha256']}.")
+
+
+def _read_personal(path: Path) -> str:
+    """The personal paragraph, read here (on the client when remote); never echoed."""
+    from ledger.errors import BadInput
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise BadInput(f"--personal: cannot read {path} as UTF-8 text") from None
 
 
 def _deliver(ctx: Context, subject: str, addressee: str, on: Any, how: str, as_json: bool) -> None:
@@ -148,13 +176,13 @@ def _deliver(ctx: Context, subject: str, addressee: str, on: Any, how: str, as_j
 _ADDRESSEE = click.option(
     "--addressee", required=True, metavar="SUBJECT", help="Who received it (P-...)."
 )
-_ON = click.option("--on", type=ISO_DATE, help="Date (default today).")
+ON_OPTION = click.option("--on", type=ISO_DATE, help="Date (default today).")
 
 
 @command.command("handed")
 @click.argument("subject")
 @_ADDRESSEE
-@_ON
+@ON_OPTION
 @json_option
 @pass_ctx
 @handle_errors
@@ -171,7 +199,7 @@ def handed(ctx: Context, subject: str, addressee: str, on: Any, as_json: bool) -
 @command.command("sent")
 @click.argument("subject")
 @_ADDRESSEE
-@_ON
+@ON_OPTION
 @json_option
 @pass_ctx
 @handle_errors
@@ -198,17 +226,19 @@ def sent(ctx: Context, subject: str, addressee: str, on: Any, as_json: bool) -> 
 @click.option(
     "--review-date", "review_date", required=True, type=ISO_DATE, help="When to reassess."
 )
-@_ON
+@ON_OPTION
 @json_option
 @pass_ctx
 @handle_errors
 def defer(
     ctx: Context, subject: str, ground: str, reason: str, review_date: Any, on: Any, as_json: bool
 ) -> None:
-    """Defer the information duty for a youth, on a legal ground, until a review date.
+    """Defer the information duty for a youth on a legal ground until a review date.
 
     Records who decided and why. Deferring again while deferred extends the deferral.
-    When the review date comes, the youth shows up in `letters due` and `audit findings`.
+    On a ground that needs the privacy officer (UAVG art. 41 by default) the deferral
+    waits for `letters decide-deferral`; until then the letter stays due. When the
+    review date comes, the youth shows up in `letters due` and `audit findings`.
 
     \b
     Example:
@@ -237,7 +267,7 @@ def defer(
 @command.command("resume")
 @click.argument("subject")
 @click.option("--reason", required=True, help="Why the deferral ends (sealed).")
-@_ON
+@ON_OPTION
 @json_option
 @pass_ctx
 @handle_errors

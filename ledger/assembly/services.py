@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ledger.cases.service import Cases
     from ledger.crypto.keystore import KeyStore
     from ledger.crypto.seal import Sealer
+    from ledger.letters.findings import LetterFindings
     from ledger.letters.service import Letters
     from ledger.meetings.service import Meetings
     from ledger.monitoring.service import Monitoring
@@ -147,6 +148,7 @@ class Services:
         privacy.delivery_problems = self.integrity.delivery_problems
         privacy.checkpoint_line = self.integrity.document_line
         privacy.rights_requests = lambda subject: self.rights.of_subject(subject)
+        privacy.detectors.letter_findings = lambda: self.letter_findings.all()
         return privacy
 
     @cached_property
@@ -158,6 +160,12 @@ class Services:
         )
         letters.content.checkpoint_line = self.integrity.document_line
         return letters
+
+    @cached_property
+    def letter_findings(self) -> LetterFindings:
+        from ledger.letters.findings import LetterFindings
+
+        return LetterFindings(self.letters.status)
 
     @cached_property
     def tokens(self) -> Tokens:

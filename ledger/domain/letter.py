@@ -7,7 +7,6 @@ names, no addresses. A deferral's motivation is sealed under the youth's own dat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -16,6 +15,7 @@ from eventsourcing.domain import Aggregate, event
 
 from ledger.domain import rules
 from ledger.domain.acting import Acting
+from ledger.domain.letter_state import LetterState, check_decision, check_informing, fold
 from ledger.durations import Duration
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://regie.invalid/letter")
@@ -28,25 +28,14 @@ GROUNDS = {
     "strafbare feiten",
 }
 HANDED, SENT = "overhandigd", "verzonden"
+HOWS = ("brief", "huisgesprek", "telefoon", "via-partner")
+"""How informing happened (AVG art. 14 is vormvrij, 000 L1553-1561, L280-282)."""
 FORMATS = ("pdf", "txt", "md")
 
 
 def letter_id(subject_id: str) -> UUID:
     """The letter aggregate of a youth: the same id for the same subject, always."""
     return uuid5(_NAMESPACE, str(UUID(subject_id)))
-
-
-@dataclass
-class LetterState:
-    """What the history of one letter amounts to on a given day."""
-
-    round: int = 0
-    letters: dict[str, dict[str, Any]] = field(default_factory=dict)
-    deferral: dict[str, Any] | None = None
-
-    @property
-    def delivered_all(self) -> bool:
-        return bool(self.letters) and all(x.get("delivered_on") for x in self.letters.values())
 
 
 class Letter(Aggregate):
@@ -70,26 +59,7 @@ class Letter(Aggregate):
     def state(self, as_of: date | None = None) -> LetterState:
         """Fold the history recorded so far, counting only what is dated on or before
         ``as_of`` (everything when None)."""
-        day = as_of.isoformat() if as_of is not None else None
-        out = LetterState()
-        for entry in self.history:
-            if day is not None and entry["on"] > day:
-                continue
-            kind = entry["kind"]
-            if kind == "generated":
-                if entry["round"] != out.round:
-                    out.round = entry["round"]
-                    out.letters = {}
-                out.letters[entry["addressee"]] = dict(entry)
-            elif kind == "delivered":
-                letter = out.letters.get(entry["addressee"])
-                if letter is not None:
-                    letter.update(delivered_on=entry["on"], how=entry["how"], by=entry["by"])
-            elif kind == "deferred":
-                out.deferral = dict(entry)
-            elif kind == "resumed":
-                out.deferral = None
-        return out
+        return fold(self.history, as_of.isoformat() if as_of is not None else None)
 
     @property
     def rounds(self) -> int:
@@ -99,9 +69,10 @@ class Letter(Aggregate):
 
     class Generated(Aggregate.Event):
         """Version 2 records ``policy_hash``: the policy set that judged it (decision 0022);
-        letters recorded before carry None."""
+        letters recorded before carry None. Version 3 records ``personal``: the letter's
+        personal paragraph, sealed under the youth's key (None when it had none)."""
 
-        class_version = 2
+        class_version = 3
 
         round: int
         addressee: str
@@ -110,11 +81,16 @@ class Letter(Aggregate):
         content_sha256: str
         generated_on: str
         policy_hash: str | None
+        personal: dict[str, str] | None
         by: dict[str, Any]
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["policy_hash"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["personal"] = None
 
         def apply(self, letter: Letter) -> None:
             letter.history.append(
@@ -138,6 +114,7 @@ class Letter(Aggregate):
         by: Acting,
         *,
         policy_hash: str | None = None,
+        personal: dict[str, str] | None = None,
     ) -> int:
         """Record one round: (addressee pseudonym, addressee kind, format, sha256) each."""
         if self.state().deferral is not None:
@@ -153,6 +130,7 @@ class Letter(Aggregate):
                 content_sha256=digest,
                 generated_on=generated_on,
                 policy_hash=policy_hash,
+                personal=personal,
                 by=by.record(),
             )
         return number
@@ -208,16 +186,83 @@ class Letter(Aggregate):
             by=by.record(),
         )
 
+    # -- informing as practised ----------------------------------------------------------
+
+    class Informed(Aggregate.Event):
+        """One addressee informed, however: by letter, at the home conversation, by phone
+        or through a partner (vormvrij). ``told`` is what was said, sealed; the letter's
+        hash links a generated letter handed over or sent during that contact."""
+
+        class_version = 1
+
+        addressee: str
+        addressee_kind: str
+        how: str
+        informed_on: str
+        informed_by_org: str
+        letter_sha256: str | None
+        told: dict[str, str] | None
+        by: dict[str, Any]
+
+        def apply(self, letter: Letter) -> None:
+            letter.history.append(
+                {
+                    "kind": "informed",
+                    "addressee": self.addressee,
+                    "addressee_kind": self.addressee_kind,
+                    "how": self.how,
+                    "on": self.informed_on,
+                    "org": self.informed_by_org,
+                    "letter_sha256": self.letter_sha256,
+                    "by": self.by["actor"],
+                    "role": self.by["role"],
+                }
+            )
+
+    def inform(
+        self,
+        addressee: tuple[str, str],
+        how: str,
+        informed_on: str,
+        by_org: str,
+        with_letter: bool,
+        told: dict[str, str] | None,
+        by: Acting,
+    ) -> str | None:
+        """Record that (pseudonym, kind) was informed; returns the linked letter's hash."""
+        pseudonym, kind = addressee
+        digest = check_informing(self.state(), pseudonym, informed_on, with_letter)
+        self.trigger_event(
+            self.Informed,
+            addressee=pseudonym,
+            addressee_kind=kind,
+            how=how,
+            informed_on=informed_on,
+            informed_by_org=by_org,
+            letter_sha256=digest,
+            told=told,
+            by=by.record(),
+        )
+        return digest
+
     # -- deferral -------------------------------------------------------------------------
 
     class Deferred(Aggregate.Event):
-        class_version = 1
+        """Version 2 records ``pending``: the deferral awaits the privacy officer's
+        confirmation (UAVG art. 41). Deferrals recorded before took effect at once."""
+
+        class_version = 2
 
         ground: str
         reason: dict[str, str]
         review_date: str
         deferred_on: str
+        pending: bool
         by: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["pending"] = False
 
         def apply(self, letter: Letter) -> None:
             letter.history.append(
@@ -228,6 +273,7 @@ class Letter(Aggregate):
                     "on": self.deferred_on,
                     "by": self.by["actor"],
                     "role": self.by["role"],
+                    "pending": self.pending,
                 }
             )
 
@@ -239,8 +285,11 @@ class Letter(Aggregate):
         deferred_on: str,
         max_review: Duration,
         by: Acting,
+        *,
+        pending: bool = False,
     ) -> None:
-        """Defer (or, while deferred, extend) the information duty until a review date."""
+        """Defer (or, while deferred, extend) the information duty until a review date;
+        ``pending`` when the ground needs the privacy officer's confirmation first."""
         if self.state().delivered_all:
             raise rules.LETTER_INFORMED.refuse()
         decided = date.fromisoformat(deferred_on)
@@ -256,12 +305,54 @@ class Letter(Aggregate):
             reason=sealed_reason,
             review_date=review_date.isoformat(),
             deferred_on=deferred_on,
+            pending=pending,
             by=by.record(),
         )
 
     @property
     def deferrals(self) -> int:
-        return sum(1 for e in self.history if e["kind"] in ("deferred", "resumed"))
+        """How many sealed deferral texts were recorded: each gets its own seal label."""
+        kinds = ("deferred", "resumed", "confirmed", "rejected")
+        return sum(1 for e in self.history if e["kind"] in kinds)
+
+    class DeferralConfirmed(Aggregate.Event):
+        class_version = 1
+
+        reason: dict[str, str]
+        confirmed_on: str
+        by: dict[str, Any]
+
+        def apply(self, letter: Letter) -> None:
+            letter.history.append(
+                {"kind": "confirmed", "on": self.confirmed_on, "by": self.by["actor"]}
+            )
+
+    class DeferralRejected(Aggregate.Event):
+        class_version = 1
+
+        reason: dict[str, str]
+        rejected_on: str
+        by: dict[str, Any]
+
+        def apply(self, letter: Letter) -> None:
+            letter.history.append(
+                {"kind": "rejected", "on": self.rejected_on, "by": self.by["actor"]}
+            )
+
+    def decide_deferral(
+        self, confirm: bool, sealed_reason: dict[str, str], on: str, by: Acting
+    ) -> None:
+        """The privacy officer's second decision on a pending deferral: confirm or reject.
+        Whoever deferred cannot decide it (four eyes)."""
+        check_decision(self.state().pending, on, by)
+        if confirm:
+            self.trigger_event(
+                self.DeferralConfirmed, reason=sealed_reason, confirmed_on=on, by=by.record()
+            )
+        else:
+            self.trigger_event(
+                self.DeferralRejected, reason=sealed_reason, rejected_on=on, by=by.record()
+            )
 
     class Resumed(Aggregate.Event):
         class_version = 1
@@ -276,7 +367,9 @@ class Letter(Aggregate):
             )
 
     def resume(self, sealed_reason: dict[str, str], resumed_on: str, by: Acting) -> None:
-        deferral = self.state().deferral
+        """Lift the deferral in force, or withdraw one still awaiting confirmation."""
+        state = self.state()
+        deferral = state.deferral or state.pending
         if deferral is None:
             raise rules.LETTER_NOT_DEFERRED.refuse()
         if resumed_on < deferral["on"]:

@@ -16,16 +16,17 @@ from typing import Any
 from sqlalchemy import select
 
 from ledger.application import Regie
+from ledger.domain import letter_rules
 from ledger.domain.case import Case
 from ledger.domain.share import PROVIDED
 from ledger.domain.subject import Subject
-from ledger.durations import Duration
+from ledger.letters.retention_words import RetentionFacts, retention_lines
 from ledger.persons.service import Persons, registration_org
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.sharing.group_disclosures import GROEPSSCAN, group_disclosures
 from ledger.sharing.service import Sharing
-from policies.retention import RetentionClass
+from policies.letters import Texts
 
 MEMBERSHIP_CATEGORY = "groepspositie"
 """Being a member of a group case means the ledger holds the youth's group position."""
@@ -33,81 +34,57 @@ MEMBERSHIP_CATEGORY = "groepspositie"
 
 @dataclass(frozen=True)
 class Controller:
+    """A controller as the letter names it: from letters.toml [[controller]]."""
+
     organisation: str
     name: str
+    address: str
     contact: str
+    fg: str
     legal_basis: tuple[str, ...]
 
 
 @dataclass
 class LetterFacts:
-    """The art. 14 elements for one youth, in plain Dutch phrases, without personal data."""
+    """The art. 14 elements for one youth, in plain Dutch phrases, without personal data
+    (the personal paragraph is opened only for rendering and never logged)."""
 
     reference: str
     letter_date: date
     sender: str
+    signatory: str
+    signatory_function: str
     controllers: list[Controller]
-    fg_contact: str
     purposes: list[str]
     legal_bases: list[str]
     categories: list[str]
+    explained: list[tuple[str, str]]
+    """(label, plain explanation) per category, for the youth's letter."""
     sources: list[str]
     recipients: list[str]
+    intended_recipients: list[str]
     retention: list[str]
-    authority_contact: str
-    exercise_rights: str
-    exercise_rights_youth: str
+    texts: Texts
+    explain: dict[str, str]
+    group: str
+    scan: bool
+    """Whether a groepsscan took the youth's name to the police (explained if so)."""
     convenants: list[str] = field(default_factory=list)
+    personal: str | None = None
     checkpoint: str = ""
     """The ledger's checkpoint when the letter was made (ledger/audit/document.py)."""
 
+    @property
+    def authority_contact(self) -> str:
+        return self.texts.authority_contact
 
-def duration_words(term: Duration) -> str:
-    """A duration in Dutch words: P2Y6M is '2 jaar en 6 maanden'."""
-    parts = []
-    for amount, one, many in (
-        (term.years, "jaar", "jaar"),
-        (term.months, "maand", "maanden"),
-        (term.weeks, "week", "weken"),
-        (term.days, "dag", "dagen"),
-    ):
-        if amount:
-            parts.append(f"{amount} {one if amount == 1 else many}")
-    if not parts:
-        return "0 dagen"
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+    @property
+    def exercise_rights(self) -> str:
+        return self.texts.exercise_rights
 
-
-def _term(text: str) -> Duration:
-    return Duration() if text == "P0D" else Duration.parse(text)
-
-
-def retention_criterion(rc: RetentionClass) -> str:
-    """One retention class as a sentence: what, how long, from when."""
-    term = _term(rc.term)
-    words = duration_words(term)
-    if rc.start == "agreed-at-step-7":
-        bounds = ""
-        if rc.min_term and rc.max_term:
-            bounds = (
-                f", tussen {duration_words(_term(rc.min_term))} en "
-                f"{duration_words(_term(rc.max_term))}"
-            )
-        return (
-            f"{rc.label}: bewaard tot {words} na afronding van de aanpak (de termijn wordt "
-            f"bij de afronding afgesproken{bounds})"
-        )
-    if rc.start == "case-closed":
-        return f"{rc.label}: bewaard tot {words} na het einde van de aanpak"
-    if rc.start == "membership-ended":
-        return f"{rc.label}: bewaard tot {words} nadat de jongere niet meer bij de groep hoort"
-    if rc.start == "fixed-date":
-        return f"{rc.label}: bewaard tot {words} na {rc.start_date}"
-    if rc.start == "age-reached":
-        if term.is_zero:
-            return f"{rc.label}: verwijderd zodra de jongere {rc.age} jaar wordt"
-        return f"{rc.label}: bewaard tot {words} nadat de jongere {rc.age} jaar is geworden"
-    return f"{rc.label}: bewaard tot {words}"
+    @property
+    def exercise_rights_youth(self) -> str:
+        return self.texts.exercise_rights_youth
 
 
 class LetterContent:
@@ -143,7 +120,12 @@ class LetterContent:
         )
 
     def gather(
-        self, youth: Subject, cases: list[Case], letter_date: date, fg_contact: str
+        self,
+        youth: Subject,
+        cases: list[Case],
+        letter_date: date,
+        date_of_birth: date | None,
+        personal: str | None = None,
     ) -> LetterFacts:
         policy = self.app.policies.letters
         subject_id = str(youth.id)
@@ -160,31 +142,25 @@ class LetterContent:
                     used[key] = self.sharing.convenant(key[0]).content_of(key[1])
 
         # Controllers: the sender, every party of a used convenant, the namenlijst partners.
-        contacts: dict[str, str] = {}
         bases: dict[str, list[str]] = {}
         order: list[str] = [sender]
         for content in used.values():
             for party in content["party"]:
                 org = party["organisation"]
                 order.append(org)
-                if party.get("contact"):
-                    contacts[org] = party["contact"]
                 bases.setdefault(org, [])
                 bases[org] += [b for b in party["legal_basis"] if b not in bases[org]]
         for row in lists:
             order += json.loads(row["partners"])
         if not bases.get(sender):
             bases[sender] = list(policy.sender.legal_basis)
-        contacts.setdefault(sender, policy.sender.contact)
-        controllers = [
-            Controller(
-                organisation=org,
-                name=self._org(org),
-                contact=contacts.get(org, policy.texts.contact_via_sender),
-                legal_basis=tuple(bases.get(org, [])),
+        controllers = [self._controller(org, bases.get(org, [])) for org in dict.fromkeys(order)]
+        own = policy.controller_of(sender)
+        if own is None or not own.signatory or not own.signatory_function:
+            raise letter_rules.CONTROLLER_DETAILS.refuse(
+                f"letters.toml: the sender '{sender}' needs a [[controller]] with "
+                "signatory and signatory_function"
             )
-            for org in dict.fromkeys(order)
-        ]
 
         purposes = [policy.sender.purpose]
         legal_bases = [
@@ -216,6 +192,11 @@ class LetterContent:
             sources += json.loads(row["partners"])
 
         recipients: list[str] = []
+        intended: list[str] = []
+        for content in used.values():
+            for rule in content.get("share", []):
+                if held & set(rule["categories"]):
+                    intended += [o for o in rule["to"] if o != sender]
         for share in shares:
             recipients += json.loads(share["to_orgs"])
         for row in lists:
@@ -223,50 +204,82 @@ class LetterContent:
         # The groepsscan: its request took the namenlijst to the police, who delivered the
         # scan to the burgemeester and the OM (decision 0030).
         police = self.app.policies.sharing.police_organisation
+        scanned = False
         for scan in group_disclosures(self.queries, police, subject_id):
             if scan["kind"] == GROEPSSCAN:
+                scanned = True
                 recipients += [to for to in scan["to"] if to != sender]
+        actual = list(dict.fromkeys(recipients))
 
         return LetterFacts(
             reference=f"IP-{youth.short}",
             letter_date=letter_date,
-            sender=self._org(sender),
+            sender=own.name,
+            signatory=own.signatory,
+            signatory_function=own.signatory_function,
             controllers=controllers,
-            fg_contact=fg_contact,
             purposes=list(dict.fromkeys(purposes)),
             legal_bases=list(dict.fromkeys(legal_bases)),
             categories=[self._label("category", k) for k in categories],
-            sources=[self._org(o) for o in dict.fromkeys(sources)],
-            recipients=[self._org(o) for o in dict.fromkeys(recipients)],
-            retention=self._retention(cases, held),
-            authority_contact=policy.texts.authority_contact,
-            exercise_rights=policy.texts.exercise_rights,
-            exercise_rights_youth=policy.texts.exercise_rights_youth,
+            explained=[
+                (self._label("category", k).split(" (")[0], policy.explain.get(k, ""))
+                for k in categories
+            ],
+            sources=[self._controller_name(o) for o in dict.fromkeys(sources)],
+            recipients=[self._controller_name(o) for o in actual],
+            intended_recipients=[
+                self._controller_name(o) for o in dict.fromkeys(intended) if o not in actual
+            ],
+            retention=self._retention(cases, held, date_of_birth),
+            texts=policy.texts,
+            explain=policy.explain,
+            group=cases[0].working_name if cases else "",
+            scan=scanned,
+            personal=personal,
             convenants=[
                 f"{content['name']} (versie {version})" for (_, version), content in used.items()
             ],
             checkpoint=self.checkpoint_line(),
         )
 
-    def _retention(self, cases: list[Case], held: set[str]) -> list[str]:
-        """The agreed bewaartermijn of a closed case, else the criteria of the classes."""
-        out = []
+    def _controller(self, org: str, legal_basis: list[str]) -> Controller:
+        found = self.app.policies.letters.controller_of(org)
+        if found is None:
+            raise letter_rules.CONTROLLER_DETAILS.refuse(
+                f"letters.toml has no [[controller]] for '{org}': add its name, address, "
+                "contact and fg before a letter names it"
+            )
+        return Controller(
+            organisation=org,
+            name=found.name,
+            address=found.address,
+            contact=found.contact,
+            fg=found.fg,
+            legal_basis=tuple(legal_basis),
+        )
+
+    def _controller_name(self, org: str) -> str:
+        """A recipient or source by its own name where letters.toml gives one."""
+        found = self.app.policies.letters.controller_of(org)
+        return found.name if found is not None else self._org(org)
+
+    def _retention(
+        self, cases: list[Case], held: set[str], date_of_birth: date | None
+    ) -> list[str]:
+        """One line per retention class covering what is held, dated where known."""
+        status = closed_on = agreed = None
         for case in cases:
             overview = self.queries.case_overview(case.ref)
-            term = overview.get("bewaartermijn")
-            closed_on = overview.get("closed_on")
-            if term and closed_on:
-                until = Duration.parse(str(term)).after(date.fromisoformat(str(closed_on)))
-                out.append(
-                    f"Bij de afronding van de aanpak op {closed_on} is afgesproken de gegevens "
-                    f"{duration_words(Duration.parse(str(term)))} te bewaren, tot "
-                    f"{until.isoformat()}. Daarna worden ze vernietigd."
-                )
-        if len(out) == len(cases) and out:
-            return out
-        classes = [
-            rc
-            for rc in self.app.policies.retention.retention_class
-            if rc.covers == "subject-data" and held & set(rc.categories)
-        ]
-        return out + [retention_criterion(rc) for rc in classes]
+            if overview.get("closed_on"):
+                status = str(overview.get("status"))
+                closed_on = date.fromisoformat(str(overview["closed_on"]))
+                agreed = overview.get("bewaartermijn")
+        facts = RetentionFacts(
+            held=frozenset(held),
+            status=status if len(cases) == 1 else None,
+            closed_on=closed_on if len(cases) == 1 else None,
+            agreed_term=str(agreed) if agreed else None,
+            date_of_birth=date_of_birth,
+        )
+        classes = list(self.app.policies.retention.retention_class)
+        return retention_lines(classes, facts, lambda k: self._label("category", k))

@@ -7,6 +7,7 @@ take precedence over the shipped ones.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -14,25 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ledger.documents import to_pdf
 from ledger.errors import BadInput
 from ledger.letters.content import LetterFacts
+from ledger.letters.pdf import letter_pdf
+from ledger.letters.retention_words import dutch_date
 from policies.letters import AddresseeKind, LettersFile, template_dirs
-
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 @dataclass(frozen=True)
@@ -41,10 +28,6 @@ class Person:
 
     name: str
     address: str | None
-
-
-def dutch_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 @lru_cache(maxsize=8)
@@ -67,7 +50,7 @@ def _heading(fmt: str) -> Any:
             return f"## {text}"
         if fmt == "txt":
             return f"{text}\n{'-' * len(text)}"
-        return text
+        return f"## {text}"  # pdf: ledger.letters.pdf sets it in bold
 
     return heading
 
@@ -93,13 +76,35 @@ def render_text(
             youth=youth,
             heading=_heading(fmt),
             datum=dutch_date,
+            fill=lambda text: text.replace("{naam}", youth.name),
             fmt=fmt,
         )
     except jinja2.TemplateSyntaxError as exc:
         raise BadInput(f"{exc.filename or name}: line {exc.lineno}: {exc.message}") from None
     except jinja2.UndefinedError as exc:
         raise BadInput(f"template '{name}': {exc.message}") from None
-    return _tidy(text)
+    return _tidy(_dutch_dates(text))
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _dutch_dates(text: str) -> str:
+    """Dates from policy and convenant texts (a besluit "van 2026-01-15") read as the
+    letter's own do: "15 januari 2026". The checkpoint line keeps its exact form."""
+
+    def dutch(match: re.Match[str]) -> str:
+        try:
+            return dutch_date(date(*(int(g) for g in match.groups())))
+        except ValueError:
+            return match.group(0)
+
+    return "\n".join(
+        line
+        if "checkpoint" in line.lower() or "controlepunt" in line.lower()
+        else _ISO_DATE.sub(dutch, line)
+        for line in text.splitlines()
+    )
 
 
 def _tidy(text: str) -> str:
@@ -132,5 +137,5 @@ def _latin1(text: str) -> str:
 
 def to_bytes(text: str, fmt: str, title: str) -> bytes:
     if fmt == "pdf":
-        return to_pdf(_latin1(text), title)
+        return letter_pdf(_latin1(text), _latin1(title))
     return text.encode("utf-8")

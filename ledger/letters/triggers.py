@@ -73,6 +73,25 @@ def triggers(queries: Queries, subject_id: str | None = None) -> dict[str, Trigg
     return found
 
 
+def first_disclosures(queries: Queries) -> dict[str, date]:
+    """Per subject id: the day data about them was first provided to another organisation
+    (AVG art. 14(3)(c): inform at the latest then)."""
+    queries.projections.catch_up()
+    s, ss = t.shares, t.share_subjects
+    rows = (
+        select(ss.c.subject_id, s.c.decided_on)
+        .join(s, s.c.share_id == ss.c.share_id)
+        .where(s.c.outcome == PROVIDED)
+    )
+    out: dict[str, date] = {}
+    with queries.store.read() as conn:
+        for sid, decided_on in conn.execute(rows):
+            day = date.fromisoformat(decided_on)
+            if sid not in out or day < out[sid]:
+                out[sid] = day
+    return out
+
+
 def letter_of(app: Regie, subject_id: str) -> Letter | None:
     """The youth's letter history, or None when nothing was recorded yet."""
     try:

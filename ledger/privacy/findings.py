@@ -6,6 +6,7 @@ purges whose keys still exist."""
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -56,6 +57,8 @@ class Detectors:
         self.queries = queries
         self.sharing = sharing
         self.destructions = destructions
+        # Set by bootstrap: the information duty's findings (ledger/letters/findings.py).
+        self.letter_findings: Callable[[], list[Row]] = list
 
     def all(self, shares: list[Row]) -> list[Row]:
         return [
@@ -65,6 +68,7 @@ class Detectors:
             *self.outside_office_hours(),
             *self.unfinished_destructions(),
             *self.late_requests(),
+            *self.letter_findings(),
         ]
 
     def late_requests(self) -> list[Row]:
