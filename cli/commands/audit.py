@@ -239,18 +239,38 @@ def findings(ctx: Context, as_json: bool, as_csv: bool) -> None:
 @click.option(
     "--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file."
 )
+@click.option(
+    "--limited",
+    is_flag=True,
+    help="While the information duty is deferred: answer with a limitation under UAVG "
+    "art. 41 (the identifying data and the requests only) instead of being refused.",
+)
 @json_option
 @csv_option
 @pass_ctx
 @handle_errors
 def subject_report(
-    ctx: Context, subject: str, fmt: str, out: Path | None, as_json: bool, as_csv: bool
+    ctx: Context,
+    subject: str,
+    fmt: str,
+    out: Path | None,
+    limited: bool,
+    as_json: bool,
+    as_csv: bool,
 ) -> None:
     """The answer to an inzageverzoek (AVG art. 15), in Dutch, as text or PDF.
+
+    A copy of every personal field, note, family link and group position, then every
+    category held, source, recipient (the namenlijst and the groepsscan included),
+    purpose, legal basis and retention, in words. Producing it is logged as an export
+    with the purpose "inzageverzoek". While the information duty for the subject is
+    deferred, the report is refused [rule report.restricted]; --limited answers with a
+    limitation under UAVG art. 41 that never mentions the deferral.
 
     \b
     Example:
       regie audit subject-report P-3f9a2c1d0b --format pdf --out inzage.pdf
+      regie audit subject-report P-3f9a2c1d0b --limited --out inzage.txt
     """
     from ledger.documents import subject_report_text, to_pdf
     from ledger.errors import BadInput
@@ -258,12 +278,12 @@ def subject_report(
     if fmt == "pdf" and out is None:
         raise BadInput("a PDF needs --out FILE")
     ledger = ctx.ledger()
-    report = ledger.privacy.subject_report(subject, ctx.acting())
+    report = ledger.privacy.subject_report(subject, ctx.acting(), limited=limited)
     if as_json:
         emit_json(report)
         return
     if as_csv:
-        emit_rows(report["shares"], False, True, "", [])
+        emit_rows(report["provisions"], False, True, "", [])
         return
     text = subject_report_text(report)
     if out is None:
