@@ -28,6 +28,7 @@ from policies.model import (
     WerkprocesFile,
 )
 from policies.permissions import PermissionsFile
+from policies.register import RegisterFile
 from policies.retention import RetentionFile
 from policies.rights import RightsFile
 from policies.sharing import SharingFile, check_bases
@@ -83,6 +84,7 @@ class Policies:
     letters: LettersFile
     werkbank: WorkbenchFile
     rights: RightsFile
+    verwerkingsregister: RegisterFile
     sources: dict[str, Path]
 
     @cached_property
@@ -206,6 +208,7 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         "letters": _pick("letters.toml", policy_dir),
         "werkbank": _pick("werkbank.toml", policy_dir),
         "rights": _pick("rights.toml", policy_dir),
+        "verwerkingsregister": _pick("verwerkingsregister.toml", policy_dir),
     }
     policies = Policies(
         organisations=load_file(files["organisations"], OrganisationsFile),
@@ -219,6 +222,7 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         letters=load_file(files["letters"], LettersFile),
         werkbank=load_file(files["werkbank"], WorkbenchFile),
         rights=load_file(files["rights"], RightsFile),
+        verwerkingsregister=load_file(files["verwerkingsregister"], RegisterFile),
         sources=files,
     )
     unknown = sorted(set(policies.retention.settings.reviewers) - policies.role_keys)

@@ -222,6 +222,46 @@ def findings(ctx: Context, as_json: bool, as_csv: bool) -> None:
     )
 
 
+@command.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ldv"]),
+    default="ldv",
+    show_default=True,
+    help="ldv: the Logboek Dataverwerkingen records, as a JSON array.",
+)
+@_FROM
+@_TO
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The JSON file to write.",
+)
+@pass_ctx
+@handle_errors
+def export(ctx: Context, fmt: str, since: Any, until: Any, out: Path) -> None:
+    """The access log as Logboek Dataverwerkingen records (Logius), for a period.
+
+    One record per entry: trace_id, operation_id, parent_operation_id, name (the
+    command), status_code, start_time and end_time (ms since 1970), resource (the
+    application) and attributes: dpl.core.processing_activity_id (the activity in the
+    verwerkingsregister), dpl.core.data_subject_id (the pseudonym) and the NEN 7513
+    fields as dpl.regie.* (user, role, organisation, action, purpose, outcome,
+    categories, case, retention and retain_until). The export is itself logged.
+
+    \b
+    Example:
+      regie audit export --format ldv --from 2026-01-01 --to 2026-03-31 --out ldv.json
+    """
+    import json
+
+    records = ctx.ledger().privacy.export_log(ctx.acting(), since, until)
+    out.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    echo(f"Wrote {len(records)} {fmt} record(s) to {out}.")
+
+
 @command.command(
     "subject-report",
     # click would cut the summary at the first period, "AVG art."

@@ -19,6 +19,9 @@ from ledger.domain.subject import IDENTIFICATION, YOUTH, Subject
 from ledger.persons.service import CASE_DATA, Persons
 from ledger.projections import tables as t
 
+MEMBERSHIP_CATEGORY = "groepspositie"
+"""The data category of a member's position in the group."""
+
 GROEPSSCAN_BY = tuple(
     f"{what}_{part}"
     for what in ("requested", "received")
@@ -62,6 +65,12 @@ class Group:
         self.app.check_key("core position", cmd.core, self.app.policies.member_cores)
         self.app.check_key("influence", cmd.influence, self.app.policies.member_influences)
 
+    def _commit(self, case: Case, by: Acting, command: str, action: str, subject: str) -> None:
+        """The membership change and its access-log entry (NEN 7513: a change of personal
+        data is an access too), in one transaction."""
+        seen = [Seen(subject, (MEMBERSHIP_CATEGORY,))]
+        self.app.commit(case, *self.log.entries(by, command, action, seen, "", case=case.ref))
+
     @gated("member.add")
     def add_member(self, cmd: c.Membership, by: Acting) -> None:
         self._position(cmd)
@@ -70,7 +79,7 @@ class Group:
         case.add_member(
             str(subject.id), cmd.core, cmd.influence, cmd.kopstuk, self.app.day(cmd.from_date), by
         )
-        self.app.commit(case)
+        self._commit(case, by, "member.add", "create", str(subject.id))
 
     @gated("member.change")
     def change_member(self, cmd: c.Membership, by: Acting) -> None:
@@ -80,7 +89,7 @@ class Group:
         case.change_member(
             subject_id, cmd.core, cmd.influence, cmd.kopstuk, self.app.day(cmd.from_date), by
         )
-        self.app.commit(case)
+        self._commit(case, by, "member.change", "update", subject_id)
 
     @gated("member.end")
     def end_member(self, cmd: c.EndMembership, by: Acting) -> None:
@@ -92,7 +101,7 @@ class Group:
             self.app.sealed_record(case.id, "member-end-reason", cmd.reason),
             by,
         )
-        self.app.commit(case)
+        self._commit(case, by, "member.end", "update", subject_id)
 
     @gated("member.list", case="ref")
     def members(

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ledger.application import Regie
+from ledger.cases.group import MEMBERSHIP_CATEGORY
 from ledger.crypto.seal import MASKED
 from ledger.domain.share import PROVIDED
 from ledger.domain.subject import Subject
@@ -32,9 +33,6 @@ from ledger.sharing.group_disclosures import GROEPSSCAN, NAMENLIJST, group_discl
 from ledger.sharing.service import Sharing
 
 Row = dict[str, Any]
-
-MEMBERSHIP_CATEGORY = "groepspositie"
-"""Being a member of a group case means the ledger holds the youth's group position."""
 
 FIELD_LABELS = {
     "name": "Naam",

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import and_, select
 
+from ledger import __version__
 from ledger import commands as c
 from ledger.access.gate import AccessLog, Gate, Seen, gated
 from ledger.access.purposes import AUDIT_PURPOSE, INZAGE_PURPOSE
@@ -24,6 +25,7 @@ from ledger.domain.share_request import OPEN
 from ledger.persons.service import Persons
 from ledger.privacy.findings import Detectors, finding, unlawful_provision
 from ledger.privacy.inzage import Inzage
+from ledger.privacy.ldv import ldv_record
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.retention.destructions import Destructions
@@ -200,6 +202,23 @@ class PrivacyAudit:
             and (until is None or x["decided_on"] <= until.isoformat())
         ]
         return sorted(out, key=lambda x: x["at"])
+
+    # -- the access log as the Logboek Dataverwerkingen ---------------------------------
+
+    @gated("audit.export")
+    def export_log(
+        self, by: Acting, since: date | None = None, until: date | None = None
+    ) -> list[Row]:
+        """Every access-log entry of the period as a Logboek Dataverwerkingen record
+        (decision 0044), oldest first. The export is itself logged."""
+        self.log.record(by, "audit.export", "export", [], AUDIT_PURPOSE)
+        self.queries.projections.catch_up()
+        a = t.access_log
+        rows = self.queries.rows(
+            _period(select(a).order_by(a.c.at, a.c.access_id), a.c.on_date, since, until)
+        )
+        register = self.app.policies.verwerkingsregister
+        return [ldv_record(r, register, __version__) for r in rows]
 
     # -- the register of provisions -------------------------------------------------------
 

@@ -157,7 +157,7 @@ def test_the_subject_report_never_says_nothing_was_provided_about_a_listed_youth
     report = ledger.privacy.subject_report(world.youth, b.privacy_officer(ledger))
     labels = {o.key: o.label for o in ledger.app.policies.organisations.organisation}
     assert sorted(report["recipients"]) == sorted(
-        ["OM gebiedsofficier", "burgemeester", labels["om"], labels["politie"]]
+        ["OM gebiedsofficier", "Burgemeester", labels["om"], labels["politie"]]
     )
     assert [p["what"] for p in report["provisions"]] == [
         "namenlijst (versie 1)",
