@@ -239,9 +239,10 @@ def findings(ctx: Context, as_json: bool, as_csv: bool) -> None:
     required=True,
     help="The JSON file to write.",
 )
+@json_option
 @pass_ctx
 @handle_errors
-def export(ctx: Context, fmt: str, since: Any, until: Any, out: Path) -> None:
+def export(ctx: Context, fmt: str, since: Any, until: Any, out: Path, as_json: bool) -> None:
     """The access log as Logboek Dataverwerkingen records (Logius), for a period.
 
     One record per entry: trace_id, operation_id, parent_operation_id, name (the
@@ -249,7 +250,8 @@ def export(ctx: Context, fmt: str, since: Any, until: Any, out: Path) -> None:
     application) and attributes: dpl.core.processing_activity_id (the activity in the
     verwerkingsregister), dpl.core.data_subject_id (the pseudonym) and the NEN 7513
     fields as dpl.regie.* (user, role, organisation, action, purpose, outcome,
-    categories, case, retention and retain_until). The export is itself logged.
+    categories, case, retention and retain_until). The export is itself logged; --json
+    says what was written.
 
     \b
     Example:
@@ -259,6 +261,9 @@ def export(ctx: Context, fmt: str, since: Any, until: Any, out: Path) -> None:
 
     records = ctx.ledger().privacy.export_log(ctx.acting(), since, until)
     out.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if as_json:
+        emit_json({"file": str(out), "format": fmt, "records": len(records)})
+        return
     echo(f"Wrote {len(records)} {fmt} record(s) to {out}.")
 
 

@@ -18,6 +18,7 @@ from ledger.domain.case import Case
 from ledger.domain.subject import IDENTIFICATION, YOUTH, Subject
 from ledger.persons.service import CASE_DATA, Persons
 from ledger.projections import tables as t
+from ledger.sharing.group_disclosures import POLICE_INFORMATION
 
 MEMBERSHIP_CATEGORY = "groepspositie"
 """The data category of a member's position in the group."""
@@ -164,7 +165,9 @@ class Group:
         version = case.agree_namenlijst(
             subject_ids, list(cmd.partners), self.app.day(cmd.agreed_on), by
         )
-        self.app.commit(case)
+        seen = [Seen(s, (IDENTIFICATION,)) for s in dict.fromkeys(subject_ids)]
+        log = self.log.entries(by, "namenlijst.agree", "create", seen, "", case=case.ref)
+        self.app.commit(case, *log)
         return version
 
     @gated("namenlijst.add")
@@ -182,7 +185,9 @@ class Group:
             self.app.day(cmd.agreed_on),
             by,
         )
-        self.app.commit(case)
+        seen = [Seen(subject_id, (IDENTIFICATION,))]
+        log = self.log.entries(by, "namenlijst.add", "create", seen, "", case=case.ref)
+        self.app.commit(case, *log)
         return version
 
     @gated("groepsscan.request")
@@ -210,7 +215,11 @@ class Group:
             summary,
             by,
         )
-        self.app.commit(case)
+        # The scan is police information about the youths on the list it was asked for.
+        log = self.log.entries(
+            by, "groepsscan.receive", "create", [], "", case=case.ref, reason=f"groepsscan {number}"
+        )
+        self.app.commit(case, *log)
         return number
 
     @gated("groepsscan.police-report")
@@ -218,7 +227,9 @@ class Group:
         subject_id = self.persons.resolve(cmd.subject)
         case = self.app.case(cmd.case)
         case.note_police_report(subject_id, self.app.day(cmd.reported_on), by)
-        self.app.commit(case)
+        seen = [Seen(subject_id, (POLICE_INFORMATION,))]
+        log = self.log.entries(by, "groepsscan.police-report", "create", seen, "", case=case.ref)
+        self.app.commit(case, *log)
 
     @gated("groepsscan.show", case="ref")
     def groepsscans(

@@ -361,6 +361,8 @@ class Persons:
 
     @gated("subject.list")
     def listing(self, by: Acting) -> list[dict[str, Any]]:
+        """Every subject by pseudonym (personal data too): logged as a search."""
+        self.log.record(by, "subject.list", "search", [], "")
         self.queries.projections.catch_up()
         with self.queries.store.read() as conn:
             rows = [

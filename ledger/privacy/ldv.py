@@ -7,7 +7,9 @@ One record per access-log entry, with the fields of the standard's "Component: L
 ``attributes`` with ``dpl.core.processing_activity_id`` (the activity's URI in the
 verwerkingsregister) and ``dpl.core.data_subject_id`` (the pseudonym, never a BSN or a
 name). What NEN 7513 asks beyond that (user, role, organisation, action, purpose, outcome,
-categories, case, retention) is in the ``dpl.regie.*`` namespace (decision 0044).
+categories, case, retention) is in the ``dpl.regie.*`` namespace, and so is VNG
+Verwerkingenlogging's confidentiality: ``dpl.regie.confidential`` marks an entry about a
+subject whose information duty is deferred (decision 0044).
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ def _millis(stamp: str) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def ldv_record(row: dict[str, Any], register: RegisterFile, version: str) -> dict[str, Any]:
+def ldv_record(
+    row: dict[str, Any], register: RegisterFile, version: str, confidential: bool = False
+) -> dict[str, Any]:
     """One access-log row (``rm_access_log``) as an LDV record. An entry written before
     the register (version 1 of the event) has no activity or retention of its own: it gets
     the register's for its command, marked ``dpl.regie.derived``."""
@@ -68,6 +72,8 @@ def ldv_record(row: dict[str, Any], register: RegisterFile, version: str) -> dic
         attributes["dpl.regie.reason"] = row["reason"]
     if derived:
         attributes["dpl.regie.derived"] = True
+    if confidential:
+        attributes["dpl.regie.confidential"] = True  # not for the subject while it holds
     application, _, channel = row["application"].partition("/")
     return {
         "trace_id": row["trace_id"],

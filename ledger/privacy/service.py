@@ -210,7 +210,8 @@ class PrivacyAudit:
         self, by: Acting, since: date | None = None, until: date | None = None
     ) -> list[Row]:
         """Every access-log entry of the period as a Logboek Dataverwerkingen record
-        (decision 0044), oldest first. The export is itself logged."""
+        (decision 0044), oldest first, those about a subject whose information duty is
+        deferred marked confidential. The export is itself logged."""
         self.log.record(by, "audit.export", "export", [], AUDIT_PURPOSE)
         self.queries.projections.catch_up()
         a = t.access_log
@@ -218,7 +219,11 @@ class PrivacyAudit:
             _period(select(a).order_by(a.c.at, a.c.access_id), a.c.on_date, since, until)
         )
         register = self.app.policies.verwerkingsregister
-        return [ldv_record(r, register, __version__) for r in rows]
+        # Entries about a subject whose information duty is deferred are confidential:
+        # hidden from the subject while the deferral holds (Verwerkingenlogging, 0044).
+        subjects = sorted({r["subject_id"] for r in rows if r["subject_id"]})
+        hidden = {s for s in subjects if self.inzage.restriction(self.persons.subject(s))}
+        return [ldv_record(r, register, __version__, r["subject_id"] in hidden) for r in rows]
 
     # -- the register of provisions -------------------------------------------------------
 

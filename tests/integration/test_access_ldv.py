@@ -201,6 +201,24 @@ def test_the_ldv_export_has_the_standards_fields(ledger: Ledger, clock: FixedClo
     assert ledger.privacy.export_log(officer, None, LETTER_DAY.replace(year=1990)) == []
 
 
+def test_entries_about_a_deferred_subject_are_confidential_in_the_export(
+    ledger: Ledger, clock: FixedClock
+) -> None:
+    from tests.integration.test_inzage import defer
+
+    world = build_world(ledger, clock, born(17))
+    officer = b.privacy_officer(ledger)
+    before = ledger.privacy.export_log(officer)
+    assert not [r for r in before if r["attributes"].get("dpl.regie.confidential")]
+    defer(ledger, world)
+    after = ledger.privacy.export_log(officer)
+    family = {world.youth, *world.representatives}  # a representative's follow the youth's
+    about = [r for r in after if r["attributes"].get("dpl.core.data_subject_id") in family]
+    assert about and all(r["attributes"]["dpl.regie.confidential"] for r in about)
+    others = [r for r in after if r not in about]
+    assert not [r for r in others if r["attributes"].get("dpl.regie.confidential")]
+
+
 def test_entries_from_before_the_register_are_derived_when_replayed(golden: Path) -> None:
     """The golden ledger's access events are version 1: each becomes its own trace and
     operation (from its id), and the export takes activity and retention from the register,
