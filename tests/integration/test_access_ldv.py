@@ -138,7 +138,8 @@ def test_a_failed_identification_is_logged_without_what_was_typed(
         (b.UC, "case.list", "aanmelden", "P6M"),
     ]
     assert "Test Naam" not in " ".join(r["reason"] for r in rows)
-    assert "nobody-here" in rows[1]["reason"]  # a well-formed id is kept
+    if ledger.store.dialect == "sqlite":  # on PostgreSQL the login is identified first (0025)
+        assert "nobody-here" in rows[1]["reason"]  # a well-formed id is kept
 
 
 def _register_with_limit(tmp_path: Path, limit: int) -> Path:
