@@ -94,7 +94,9 @@ class Context:
             self._acting = self._remote_ledger().acting()
         if self._acting is None:
             settings = self.settings
-            self._acting = self.ledger().identify(settings.actor, self.role_option or settings.role)
+            self._acting = self.ledger().identify(
+                settings.actor, self.role_option or settings.role, _command_name()
+            )
         return self._acting
 
     def today(self) -> date:
@@ -294,3 +296,13 @@ def emit_rows(
                 for r in rows
             ),
         )
+
+
+def _command_name() -> str:
+    """The running command as the permissions name it ("subject.show"), for the access
+    log entry of a failed identification."""
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return "actor.identify"
+    parts = context.command_path.split()[1:]
+    return ".".join(parts) or "actor.identify"

@@ -7,6 +7,7 @@ it with the settings from the environment and config file.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,11 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.access.gate import AccessLog, Gate
+from ledger.access.identification import (
+    IDENTIFY,
+    UNKNOWN,
+    safe_handle,
+)
 from ledger.application import Regie
 from ledger.assembly.services import Services
 from ledger.audit import nodes, triggers
@@ -34,7 +40,14 @@ from ledger.crypto.keystore import (
 from ledger.crypto.seal import Sealer
 from ledger.domain.acting import Acting
 from ledger.domain.policy import POLICY_SET_ID, SYSTEM, PolicySet
-from ledger.errors import BadInput, Inconsistent, NotInitialised, RegieError, Unauthorised
+from ledger.errors import (
+    BadInput,
+    Inconsistent,
+    NotFound,
+    NotInitialised,
+    RegieError,
+    Unauthorised,
+)
 from ledger.operations.integrity import Integrity
 from ledger.projections.queries import Queries
 from ledger.projections.runner import Projections
@@ -78,15 +91,33 @@ class Ledger(Services):
 
     # -- identity -----------------------------------------------------------------------
 
-    def identify(self, actor: str | None, role: str | None) -> Acting:
+    def identify(self, actor: str | None, role: str | None, command: str = IDENTIFY) -> Acting:
         """The acting identity of the embedded ledger. On PostgreSQL it is the actor
         registered with the database login, found in the history (never in a read model:
         decision 0025); a setting can name it, or choose among several actors of one
-        login, but never choose another person."""
-        login = self.database_user()
-        if login is not None:
-            actor = self._actor_of_login(login, actor)
-        return self.app.acting(actor, role)
+        login, but never choose another person. A failure is logged (bounded a day) with
+        what is known: a well-formed actor id and the command (decision 0044)."""
+        try:
+            login = self.database_user()
+            if login is not None:
+                actor = self._actor_of_login(login, actor)
+            return self.app.acting(actor, role)
+        except Unauthorised as exc:
+            with suppress(RegieError):  # the refusal stands even when it cannot be logged
+                reason = exc.message
+                if actor:  # the id as typed may be a name: the log keeps only a well-formed id
+                    reason = reason.replace(actor, safe_handle(actor))
+                self.identifications.record(self._attempted(actor), command, reason)
+            raise
+
+    def _attempted(self, handle: str | None) -> Acting:
+        """Who a failed identification is recorded as: the actor when the id names one
+        (deactivated, or without the role), else :data:`UNKNOWN`."""
+        safe = safe_handle(handle)
+        try:
+            return self.app.actor(safe).acting_as(None) if safe != "-" else UNKNOWN
+        except NotFound:
+            return UNKNOWN
 
     def _actor_of_login(self, login: str, named: str | None) -> str:
         mapped = self.app.actors_with_login(login)

@@ -16,56 +16,81 @@ def _list(items: list[str], empty: str) -> list[str]:
 
 
 def subject_report_text(report: dict[str, Any], organisation: str = "Gemeente") -> str:
-    """The answer to an inzageverzoek (AVG art. 15), in plain Dutch."""
+    """The answer to an inzageverzoek (AVG art. 15), in plain Dutch: the data themselves
+    (art. 15(3)), then what is done with them (art. 15(1)). Only words meant for the
+    subject; a limited answer says that UAVG art. 41 limits it, and nothing more."""
     name = report.get("name") or "betrokkene"
     lines = [
         "Overzicht van uw persoonsgegevens (inzage, artikel 15 AVG)",
         "",
-        f"Datum: {report['generated_on']}",
+        f"Datum: {report['date']}",
         f"Over: {name} (kenmerk {report['subject']})",
         "",
         f"U vroeg welke gegevens {organisation} en haar partners in de aanpak van "
-        "jeugdgroepen over u verwerken. Hieronder staat wat er over u is vastgelegd.",
+        "jeugdgroepen over u verwerken. Hieronder staat wat er over u is vastgelegd, met "
+        "een kopie van de gegevens zelf.",
+    ]
+    if report.get("limitation"):
+        lines += ["", report["limitation"]]
+    lines += [
+        "",
+        "Uw gegevens (kopie):",
+        *_list([f"{d['field']}: {d['value']}" for d in report["data"]], "Geen."),
+    ]
+    if report["memberships"]:
+        lines += ["", "Uw plaats in de groep:"]
+        lines += [
+            f"  - {m['group']} (aanpak {m['case']}): {m['position']}, {m['influence'].lower()}"
+            + (", kopstuk" if m["kopstuk"] else "")
+            + f", sinds {m['since']}"
+            + (f", tot {m['until']}" if m["until"] else "")
+            for m in report["memberships"]
+        ]
+    if report["links"]:
+        lines += ["", "Familierelaties:"]
+        lines += [f"  - {x['relation']} (vastgelegd {x['recorded_on']})" for x in report["links"]]
+    if report["notes"]:
+        lines += ["", "Aantekeningen over u:"]
+        for n in report["notes"]:
+            lines.append(f"  - {n['recorded_on']}, {n['by']} ({n['category']}):")
+            lines.append(f"    {n['text']}")
+    lines += [
         "",
         "Welke soorten gegevens wij over u hebben:",
-        *_list([c["label"] for c in report["categories"]], "Geen."),
+        *_list(report["categories"], "Geen."),
         "",
         "Van wie deze gegevens komen (bronnen):",
         *_list(report["sources"], "Niet vastgelegd."),
         "",
         "Aan wie gegevens over u zijn verstrekt (ontvangers):",
         *_list(report["recipients"], "Er zijn geen gegevens over u aan anderen verstrekt."),
+    ]
+    if report["provisions"]:
+        lines += ["", "Wanneer, wat en waarom (verstrekkingen):"]
+        for p in report["provisions"]:
+            lines.append(
+                f"  - {p['on']}: {p['what']} van {p['from']} aan {', '.join(p['to'])}; "
+                f"gegevens: {', '.join(p['categories']).lower()}; doel: {p['purpose']}; "
+                f"grondslag: {p['basis']}"
+            )
+    lines += [
         "",
         "Waarvoor (doelen):",
-        *_list(report["purposes"] or ["De aanpak van problematische jeugdgroepen"], ""),
+        *_list(report["purposes"], ""),
+        "",
+        "Op welke grond (grondslagen):",
+        *_list(report["bases"], ""),
         "",
         "Hoe lang wij de gegevens bewaren:",
+        *_list(report["retention"], "Volgens de bewaartermijnen van de gemeente."),
     ]
-    for case in report["cases"]:
-        term = case["bewaartermijn"]
-        lines.append(
-            f"  - Aanpak {case['case']}: "
-            + (
-                f"afgesproken bewaartermijn {term} na afronding."
-                if term
-                else "de bewaartermijn wordt afgesproken bij het afronden van de aanpak."
-            )
-        )
-    if not report["cases"]:
-        lines.append("  Volgens de bewaartermijnen van de gemeente.")
     if report.get("requests"):
         lines += ["", "Uw verzoeken (rechten van betrokkene):"]
         lines += [
-            f"  - {r['kind']} ({r['article']}), ontvangen {r['received_on']}, termijn "
-            f"{r['deadline']}: "
-            + (f"{r['outcome']} op {r['decided_on']}" if r["outcome"] else "in behandeling")
+            f"  - {r['kind']} ({r['article']}), ontvangen {r['received_on']}, te beantwoorden "
+            f"uiterlijk {r['deadline']}: "
+            + (f"{r['outcome']} op {r['decided_on']}" if r["outcome"] else r["status"])
             for r in report["requests"]
-        ]
-    if report.get("confidential"):
-        lines += [
-            "",
-            "Een deel van de gegevens is tijdelijk vertrouwelijk (uitgestelde "
-            "informatieplicht) en staat daarom niet in dit overzicht.",
         ]
     lines += [
         "",

@@ -29,6 +29,7 @@ from policies.model import (
 )
 from policies.permissions import PermissionsFile
 from policies.plan import PlanFile
+from policies.register import RegisterFile
 from policies.retention import RetentionFile
 from policies.rights import RightsFile
 from policies.sharing import SharingFile, check_bases
@@ -85,6 +86,7 @@ class Policies:
     werkbank: WorkbenchFile
     rights: RightsFile
     plan: PlanFile
+    verwerkingsregister: RegisterFile
     sources: dict[str, Path]
 
     @cached_property
@@ -209,6 +211,7 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         "werkbank": _pick("werkbank.toml", policy_dir),
         "rights": _pick("rights.toml", policy_dir),
         "plan": _pick("plan.toml", policy_dir),
+        "verwerkingsregister": _pick("verwerkingsregister.toml", policy_dir),
     }
     policies = Policies(
         organisations=load_file(files["organisations"], OrganisationsFile),
@@ -223,6 +226,7 @@ def load_policies(policy_dir: Path | None = None) -> Policies:
         werkbank=load_file(files["werkbank"], WorkbenchFile),
         rights=load_file(files["rights"], RightsFile),
         plan=load_file(files["plan"], PlanFile),
+        verwerkingsregister=load_file(files["verwerkingsregister"], RegisterFile),
         sources=files,
     )
     unknown = sorted(set(policies.retention.settings.reviewers) - policies.role_keys)

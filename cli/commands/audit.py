@@ -222,6 +222,51 @@ def findings(ctx: Context, as_json: bool, as_csv: bool) -> None:
     )
 
 
+@command.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ldv"]),
+    default="ldv",
+    show_default=True,
+    help="ldv: the Logboek Dataverwerkingen records, as a JSON array.",
+)
+@_FROM
+@_TO
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The JSON file to write.",
+)
+@json_option
+@pass_ctx
+@handle_errors
+def export(ctx: Context, fmt: str, since: Any, until: Any, out: Path, as_json: bool) -> None:
+    """The access log as Logboek Dataverwerkingen records (Logius), for a period.
+
+    One record per entry: trace_id, operation_id, parent_operation_id, name (the
+    command), status_code, start_time and end_time (ms since 1970), resource (the
+    application) and attributes: dpl.core.processing_activity_id (the activity in the
+    verwerkingsregister), dpl.core.data_subject_id (the pseudonym) and the NEN 7513
+    fields as dpl.regie.* (user, role, organisation, action, purpose, outcome,
+    categories, case, retention and retain_until). The export is itself logged; --json
+    says what was written.
+
+    \b
+    Example:
+      regie audit export --format ldv --from 2026-01-01 --to 2026-03-31 --out ldv.json
+    """
+    import json
+
+    records = ctx.ledger().privacy.export_log(ctx.acting(), since, until)
+    out.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if as_json:
+        emit_json({"file": str(out), "format": fmt, "records": len(records)})
+        return
+    echo(f"Wrote {len(records)} {fmt} record(s) to {out}.")
+
+
 @command.command(
     "subject-report",
     # click would cut the summary at the first period, "AVG art."
@@ -239,18 +284,38 @@ def findings(ctx: Context, as_json: bool, as_csv: bool) -> None:
 @click.option(
     "--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file."
 )
+@click.option(
+    "--limited",
+    is_flag=True,
+    help="While the information duty is deferred: answer with a limitation under UAVG "
+    "art. 41 (the identifying data and the requests only) instead of being refused.",
+)
 @json_option
 @csv_option
 @pass_ctx
 @handle_errors
 def subject_report(
-    ctx: Context, subject: str, fmt: str, out: Path | None, as_json: bool, as_csv: bool
+    ctx: Context,
+    subject: str,
+    fmt: str,
+    out: Path | None,
+    limited: bool,
+    as_json: bool,
+    as_csv: bool,
 ) -> None:
     """The answer to an inzageverzoek (AVG art. 15), in Dutch, as text or PDF.
+
+    A copy of every personal field, note, family link and group position, then every
+    category held, source, recipient (the namenlijst and the groepsscan included),
+    purpose, legal basis and retention, in words. Producing it is logged as an export
+    with the purpose "inzageverzoek". While the information duty for the subject is
+    deferred, the report is refused [rule report.restricted]; --limited answers with a
+    limitation under UAVG art. 41 that never mentions the deferral.
 
     \b
     Example:
       regie audit subject-report P-3f9a2c1d0b --format pdf --out inzage.pdf
+      regie audit subject-report P-3f9a2c1d0b --limited --out inzage.txt
     """
     from ledger.documents import subject_report_text, to_pdf
     from ledger.errors import BadInput
@@ -258,12 +323,12 @@ def subject_report(
     if fmt == "pdf" and out is None:
         raise BadInput("a PDF needs --out FILE")
     ledger = ctx.ledger()
-    report = ledger.privacy.subject_report(subject, ctx.acting())
+    report = ledger.privacy.subject_report(subject, ctx.acting(), limited=limited)
     if as_json:
         emit_json(report)
         return
     if as_csv:
-        emit_rows(report["shares"], False, True, "", [])
+        emit_rows(report["provisions"], False, True, "", [])
         return
     text = subject_report_text(report)
     if out is None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
+from ledger.access import trace
 from ledger.access.purposes import DEFAULT_PURPOSE
 from ledger.application import Regie
 from ledger.crypto.seal import Sealer
@@ -50,8 +51,20 @@ class AccessLog:
         case: str | None = None,
         reason: str = "",
         on: date | None = None,
+        activity: str | None = None,
     ) -> list[Access]:
-        """The access events for one command: one per subject, or one without a subject."""
+        """The access events for one command: one per subject, or one without a subject.
+
+        Each names the processing activity the command belongs to (the verwerkingsregister),
+        keeps that activity's retention, and takes its purpose unless the caller named
+        another than the default one (a user's ``--purpose``)."""
+        register = self.app.policies.verwerkingsregister
+        named = register.by_id_or_none(activity) if activity else None
+        kind = named or register.activity_of(command)
+        if purpose in (DEFAULT_PURPOSE, ""):
+            purpose = kind.purpose
+        channel = trace.current().channel
+        application = f"{register.settings.application}/{channel}"
         day = (on or self.app.clock()).isoformat()
         sealer = self._sealer() if seen else None
         out = []
@@ -62,6 +75,7 @@ class AccessLog:
                 subject = sealer.seal(
                     period_owner(day), "subject", ACCESS_CATEGORY, item.subject_id
                 )
+            trace_id, operation_id, parent = trace.ids_for_entry()
             access_id = Access.new_id()
             out.append(
                 Access(
@@ -76,6 +90,12 @@ class AccessLog:
                     reason=reason,
                     on=day,
                     by=by.record(),
+                    trace_id=trace_id,
+                    operation_id=operation_id,
+                    parent_operation_id=parent,
+                    activity=kind.id,
+                    retention=kind.retention,
+                    application=application,
                 )
             )
         return out
@@ -125,8 +145,9 @@ def gated(command: str, *, case: str | None = None) -> Callable[[F], F]:
             by = bound.arguments.get("by")
             if not isinstance(by, Acting):
                 raise Unauthorised(f"`{command.replace('.', ' ')}` needs an acting identity")
-            self.gate.authorise(by, command, _case_of(bound.arguments, case))
-            return method(self, *args, **kwargs)
+            with trace.operation():
+                self.gate.authorise(by, command, _case_of(bound.arguments, case))
+                return method(self, *args, **kwargs)
 
         return checked  # type: ignore[return-value]
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ledger.access.gate import AccessLog, Gate
+    from ledger.access.identification import FailedIdentifications
     from ledger.actors.service import Actors
     from ledger.application import Regie
     from ledger.audit.service import LogAudit
@@ -64,7 +65,7 @@ class Services:
     SERVICES = (
         "actors", "persons", "group", "cases", "operations", "sharing", "retention",
         "privacy", "letters", "tokens", "reminders", "checklists", "overview", "rights",
-        "plan_documents", "meetings", "monitoring",
+        "plan_documents", "meetings", "monitoring", "identifications",
     )  # fmt: skip
 
     def load_services(self) -> None:
@@ -168,10 +169,19 @@ class Services:
         return LetterFindings(self.letters.status)
 
     @cached_property
+    def identifications(self) -> FailedIdentifications:
+        """Failed identifications, logged with what is known and bounded a day (0044)."""
+        from ledger.access.identification import FailedIdentifications
+
+        return FailedIdentifications(self.app, self.queries, self.access_log)
+
+    @cached_property
     def tokens(self) -> Tokens:
         from ledger.tokens.service import Tokens
 
-        return Tokens(self.app, self.gate, self.queries, self.access_log)
+        tokens = Tokens(self.app, self.gate, self.queries, self.access_log)
+        tokens.failed = self.identifications.record
+        return tokens
 
     @cached_property
     def reminders(self) -> Reminders:

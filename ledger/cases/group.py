@@ -18,6 +18,10 @@ from ledger.domain.case import Case
 from ledger.domain.subject import IDENTIFICATION, YOUTH, Subject
 from ledger.persons.service import CASE_DATA, Persons
 from ledger.projections import tables as t
+from ledger.sharing.group_disclosures import POLICE_INFORMATION
+
+MEMBERSHIP_CATEGORY = "groepspositie"
+"""The data category of a member's position in the group."""
 
 GROEPSSCAN_BY = tuple(
     f"{what}_{part}"
@@ -62,6 +66,12 @@ class Group:
         self.app.check_key("core position", cmd.core, self.app.policies.member_cores)
         self.app.check_key("influence", cmd.influence, self.app.policies.member_influences)
 
+    def _commit(self, case: Case, by: Acting, command: str, action: str, subject: str) -> None:
+        """The membership change and its access-log entry (NEN 7513: a change of personal
+        data is an access too), in one transaction."""
+        seen = [Seen(subject, (MEMBERSHIP_CATEGORY,))]
+        self.app.commit(case, *self.log.entries(by, command, action, seen, "", case=case.ref))
+
     @gated("member.add")
     def add_member(self, cmd: c.Membership, by: Acting) -> None:
         self._position(cmd)
@@ -70,7 +80,7 @@ class Group:
         case.add_member(
             str(subject.id), cmd.core, cmd.influence, cmd.kopstuk, self.app.day(cmd.from_date), by
         )
-        self.app.commit(case)
+        self._commit(case, by, "member.add", "create", str(subject.id))
 
     @gated("member.change")
     def change_member(self, cmd: c.Membership, by: Acting) -> None:
@@ -80,7 +90,7 @@ class Group:
         case.change_member(
             subject_id, cmd.core, cmd.influence, cmd.kopstuk, self.app.day(cmd.from_date), by
         )
-        self.app.commit(case)
+        self._commit(case, by, "member.change", "update", subject_id)
 
     @gated("member.end")
     def end_member(self, cmd: c.EndMembership, by: Acting) -> None:
@@ -92,7 +102,7 @@ class Group:
             self.app.sealed_record(case.id, "member-end-reason", cmd.reason),
             by,
         )
-        self.app.commit(case)
+        self._commit(case, by, "member.end", "update", subject_id)
 
     @gated("member.list", case="ref")
     def members(
@@ -155,7 +165,9 @@ class Group:
         version = case.agree_namenlijst(
             subject_ids, list(cmd.partners), self.app.day(cmd.agreed_on), by
         )
-        self.app.commit(case)
+        seen = [Seen(s, (IDENTIFICATION,)) for s in dict.fromkeys(subject_ids)]
+        log = self.log.entries(by, "namenlijst.agree", "create", seen, "", case=case.ref)
+        self.app.commit(case, *log)
         return version
 
     @gated("namenlijst.add")
@@ -173,7 +185,9 @@ class Group:
             self.app.day(cmd.agreed_on),
             by,
         )
-        self.app.commit(case)
+        seen = [Seen(subject_id, (IDENTIFICATION,))]
+        log = self.log.entries(by, "namenlijst.add", "create", seen, "", case=case.ref)
+        self.app.commit(case, *log)
         return version
 
     @gated("groepsscan.request")
@@ -201,7 +215,11 @@ class Group:
             summary,
             by,
         )
-        self.app.commit(case)
+        # The scan is police information about the youths on the list it was asked for.
+        log = self.log.entries(
+            by, "groepsscan.receive", "create", [], "", case=case.ref, reason=f"groepsscan {number}"
+        )
+        self.app.commit(case, *log)
         return number
 
     @gated("groepsscan.police-report")
@@ -209,7 +227,9 @@ class Group:
         subject_id = self.persons.resolve(cmd.subject)
         case = self.app.case(cmd.case)
         case.note_police_report(subject_id, self.app.day(cmd.reported_on), by)
-        self.app.commit(case)
+        seen = [Seen(subject_id, (POLICE_INFORMATION,))]
+        log = self.log.entries(by, "groepsscan.police-report", "create", seen, "", case=case.ref)
+        self.app.commit(case, *log)
 
     @gated("groepsscan.show", case="ref")
     def groepsscans(

@@ -27,7 +27,11 @@ ACCESS_CATEGORY = "toegangslog"
 
 class Access(Aggregate):
     class Recorded(Aggregate.Created):
-        class_version = 1
+        """Version 2 adds the Logboek Dataverwerkingen fields (decision 0044): the trace,
+        the operation and its parent, the processing activity of the verwerkingsregister,
+        the entry's retention term and the application that wrote it."""
+
+        class_version = 2
 
         access_id: str
         action: str
@@ -40,6 +44,25 @@ class Access(Aggregate):
         reason: str
         on: str
         by: dict[str, Any]
+        trace_id: str
+        operation_id: str
+        parent_operation_id: str | None
+        activity: str
+        retention: str
+        application: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Before the register: the entry is its own trace and operation (derived from
+            its id, so every replay derives the same), and its activity and retention are
+            unknown here (empty): the LDV export takes them from the register in force."""
+            hex_id = UUID(state["access_id"]).hex
+            state["trace_id"] = hex_id
+            state["operation_id"] = hex_id[:16]
+            state["parent_operation_id"] = None
+            state["activity"] = ""
+            state["retention"] = ""
+            state["application"] = "regie"
 
     @event(Recorded)
     def __init__(
@@ -55,6 +78,12 @@ class Access(Aggregate):
         reason: str,
         on: str,
         by: dict[str, Any],
+        trace_id: str,
+        operation_id: str,
+        parent_operation_id: str | None,
+        activity: str,
+        retention: str,
+        application: str,
     ) -> None:
         self.action = action
         self.outcome = outcome

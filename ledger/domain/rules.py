@@ -260,6 +260,12 @@ PARTICIPANT = _r(
     "policies/defaults/permissions.toml; AVG art. 5(1)(c) need-to-know",
 )
 HOLD_ACTIVE = _r("hold.active", "the legal hold was already lifted", "—")
+REPORT_RESTRICTED = _r(
+    "report.restricted",
+    "while the information duty is deferred, the subject report is only given as a limited "
+    "answer (`--limited`, UAVG art. 41) that does not reveal the deferral",
+    "AVG art. 15, 23; UAVG art. 41",
+)
 FOUR_EYES = _r(
     "retention.four-eyes",
     "a destruction list is approved by a second actor, not by the one who proposed it",

@@ -171,3 +171,31 @@ def _birthday(born: date, age: int) -> date:
         return born.replace(year=born.year + age)
     except ValueError:
         return date(born.year + age, 3, 1)
+
+
+def retention_criterion(rc: RetentionClass) -> str:
+    """One retention class as a sentence, before any start is known (the art. 15 report
+    states the criteria, AVG art. 15(1)(d)): what, how long, from when."""
+    words = duration_words(_term(rc.term))
+    if rc.start == "agreed-at-step-7":
+        bounds = ""
+        if rc.min_term and rc.max_term:
+            bounds = (
+                f", tussen {duration_words(_term(rc.min_term))} en "
+                f"{duration_words(_term(rc.max_term))}"
+            )
+        return (
+            f"{rc.label}: bewaard tot {words} na afronding van de aanpak (de termijn wordt "
+            f"bij de afronding afgesproken{bounds})"
+        )
+    if rc.start == "case-closed":
+        return f"{rc.label}: bewaard tot {words} na het einde van de aanpak"
+    if rc.start == "membership-ended":
+        return f"{rc.label}: bewaard tot {words} nadat de jongere niet meer bij de groep hoort"
+    if rc.start == "fixed-date" and rc.start_date is not None:
+        return f"{rc.label}: bewaard tot {words} na {dutch_date(rc.start_date)}"
+    if rc.start == "age-reached":
+        if _term(rc.term).is_zero:
+            return f"{rc.label}: verwijderd zodra de jongere {rc.age} jaar wordt"
+        return f"{rc.label}: bewaard tot {words} nadat de jongere {rc.age} jaar is geworden"
+    return f"{rc.label}: bewaard tot {words}"

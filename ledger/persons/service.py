@@ -143,7 +143,8 @@ class Persons:
             registered_on=registered_on,
             by=by.record(),
         )
-        self.app.commit(subject)
+        seen = [Seen(subject_id, tuple(sorted({f["cat"] for f in fields.values()})))]
+        self.app.commit(subject, *self.log.entries(by, "subject.add", "create", seen, ""))
         if cmd.date_of_birth is not None:
             self.index.enter(subject_id, cmd.name, cmd.date_of_birth)
         return subject
@@ -211,7 +212,8 @@ class Persons:
             str(subject.id), f"note:{len(subject.notes) + 1}", cmd.category, cmd.text
         )
         subject.record_note(cmd.category, sealed, by)
-        self.app.commit(subject)
+        seen = [Seen(str(subject.id), (cmd.category,))]
+        self.app.commit(subject, *self.log.entries(by, "subject.note", "create", seen, ""))
 
     @gated("subject.link")
     def link(self, cmd: family.LinkSubjects, by: Acting) -> None:
@@ -224,7 +226,8 @@ class Persons:
             person.require_not_erased()
             self._may_handle(person, by, "subject.link", (family.LINK_CATEGORY,))
         family.record_link(self.sealer, subject, other, cmd.relation, by)
-        self.app.commit(subject, other)
+        seen = [Seen(str(p.id), (family.LINK_CATEGORY,)) for p in (subject, other)]
+        self.app.commit(subject, other, *self.log.entries(by, "subject.link", "update", seen, ""))
 
     def _linked(self, subject: Subject, by: Acting) -> dict[str, Subject]:
         """The linked subjects this actor may see: a link also tells about the other."""
@@ -261,7 +264,8 @@ class Persons:
                 raise rules.SUBJECT_ERASED.refuse(f"subject {subject.short} was already erased")
             return "completed"
         subject.erase(cmd.reason, cmd.basis, self.app.day(None), by)
-        self.app.commit(subject)
+        seen = [Seen(str(subject.id), self.categories_held(subject))]
+        self.app.commit(subject, *self.log.entries(by, "subject.erase", "delete", seen, ""))
         self.sealer.keystore.shred(str(subject.id))
         return "erased"
 
@@ -357,6 +361,8 @@ class Persons:
 
     @gated("subject.list")
     def listing(self, by: Acting) -> list[dict[str, Any]]:
+        """Every subject by pseudonym (personal data too): logged as a search."""
+        self.log.record(by, "subject.list", "search", [], "")
         self.queries.projections.catch_up()
         with self.queries.store.read() as conn:
             rows = [

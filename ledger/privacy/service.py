@@ -13,15 +13,19 @@ from typing import Any
 
 from sqlalchemy import and_, select
 
+from ledger import __version__
 from ledger import commands as c
 from ledger.access.gate import AccessLog, Gate, Seen, gated
-from ledger.access.purposes import AUDIT_PURPOSE
+from ledger.access.purposes import AUDIT_PURPOSE, INZAGE_PURPOSE
 from ledger.application import Regie
+from ledger.domain import rules
 from ledger.domain.acting import Acting
 from ledger.domain.share import PROVIDED, REFUSED
 from ledger.domain.share_request import OPEN
-from ledger.persons.service import Persons, registration_org
+from ledger.persons.service import Persons
 from ledger.privacy.findings import Detectors, finding, unlawful_provision
+from ledger.privacy.inzage import Inzage
+from ledger.privacy.ldv import ldv_record
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.retention.destructions import Destructions
@@ -62,6 +66,7 @@ class PrivacyAudit:
         self.gate = gate
         self.log = log
         self.detectors = Detectors(app, queries, sharing, destructions)
+        self.inzage = Inzage(app, queries, persons, sharing)
         # Set by bootstrap: checkpoints a witness (or the high-water mark) did not receive.
         self.delivery_problems: Callable[[], list[Row]] = list
         self.checkpoint_line: Callable[[], str] = str
@@ -198,6 +203,28 @@ class PrivacyAudit:
         ]
         return sorted(out, key=lambda x: x["at"])
 
+    # -- the access log as the Logboek Dataverwerkingen ---------------------------------
+
+    @gated("audit.export")
+    def export_log(
+        self, by: Acting, since: date | None = None, until: date | None = None
+    ) -> list[Row]:
+        """Every access-log entry of the period as a Logboek Dataverwerkingen record
+        (decision 0044), oldest first, those about a subject whose information duty is
+        deferred marked confidential. The export is itself logged."""
+        self.log.record(by, "audit.export", "export", [], AUDIT_PURPOSE)
+        self.queries.projections.catch_up()
+        a = t.access_log
+        rows = self.queries.rows(
+            _period(select(a).order_by(a.c.at, a.c.access_id), a.c.on_date, since, until)
+        )
+        register = self.app.policies.verwerkingsregister
+        # Entries about a subject whose information duty is deferred are confidential:
+        # hidden from the subject while the deferral holds (Verwerkingenlogging, 0044).
+        subjects = sorted({r["subject_id"] for r in rows if r["subject_id"]})
+        hidden = {s for s in subjects if self.inzage.restriction(self.persons.subject(s))}
+        return [ldv_record(r, register, __version__, r["subject_id"] in hidden) for r in rows]
+
     # -- the register of provisions -------------------------------------------------------
 
     @gated("audit.disclosures")
@@ -318,73 +345,35 @@ class PrivacyAudit:
     # -- inzage (AVG art. 15) ---------------------------------------------------------------
 
     @gated("audit.subject-report")
-    def subject_report(self, subject_ref: str, by: Acting) -> Row:
-        """What the ledger holds about a subject: the answer to an inzageverzoek."""
+    def subject_report(self, subject_ref: str, by: Acting, limited: bool = False) -> Row:
+        """The answer to an inzageverzoek: a copy of the data, every category, recipient,
+        purpose, basis and retention in words (decision 0038).
+
+        While the information duty is deferred the report is refused (``report.restricted``)
+        unless ``limited``: then it states a limitation under UAVG art. 41, and nothing of
+        what the deferral keeps from the subject.
+        """
         subject = self.persons.subject(subject_ref)
         subject_id = str(subject.id)
-        categories = self.persons.categories_held(subject)
         cases = self.persons.cases_of(subject_id)
-        seen = [Seen(subject_id, categories)]
+        seen = [Seen(subject_id, self.persons.categories_held(subject))]
         self.gate.personal_data(by, "audit.subject-report", cases, seen)
-        self.log.record(by, "audit.subject-report", "export", seen, AUDIT_PURPOSE)
-        view_fields = {
-            name: self.persons.open_field(subject, name, sealed)
-            for name, sealed in subject.fields.items()
-        }
-        sources: set[str] = {registration_org(self.app, subject)}
-        sources.update(n["by"]["org"] for n in subject.notes)
-        shares = self.queries.rows(
-            select(t.shares)
-            .join(t.share_subjects, t.share_subjects.c.share_id == t.shares.c.share_id)
-            .where(t.share_subjects.c.subject_id == subject_id, t.shares.c.outcome == PROVIDED)
+        restriction = self.inzage.restriction(subject)
+        if restriction is not None and not limited:
+            raise rules.REPORT_RESTRICTED.refuse(
+                f"the information duty for {subject.short} is deferred until "
+                f"{restriction['review_date']}: a full report would reveal what the deferral "
+                "keeps from the subject; answer with `--limited` (a limitation under UAVG "
+                "art. 41) or after `regie letters resume`"
+            )
+        limited = limited and restriction is not None
+        self.log.record(
+            by,
+            "audit.subject-report",
+            "export",
+            seen,
+            INZAGE_PURPOSE,
+            case=cases[0].ref if len(cases) == 1 else None,
         )
-        from ledger.letters.triggers import active_deferral
-
-        # While the information duty is deferred, what was shared stays confidential.
-        confidential = active_deferral(self.app, subject_id, self.app.clock()) is not None
-        visible = [] if confidential else shares
-        for s in visible:
-            sources.add(s["from_org"])
-        lists = [] if confidential else self._group(subject_id)  # namenlijst, groepsscan
-        sources.update(x["from"] for x in lists)
-        recipients = sorted(
-            {org for s in visible for org in json.loads(s["to_orgs"])}
-            | {org for x in lists for org in x["to"]}
-        )
-        purposes = sorted({s["purpose"] for s in visible})
-        retention = [
-            {
-                "case": case.ref,
-                "status": case.status,
-                "bewaartermijn": _case_bewaartermijn(self.queries, case.ref),
-            }
-            for case in cases
-        ]
-        labels = {c.key: c.label for c in self.app.policies.persoonsgegevens.category}
-        return {
-            "subject": subject.short,
-            "kind": subject.kind,
-            "erased": subject.erased,
-            "name": view_fields.get("name"),
-            "date_of_birth": view_fields.get("date_of_birth"),
-            "categories": [{"key": k, "label": labels.get(k, k)} for k in categories],
-            "sources": sorted(s for s in sources if s),
-            "recipients": recipients,
-            "purposes": purposes,
-            "shares": [
-                {**share_row(s), "confidential": True} if confidential else share_row(s)
-                for s in shares
-            ],
-            "lists": register_rows(lists, None, None),
-            "cases": retention,
-            "requests": self.rights_requests(subject_id),
-            "generated_on": self.app.clock().isoformat(),
-            "confidential": confidential,
-            "checkpoint": self.checkpoint_line(),
-        }
-
-
-def _case_bewaartermijn(queries: Queries, ref: str) -> str | None:
-    overview = queries.case_overview(ref)
-    value = overview.get("bewaartermijn")
-    return str(value) if value else None
+        report = self.inzage.report(subject, limited, self.rights_requests(subject_id))
+        return {**report, "checkpoint": self.checkpoint_line()}

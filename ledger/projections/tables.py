@@ -326,10 +326,18 @@ access_log = Table(
     Column("actor", String(64), nullable=False),
     Column("role", String(64), nullable=False),
     Column("org", String(64), nullable=False),
+    # Logboek Dataverwerkingen (decision 0044); empty activity/retention: before the register
+    Column("trace_id", String(32), nullable=False),
+    Column("operation_id", String(16), nullable=False),
+    Column("parent_operation_id", String(16)),
+    Column("activity", String(64), nullable=False),
+    Column("retention", String(32), nullable=False),
+    Column("application", String(64), nullable=False),
 )
 Index("rm_access_subject_at", access_log.c.subject_id, access_log.c.at)
 Index("rm_access_actor_at", access_log.c.actor, access_log.c.at)
 Index("rm_access_at", access_log.c.at)
+Index("rm_access_activity_on", access_log.c.activity, access_log.c.on_date)
 
 MUTABLE = (
     actors, cases, actions, subjects, members, groepsscans, participants, convenants, shares,

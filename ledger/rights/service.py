@@ -88,8 +88,15 @@ class Rights:
             hold=str(hold.id),
             by=by.record(),
         )
-        self.app.commit(request, hold)
+        log = self._entries(by, "request.open", "create", subject)
+        self.app.commit(request, hold, *log)
         return {"request": request.ref, "subject": subject.short, "deadline": deadline}
+
+    def _entries(self, by: Acting, command: str, action: str, subject: Subject) -> list[Any]:
+        """The access-log entry of a change of a request: its sealed texts are the
+        subject's personal data (category of the policy)."""
+        seen = [Seen(str(subject.id), (self.policy.settings.category,))]
+        return list(self.log.entries(by, command, action, seen, ""))
 
     @gated("request.extend")
     def extend(self, cmd: ExtendRequest, by: Acting) -> Row:
@@ -101,7 +108,7 @@ class Rights:
         deadline = self.policy.extension.after(date.fromisoformat(request.deadline)).isoformat()
         reason = self._seal(subject, str(request.id), "extension", cmd.reason)
         request.extend(reason, day, deadline, by)
-        self.app.commit(request)
+        self.app.commit(request, *self._entries(by, "request.extend", "update", subject))
         return {"request": request.ref, "deadline": deadline}
 
     @gated("request.decide")
@@ -118,7 +125,7 @@ class Rights:
         if isinstance(hold, LegalHold) and hold.active:
             hold.lift(f"rechtenverzoek {request.ref} besloten", day, by, for_request=True)
             changed.append(hold)
-        self.app.commit(*changed)
+        self.app.commit(*changed, *self._entries(by, "request.decide", "update", subject))
         late = day > request.deadline
         return {"request": request.ref, "outcome": cmd.outcome, "late": late}
 

@@ -20,8 +20,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from ledger.access import trace
 from ledger.bootstrap import Ledger
 from ledger.commands import REF_HELP
+from ledger.domain.acting import Acting
 from ledger.errors import BadInput, Conflict, NotFound, RegieError
 from ledger.server.jsonable import jsonable
 from ledger.server.routes import Route, bound, index, routes
@@ -150,7 +152,13 @@ def create_app(ledger: Ledger, fg_contact: str | None = None) -> FastAPI:
     def commands(request: Request) -> dict[str, Any]:
         bearer, role = _bearer(request), request.headers.get(ROLE_HEADER)
         checked = ledger.tokens.check_jwt(bearer)
-        by = writer.run(lambda: ledger.tokens.authenticate(bearer, role, AUTHENTICATE, checked))
+        tracing = trace.from_traceparent(request.headers.get("traceparent"), "api")
+
+        def identify() -> Acting:
+            with trace.request(tracing):
+                return ledger.tokens.authenticate(bearer, role, AUTHENTICATE, checked)
+
+        by = writer.run(identify)
         return {
             "commands": sorted(offered),
             "actor": by.actor,
@@ -184,8 +192,14 @@ def _endpoint(ledger: Ledger, route: Route, writer: Writer, fg_contact: str | No
         bearer, role = _bearer(request), request.headers.get(ROLE_HEADER)
         checked = ledger.tokens.check_jwt(bearer)  # outside the writer: may fetch keys
         arguments = route.arguments(body)
+        # The caller's W3C trace context, if it sent one (Logboek Dataverwerkingen).
+        tracing = trace.from_traceparent(request.headers.get("traceparent"), "api")
 
         def work() -> dict[str, Any]:
+            with trace.request(tracing):
+                return serve()
+
+        def serve() -> dict[str, Any]:
             by = ledger.tokens.authenticate(bearer, role, route.command, checked)
             method = bound(ledger, route)
             extra: dict[str, Any] = {}

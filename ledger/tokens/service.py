@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -80,6 +81,8 @@ class Tokens:
         self.access_log = access_log
         self.oidc: OidcVerifier | None = None
         """Set by a server that accepts OpenID Connect tokens (``regie serve``)."""
+        self.failed: Callable[[Acting, str, str], bool] = self._log_failure
+        """Set by bootstrap: logs a failed authentication, bounded a day (decision 0044)."""
 
     @gated("token.issue")
     def issue(self, cmd: tc.IssueToken, by: Acting) -> IssuedToken:
@@ -220,5 +223,9 @@ class Tokens:
             return UNAUTHENTICATED
 
     def _fail(self, by: Acting, command: str, reason: str) -> AuthenticationFailed:
-        self.access_log.record(by, command, "read", [], DEFAULT_PURPOSE, DENIED, None, reason)
+        self.failed(by, command, reason)
         return AuthenticationFailed(reason)
+
+    def _log_failure(self, by: Acting, command: str, reason: str) -> bool:
+        self.access_log.record(by, command, "read", [], DEFAULT_PURPOSE, DENIED, None, reason)
+        return True

@@ -155,17 +155,21 @@ def test_the_subject_report_never_says_nothing_was_provided_about_a_listed_youth
 ) -> None:
     world = listed_world(ledger, clock)
     report = ledger.privacy.subject_report(world.youth, b.privacy_officer(ledger))
-    assert report["shares"] == []
-    assert report["recipients"] == sorted(["OM gebiedsofficier", "burgemeester", "om", "politie"])
-    assert [r["share"] for r in report["lists"]] == [
-        "namenlijst v1",
-        "groepsscan 1 (verzoek)",
-        "groepsscan 1",
+    labels = {o.key: o.label for o in ledger.app.policies.organisations.organisation}
+    assert sorted(report["recipients"]) == sorted(
+        ["OM gebiedsofficier", "Burgemeester", labels["om"], labels["politie"]]
+    )
+    assert [p["what"] for p in report["provisions"]] == [
+        "namenlijst (versie 1)",
+        "verzoek om een groepsscan",
+        "groepsscan",
     ]
-    assert "politie" in report["sources"]  # the police delivered the scan
+    assert labels["politie"] in report["sources"]  # the police delivered the scan
+    assert "Politie-informatie (groepsscan)" in report["categories"]
     text = subject_report_text(report)
     assert NOTHING_PROVIDED not in text
-    assert "  - politie" in text and "  - om" in text
+    assert f"  - {labels['politie']}" in text and f"  - {labels['om']}" in text
+    assert "  - om\n" not in text and "  - politie\n" not in text  # labels, not keys
 
 
 def test_the_letter_names_the_police_and_the_om_as_recipients(

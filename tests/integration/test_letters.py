@@ -861,9 +861,10 @@ def test_deferral_hides_the_letter_until_review_then_resume_lifts_it(
     assert (row["ground"], row["deferred_by"]) == ("uavg41", b.REGISSEUR)
     refused_by("letter.deferred", lambda: generate(ledger, world, tmp_path))
 
-    assert ledger.privacy.subject_report(world.youth, officer)["confidential"] is True
-    report = ledger.privacy.subject_report(world.youth, officer)
-    assert report["recipients"] == [] and all(s["confidential"] for s in report["shares"])
+    officer = _privacy_officer(ledger)
+    refused_by("report.restricted", lambda: ledger.privacy.subject_report(world.youth, officer))
+    report = ledger.privacy.subject_report(world.youth, officer, limited=True)
+    assert report["limited"] and report["recipients"] == [] and report["provisions"] == []
     assert not [f for f in ledger.privacy.findings(officer) if f["kind"] == "uitstel-herbeoordelen"]
 
     clock.set(date(2027, 1, 15))  # the review date comes
@@ -878,7 +879,7 @@ def test_deferral_hides_the_letter_until_review_then_resume_lifts_it(
     )
     row = _row(ledger, world)
     assert row is not None and row["status"] == "overdue" and row["deferred_until"] is None
-    assert ledger.privacy.subject_report(world.youth, officer)["confidential"] is False
+    assert ledger.privacy.subject_report(world.youth, officer)["limited"] is False
     assert not [f for f in ledger.privacy.findings(officer) if f["kind"] == "uitstel-herbeoordelen"]
     refused_by(
         "letter.not-deferred",
@@ -1055,7 +1056,13 @@ def test_defer_and_resume_through_the_cli(cli_world: dict[str, Any]) -> None:
     blocked = cli("letters", "generate", world.youth, "--out", str(cli_world["out"]), "--on", DAY)
     assert blocked.exit_code == 1 and "letter.deferred" in blocked.output
     report = cli("--as", "privacy-officer", "audit", "subject-report", world.youth, actor="fg-test")
-    assert report.exit_code == 0 and "tijdelijk vertrouwelijk" in report.output
+    assert report.exit_code == 1 and "[rule report.restricted]" in report.output
+    report = cli(
+        "--as", "privacy-officer", "audit", "subject-report", world.youth, "--limited",
+        actor="fg-test",
+    )  # fmt: skip
+    assert report.exit_code == 0 and "artikel 41" in report.output
+    assert "uitgesteld" not in report.output and "vertrouwelijk" not in report.output
     resumed = cli("letters", "resume", world.youth, "--reason", "Risico geweken", "--on", DAY)
     assert resumed.exit_code == 0, resumed.output
     (row,) = json.loads(cli("letters", "due", "--as-of", DAY, "--json").output)

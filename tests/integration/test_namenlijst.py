@@ -142,7 +142,10 @@ def test_the_addition_is_a_new_version_with_a_sealed_motivation_and_its_partners
     newcomer = member(ledger, by, ref, "Testpersoon Nieuw")
     before = mark(ledger)
     ledger.group.add_to_namenlijst(addition(ref, newcomer, agreed_by=["om", "politie"]), by)
-    assert events_since(ledger, before) == Counter({"Case.NamenlijstAgreed": 1})
+    # The addition and its access-log entry (a create of personal data, decision 0044).
+    assert events_since(ledger, before) == Counter(
+        {"Case.NamenlijstAgreed": 1, "Access.Recorded": 1}
+    )
     case = ledger.app.case(ref)
     agreed = [
         e

@@ -139,7 +139,9 @@ def test_decided_in_time_is_no_finding_and_reads_back(ledger: Ledger, clock: Fix
         decide(ledger, regisseur, opened["request"])
     assert again.value.rule == "request.decided"
     report = ledger.privacy.subject_report(subject, officer)
-    assert [(r["kind"], r["outcome"]) for r in report["requests"]] == [("inzage", "toegewezen")]
+    assert [(r["kind"], r["outcome"]) for r in report["requests"]] == [
+        ("Recht op inzage", "toegewezen")
+    ]
 
 
 def test_a_pending_request_holds_the_subject_until_decided(

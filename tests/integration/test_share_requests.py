@@ -66,7 +66,8 @@ def test_a_confirmed_request_is_a_provision_answered_for_by_the_provider(
     # A request is not a provision: not in the register, the shares or the subject's report.
     assert provisions(ledger, officer) == []
     assert ledger.sharing.share_rows() == []
-    assert ledger.privacy.subject_report(member, officer)["shares"] == []
+    report = ledger.privacy.subject_report(member, officer)
+    assert [p["what"] for p in report["provisions"]] == ["namenlijst (versie 1)"]
     [open_] = ledger.sharing.requests(officer, status="open")
     assert (open_["request_id"], open_["from"], open_["requested_by"]) == (
         request,

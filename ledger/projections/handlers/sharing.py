@@ -226,6 +226,12 @@ def access_recorded(ws: Workspace, e: Access.Recorded) -> None:
             "actor": e.by["actor"],
             "role": e.by["role"],
             "org": e.by["org"],
+            "trace_id": e.trace_id,
+            "operation_id": e.operation_id,
+            "parent_operation_id": e.parent_operation_id,
+            "activity": e.activity,
+            "retention": e.retention,
+            "application": e.application,
         },
     )
 
