@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -20,7 +20,9 @@ from cli.common import Context, echo, emit_json, handle_errors, json_option, pas
     "--documents",
     "documents",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Also write the demo case's plan van aanpak (Word, PDF) and its concept into DIR.",
+    help="Also write the demo case's documents into DIR: the plan van aanpak (Word, PDF) and "
+    "its concept, agenda and notulen, tussenevaluatie, evaluation report, overview report, "
+    "reminders (.ics).",
 )
 @json_option
 @pass_ctx
@@ -38,6 +40,7 @@ def command(ctx: Context, db_path: str | None, documents: Path | None, as_json: 
       regie demo --db /tmp/demo.sqlite --documents /tmp/demo-plan
     """
     from ledger.config import safe_url
+    from ledger.demo import documents as demo_documents
     from ledger.demo import scenario as demo
 
     if db_path:
@@ -48,7 +51,9 @@ def command(ctx: Context, db_path: str | None, documents: Path | None, as_json: 
     ref = written.ref
     overview = ledger.cases.overview(ref, ledger.app.acting(demo.DEMO_ACTOR))
     url = ctx.settings.database_url
-    written_files = _plan_documents(ledger, ref, documents) if documents else []
+    written_files = (
+        demo_documents.write(ledger, ref, documents, demo.DEMO_ACTOR) if documents else []
+    )
     if as_json:
         emit_json(
             {
@@ -67,7 +72,7 @@ def command(ctx: Context, db_path: str | None, documents: Path | None, as_json: 
     echo(f"Registering a youth a second time: {written.same_person}")
     echo(f"Destruction list: {written.destruction}")
     for path in written_files:
-        echo(f"Plan document: {path}")
+        echo(f"Document: {path}")
     echo(f"Demo ledger: {safe_url(url)}")
     echo("Explore it as the demo's regisseur:")
     echo(f"  export REGIE_ACTOR={demo.DEMO_ACTOR}")
@@ -85,23 +90,6 @@ def command(ctx: Context, db_path: str | None, documents: Path | None, as_json: 
     echo(f"  regie {where}monitor show {ref}")
     echo(f"  regie {where}evaluation document {ref} --what eindverslag --format pdf")
     echo(f"  regie {where}reminders --within 30 --ics herinneringen.ics")
-    echo(f"  regie {where}report overview --from 2025-01-01 --output overzicht.html")
+    since = (ledger.app.clock() - timedelta(days=365)).isoformat()
+    echo(f"  regie {where}report overview --from {since} --output overzicht.html")
     echo(f"  REGIE_ACTOR=privacy-demo regie {where}audit findings")
-
-
-def _plan_documents(ledger: Any, ref: str, folder: Path) -> list[str]:
-    """The demo case's plan in Word and PDF, and its anonymised concept in PDF."""
-    from ledger.demo import scenario as demo
-    from ledger.workbench.document import render
-    from ledger.workbench.plandoc.build import document as build
-
-    folder.mkdir(parents=True, exist_ok=True)
-    by = ledger.app.acting(demo.DEMO_ACTOR)
-    made = []
-    for concept, formats in ((False, ("docx", "pdf")), (True, ("pdf",))):
-        content = build(ledger.plan_documents.document(ref, by, concept, "demo"))
-        for fmt in formats:
-            path = folder / f"plan-{ref}{'-concept' if concept else ''}.{fmt}"
-            path.write_bytes(render(content, fmt))
-            made.append(str(path))
-    return made

@@ -39,6 +39,9 @@ def test_the_demo_writes_its_plan_and_a_concept_that_names_nobody(tmp_path: Path
     ref = shown["case"]
     assert sorted(Path(p).name for p in shown["documents"]) == sorted(
         [f"plan-{ref}.docx", f"plan-{ref}.pdf", f"plan-{ref}-concept.pdf"]
+        + [f"{ref}-M{n}-{what}" for n in (1, 2) for what in ("agenda.docx", "notulen.pdf")]
+        + [f"{ref}-tussenevaluatie.docx", f"{ref}-eindverslag.pdf"]
+        + ["overzicht.html", "overzicht.pdf", "herinneringen.ics"]
     )
     env["REGIE_ACTOR"] = "regisseur-demo"
     members = runner.invoke(regie, ["--db", str(target), "member", "list", ref, "--json"], env=env)
@@ -87,3 +90,37 @@ def test_a_section_from_a_file_and_the_refusals(seeded, tmp_path: Path) -> None:
     written = out.read_text(encoding="utf-8")
     assert "# Integraal plan van aanpak Groep Cliplein" in written
     assert "[nog in te vullen door de regisseur: wanneer de problemen" in written
+
+
+def test_the_demo_writes_every_workbench_document(tmp_path: Path) -> None:
+    """Issue 13's demo: meetings with agenda and notulen, the tussenevaluatie and the
+    evaluation report with its chart, the overview with charts and the reminders."""
+    from icalendar import Calendar
+
+    runner = CliRunner()
+    env = {"REGIE_CONFIG": str(tmp_path / "absent.toml"), "REGIE_DATA_DIR": str(tmp_path)}
+    folder = tmp_path / "docs"
+    made = runner.invoke(
+        regie,
+        ["demo", "--db", str(tmp_path / "demo.sqlite"), "--documents", str(folder), "--json"],
+        env=env,
+    )
+    assert made.exit_code == 0, made.output
+    ref = json.loads(made.output)["case"]
+    for n in (1, 2):
+        agenda = docx_headings((folder / f"{ref}-M{n}-agenda.docx").read_bytes())
+        assert agenda[0][0] == "Title" and agenda[0][1].startswith("Agenda ")
+        assert ("Heading 1", "Agendapunten") in agenda
+        minutes = text_of((folder / f"{ref}-M{n}-notulen.pdf").read_bytes(), "pdf")
+        assert minutes.startswith("Notulen ") and ref in minutes
+    report = text_of((folder / f"{ref}-eindverslag.pdf").read_bytes(), "pdf")
+    assert report.startswith("Evaluatieverslag groepsaanpak") and "Doelen en indicatoren" in report
+    interim = docx_headings((folder / f"{ref}-tussenevaluatie.docx").read_bytes())
+    assert ("Heading 1", "Vragen van de tussenevaluatie") in interim
+    page = (folder / "overzicht.html").read_text(encoding="utf-8")
+    assert page.count("<img") + page.count("<svg") >= 2
+    assert pdf_pages((folder / "overzicht.pdf").read_bytes(), scale=0.3)
+    calendar = Calendar.from_ical((folder / "herinneringen.ics").read_bytes())
+    assert len(calendar.walk("VEVENT")) >= 1
+    names = DEMO_PEOPLE + [name for _, name, _, _ in ACTORS]
+    assert [n for n in names if n.lower() in page.lower()] == []  # counts only
