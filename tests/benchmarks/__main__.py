@@ -124,8 +124,9 @@ def render(results: list[Measurement], console: Console) -> None:
             if m.target is None
             else ("≥ " if m.higher_is_better else "< ") + _figure(m.target, m.unit)
         )
-        if m.ratio_target is not None:
-            target += f", ≥ {m.ratio_target:.2f}×"
+        if m.ratio_target is not None:  # a goal that is a ratio alone has target 0
+            ratio_goal = f"≥ {m.ratio_target:.2f}×"
+            target = ratio_goal if not m.target else f"{target}, {ratio_goal}"
         result = {True: "[green]PASS[/]", False: "[red]MISS[/]", None: "[yellow]n/a[/]"}[m.passed]
         table.add_row(
             str(number),
