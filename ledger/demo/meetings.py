@@ -11,7 +11,7 @@ from ledger.meetings import commands as mc
 from ledger.monitoring import commands as mo
 
 if TYPE_CHECKING:
-    from ledger.demo.execution import Scene
+    from ledger.demo.scene import Scene
 
 INCIDENTS = ((185, 16), (155, 14), (125, 11), (95, 9), (65, 8), (35, 6), (10, 5))
 """(days ago, incidents that month): the group's overlast going down."""

@@ -13,6 +13,7 @@ from ledger import commands as c
 from ledger.bootstrap import Ledger
 from ledger.cases import commands as cc
 from ledger.demo import destruction, execution, informing, rights, sharing
+from ledger.demo.scene import Scene
 from ledger.domain.acting import Acting
 from ledger.errors import Inconsistent, Refused
 from ledger.persons import family
@@ -248,7 +249,7 @@ def run(ledger: Ledger) -> Demo:
     police = sharing.share(ledger, ref, youths, day, regisseur, uc, agent)
     informing.inform(ledger, youths, day, uc)
     rights.answer(ledger, youths, day)
-    execution.carry_out(execution.Scene(ledger, ref, day, regisseur, uc, youths, police))
+    execution.carry_out(Scene(ledger, ref, day, regisseur, uc, youths, police))
     return Demo(ref, notice, destruction.destroy(ledger, day))
 
 

@@ -12,8 +12,8 @@ from ledger.workbench.document.model import (
     Section,
     Supplied,
     Table,
-    render,
 )
+from ledger.workbench.document.rendering import render
 
 __all__ = [
     "FORMATS",

@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ledger.errors import BadInput
-
 FORMATS = ("docx", "pdf", "md")
 
 
@@ -120,23 +118,6 @@ def paragraphs(text: str) -> list[str]:
         if joined:
             out.append(joined)
     return out
-
-
-def render(document: Document, fmt: str) -> bytes:
-    """The document as the bytes of a file in `fmt` (docx, pdf or md)."""
-    if fmt == "docx":
-        from ledger.workbench.document.word import to_docx
-
-        return to_docx(document)
-    if fmt == "pdf":
-        from ledger.workbench.document.pdf import to_pdf
-
-        return to_pdf(document)
-    if fmt == "md":
-        from ledger.workbench.document.markdown import to_markdown
-
-        return to_markdown(document).encode("utf-8")
-    raise BadInput(f"unknown document format {fmt!r}: choose one of {', '.join(FORMATS)}")
 
 
 def cells(rows: Sequence[Sequence[object]]) -> tuple[tuple[str, ...], ...]:
