@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from ledger.durations import Duration
+from ledger.errors import BadInput
 from policies.model import _Strict
 
 Covers = Literal["subject-data", "signals", "meeting-records", "access-log"]
@@ -115,9 +116,24 @@ class RetentionSettings(_Strict):
         default_factory=lambda: ["proceseigenaar", "archivaris"], min_length=1
     )
     """The roles (of permissions.toml) that each review a destruction list."""
+    hold_review: str = "P6M"
+    """How long after it is placed a legal hold is looked at again, unless its placing names
+    a day (``retention hold place --review-on``): a hold is not forever (decision 0050)."""
     year_only_starts: list[Start] = Field(default_factory=lambda: [AGE_REACHED])
     """Start events derived from personal data (a date of birth): the record of a purge
     keeps only their year, so that no date of birth outlives its destroyed key."""
+
+    @field_validator("hold_review")
+    @classmethod
+    def _review(cls, value: str) -> str:
+        try:
+            Duration.parse(value)
+        except BadInput:
+            raise ValueError(
+                "a hold is looked at again some time after it is placed: a positive ISO 8601 "
+                "duration such as P6M"
+            ) from None
+        return value.strip().upper()
 
     @field_validator("reviewers")
     @classmethod

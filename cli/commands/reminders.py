@@ -49,8 +49,8 @@ def command(
 
     Reminders name the case, the kind, the day and who follows it up; never a name or the
     text of an action, so the calendar file can go anywhere. Run it daily, next to the
-    retention job (docs/operations.md). Meetings without notulen yet (overleg) and a
-    tussenevaluatie that falls due are reminders too.
+    retention job (docs/operations.md). Meetings without notulen yet (overleg), a
+    tussenevaluatie that falls due and legal holds to review (blokkade) are reminders too.
 
     \b
     Example:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import click
@@ -190,21 +191,52 @@ def hold() -> None:
     required=True,
     help="E.g. pending inzage/objection/erasure request, legal proceedings.",
 )
+@click.option(
+    "--review-on",
+    type=ISO_DATE,
+    help="When the hold is looked at again (default: retention.toml hold_review after today).",
+)
 @json_option
 @pass_ctx
 @handle_errors
-def hold_place(ctx: Context, target: str, reason: str, as_json: bool) -> None:
+def hold_place(
+    ctx: Context, target: str, reason: str, review_on: date | None, as_json: bool
+) -> None:
     """Place a legal hold on a subject (P-...) or a case (JG-...).
+
+    A hold lasts until it is lifted; on its review day it is a reminder (`regie
+    reminders`), to be lifted or kept with `retention hold review`.
 
     \b
     Example:
       regie retention hold place P-3f9a2c1d0b --reason 'Bezwaarprocedure loopt'
     """
-    hold_id = ctx.ledger().retention.place_hold(target, reason, ctx.acting())
+    hold_id = ctx.ledger().retention.place_hold(target, reason, ctx.acting(), review_on)
     if as_json:
         emit_json({"hold": hold_id, "target": target})
     else:
         echo(f"Legal hold {hold_id[:8]} placed on {target}.")
+
+
+@hold.command("review")
+@click.argument("hold_id")
+@click.option("--reason", required=True, help="Why the hold stays.")
+@click.option("--next", "next_on", type=ISO_DATE, required=True, help="The next review day.")
+@json_option
+@pass_ctx
+@handle_errors
+def hold_review(ctx: Context, hold_id: str, reason: str, next_on: date, as_json: bool) -> None:
+    """Keep a legal hold after looking at it again, until its next review day.
+
+    \b
+    Example:
+      regie retention hold review 3f9a2c1d --reason 'Bezwaar loopt nog' --next 2027-06-30
+    """
+    kept = ctx.ledger().retention.review_hold(hold_id, reason, next_on, ctx.acting())
+    if as_json:
+        emit_json({"hold": kept, "review_on": next_on.isoformat()})
+    else:
+        echo(f"Legal hold {kept[:8]} stays; looked at again on {next_on.isoformat()}.")
 
 
 @hold.command("lift")
@@ -252,6 +284,7 @@ def holds(ctx: Context, show_all: bool, as_json: bool, as_csv: bool) -> None:
             ("label", "op"),
             ("reason", "reden"),
             ("placed_on", "sinds"),
+            ("review_on", "herbeoordeling"),
             ("lifted_on", "opgeheven"),
         ],
     )

@@ -26,9 +26,12 @@ class LegalHold(Aggregate):
 
     class Placed(Aggregate.Created):
         """Version 2 carries ``request``: the rights request a hold was placed for
-        automatically (decision 0031); holds placed by hand, and before, carry None."""
+        automatically (decision 0031); holds placed by hand, and before, carry None.
+        Version 3 carries ``review_on``: the day the hold is looked at again (decision
+        0050); holds placed before, and those of a rights request (its deadline is their
+        review), carry None."""
 
-        class_version = 2
+        class_version = 3
 
         hold_id: str
         target_kind: str
@@ -36,11 +39,16 @@ class LegalHold(Aggregate):
         reason: str
         placed_on: str
         request: str | None
+        review_on: str | None
         by: dict[str, Any]
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["request"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["review_on"] = None
 
     @event(Placed)
     def __init__(
@@ -52,10 +60,12 @@ class LegalHold(Aggregate):
         placed_on: str,
         by: dict[str, Any],
         request: str | None = None,
+        review_on: str | None = None,
     ) -> None:
         self.target_kind = target_kind
         self.target = target
         self.request = request
+        self.review_on = review_on
         self.active = True
 
     @classmethod
@@ -75,6 +85,31 @@ class LegalHold(Aggregate):
 
         def apply(self, hold: LegalHold) -> None:
             hold.active = False
+
+    class Reviewed(Aggregate.Event):
+        """The hold was looked at and stays, until it is looked at again (decision 0050)."""
+
+        class_version = 1
+
+        reason: str
+        reviewed_on: str
+        review_on: str
+        by: dict[str, Any]
+
+        def apply(self, hold: LegalHold) -> None:
+            hold.review_on = self.review_on
+
+    def review(self, reason: str, reviewed_on: str, review_on: str, by: Acting) -> None:
+        """Keep the hold, with why, and the next day it is looked at."""
+        if not self.active:
+            raise rules.HOLD_ACTIVE.refuse()
+        self.trigger_event(
+            self.Reviewed,
+            reason=reason,
+            reviewed_on=reviewed_on,
+            review_on=review_on,
+            by=by.record(),
+        )
 
     def lift(self, reason: str, lifted_on: str, by: Acting, for_request: bool = False) -> None:
         """A hold placed for a rights request is lifted by deciding it (``for_request``)."""

@@ -20,6 +20,7 @@ holds = Table(
     Column("lifted_on", String(10)),
     Column("lifted_by", String(64)),
     Column("request_id", String(36)),  # placed for this rights request (decision 0031)
+    Column("review_on", String(10)),  # looked at again on this day (decision 0050)
 )
 Index("rm_holds_target", holds.c.target)
 

@@ -27,6 +27,7 @@ from ledger.domain.acting import Acting
 from ledger.domain.policy import short_hash
 from ledger.domain.retention import LegalHold, RetentionRun
 from ledger.durations import Duration
+from ledger.errors import BadInput
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
 from ledger.retention import facts, lists, purging
@@ -80,9 +81,19 @@ class Retention:
     # -- holds ----------------------------------------------------------------------------
 
     @gated("retention.hold.place")
-    def place_hold(self, target: str, reason: str, by: Acting) -> str:
-        """Hold a case (JG-...) or a subject (its pseudonym, P-...)."""
+    def place_hold(
+        self, target: str, reason: str, by: Acting, review_on: date | None = None
+    ) -> str:
+        """Hold a case (JG-...) or a subject (its pseudonym, P-...) until it is lifted; it
+        is looked at again on ``review_on`` (default: the policy's ``hold_review`` on)."""
         reason = c.free_text(reason, "--reason")
+        placed = self.app.clock()
+        if review_on is None:
+            review_on = Duration.parse(self.app.policies.retention.settings.hold_review).after(
+                placed
+            )
+        if review_on <= placed:
+            raise BadInput("--review-on is the day the hold is looked at again: after today")
         if target.upper().startswith("JG-"):
             kind, key = "case", self.app.case(target).ref
         else:
@@ -92,22 +103,38 @@ class Retention:
             target_kind=kind,
             target=key,
             reason=reason,
-            placed_on=self.app.day(None),
+            placed_on=placed.isoformat(),
             by=by.record(),
+            review_on=review_on.isoformat(),
         )
         self.app.commit(hold)
         return str(hold.id)
 
-    @gated("retention.hold.lift")
-    def lift_hold(self, hold_ref: str, reason: str, by: Acting) -> str:
+    def _hold(self, hold_ref: str) -> LegalHold:
         prefix = c.id_prefix(hold_ref, "HOLD_ID")
-        reason = c.free_text(reason, "--reason")
         matches = self.queries.ids_starting(t.holds.c.hold_id, prefix)
         hold_id = c.one_match(matches, prefix, "legal hold", "regie retention holds")
-        hold = self.app.get_as(
+        return self.app.get_as(
             hold_id, LegalHold, f"no legal hold starts with '{prefix}'; see `regie retention holds`"
         )
+
+    @gated("retention.hold.lift")
+    def lift_hold(self, hold_ref: str, reason: str, by: Acting) -> str:
+        reason = c.free_text(reason, "--reason")
+        hold = self._hold(hold_ref)
         hold.lift(reason, self.app.day(None), by)
+        self.app.commit(hold)
+        return str(hold.id)
+
+    @gated("retention.hold.review")
+    def review_hold(self, hold_ref: str, reason: str, review_on: date, by: Acting) -> str:
+        """The hold was looked at and stays: why, and the next day it is looked at."""
+        reason = c.free_text(reason, "--reason")
+        today = self.app.clock()
+        if review_on <= today:
+            raise BadInput("--next is the day the hold is looked at again: after today")
+        hold = self._hold(hold_ref)
+        hold.review(reason, today.isoformat(), review_on.isoformat(), by)
         self.app.commit(hold)
         return str(hold.id)
 

@@ -20,6 +20,7 @@ LABELS = {
     "overleg": "Overleg: agenda en notulen",
     "tussenevaluatie": "Tussenevaluatie plan van aanpak",
     "actiepunt": "Actiepunt uit een overleg",
+    "blokkade": "Juridische blokkade herbeoordelen",
 }
 
 
@@ -37,7 +38,8 @@ def calendar_file(reminders: Iterable[dict[str, Any]], made_at: datetime) -> byt
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
         late = " (te laat)" if r["overdue"] else ""
-        event.add("summary", f"{r['case']}: {LABELS.get(r['kind'], r['kind'])}{late}")
+        where = r["case"] or "regie"  # a hold on a subject names no case
+        event.add("summary", f"{where}: {LABELS.get(r['kind'], r['kind'])}{late}")
         event.add(
             "description",
             f"{r['what']}\nOpvolging: {r['owner'] or '-'}\nZie: regie reminders --json",

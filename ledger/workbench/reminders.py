@@ -29,7 +29,8 @@ Row = dict[str, Any]
 ACTION, LETTER, DEFERRAL, WAITING = "actie", "informatieplicht", "uitstel", "afwachten"
 REQUEST = "verzoek"
 MEETING, INTERIM, POINT = "overleg", "tussenevaluatie", "actiepunt"
-KINDS = (ACTION, LETTER, DEFERRAL, WAITING, REQUEST, MEETING, INTERIM, POINT)
+HOLD = "blokkade"
+KINDS = (ACTION, LETTER, DEFERRAL, WAITING, REQUEST, MEETING, INTERIM, POINT, HOLD)
 
 
 def reminder(kind: str, due: str, case: str, what: str, owner: str, today: date, key: str) -> Row:
@@ -61,8 +62,8 @@ class Reminders:
     ) -> list[Row]:
         """Everything due within ``within`` days of ``as_of`` (default today), or overdue:
         open actions, information-duty letters, deferrals and decisions to wait whose
-        review day has come, rights requests to decide, meetings without minutes yet and
-        tussenevaluaties due. ``for_actor`` keeps what that
+        review day has come, rights requests to decide, meetings without minutes yet,
+        tussenevaluaties due and legal holds to review. ``for_actor`` keeps what that
         actor follows up: the actions of their organisation, and what they recorded or
         coordinate."""
         if within < 0:
@@ -78,6 +79,7 @@ class Reminders:
         items = [i for i in items if i["case"] in visible]
         items += self._monitoring(sorted(visible), until, today)
         items += self._requests(by, until, today)  # a subject's, not a case's
+        items += self._holds(by, visible, until, today)
         if for_actor is not None:
             actor = self.app.actor(for_actor)
             coordinated = {r for r in visible if self.app.case(r).coordinator == actor.handle}
@@ -222,6 +224,27 @@ class Reminders:
             )
             for row in self.queries.rows(query)
         ]
+
+    def _holds(self, by: Acting, visible: set[str], until: str, today: date) -> list[Row]:
+        """Legal holds whose review day comes (decision 0050), for roles that may lift them;
+        a hold on a subject is named by the hold's short id, never the subject's."""
+        permission = self.app.policies.permissions.for_role(by.role)
+        if permission is None or not permission.allows("retention.hold.review"):
+            return []
+        h = t.holds
+        query = select(h.c.hold_id, h.c.target_kind, h.c.target, h.c.review_on, h.c.placed_by)
+        query = query.where(h.c.lifted_on.is_(None), h.c.review_on <= until)
+        out = []
+        for row in self.queries.rows(query):
+            short = row["hold_id"][:8]
+            case = row["target"] if row["target_kind"] == "case" else ""
+            if case and case not in visible:
+                continue
+            what = f"Blokkade {short}: opheffen of houden (`regie retention hold review {short}`)"
+            out.append(
+                reminder(HOLD, row["review_on"], case, what, row["placed_by"], today, short)
+            )
+        return out
 
     def _letters(self, by: Acting, today: date, until: str) -> list[Row]:
         """Letters due per case and deadline (a count, never who), and deferrals to review."""

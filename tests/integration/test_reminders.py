@@ -145,7 +145,8 @@ def test_reminders_through_the_command_line_write_an_ics_file(tmp_path: Path) ->
     result = runner.invoke(regie, args, env=env)
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
-    assert rows and {r["kind"] for r in rows} <= {"informatieplicht", "uitstel"}
+    # the closed demo case: letters, a deferral, and the hold its destruction list kept
+    assert rows and {r["kind"] for r in rows} <= {"informatieplicht", "uitstel", "blokkade"}
     events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
     assert len(events) == len(rows)
     assert "Demo Jongere" not in ics.read_text(encoding="utf-8")

@@ -30,8 +30,15 @@ def hold_placed(ws: Workspace, e: LegalHold.Placed) -> None:
             "lifted_on": None,
             "lifted_by": None,
             "request_id": e.request,
+            "review_on": e.review_on,
         },
     )
+
+
+def hold_reviewed(ws: Workspace, e: LegalHold.Reviewed) -> None:
+    row = ws.require(t.holds, str(e.originator_id))
+    row.update(review_on=e.review_on)
+    ws.touch(t.holds, row)
 
 
 def hold_lifted(ws: Workspace, e: LegalHold.Lifted) -> None:
@@ -176,6 +183,7 @@ def run_completed(ws: Workspace, e: RetentionRun.Completed) -> None:
 HANDLERS: dict[type, Handler] = {
     LegalHold.Placed: hold_placed,
     LegalHold.Lifted: hold_lifted,
+    LegalHold.Reviewed: hold_reviewed,
     Purge.Purged: purged,
     RetentionRun.Started: run_started,
     RetentionRun.Approved: run_approved,
