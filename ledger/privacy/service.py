@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, select
 
@@ -24,7 +25,6 @@ from ledger.domain.share import PROVIDED, REFUSED
 from ledger.domain.share_request import OPEN
 from ledger.persons.service import Persons
 from ledger.privacy.findings import Detectors, finding, unlawful_provision
-from ledger.privacy.inzage import Inzage
 from ledger.privacy.ldv import ldv_record
 from ledger.projections import tables as t
 from ledger.projections.queries import Queries
@@ -48,6 +48,10 @@ def _period(query: Any, column: Any, since: date | None, until: date | None) -> 
     return query
 
 
+if TYPE_CHECKING:
+    from ledger.privacy.inzage import Inzage
+
+
 class PrivacyAudit:
     def __init__(
         self,
@@ -66,12 +70,19 @@ class PrivacyAudit:
         self.gate = gate
         self.log = log
         self.detectors = Detectors(app, queries, sharing, destructions)
-        self.inzage = Inzage(app, queries, persons, sharing)
         # Set by bootstrap: checkpoints a witness (or the high-water mark) did not receive.
         self.delivery_problems: Callable[[], list[Row]] = list
         self.checkpoint_line: Callable[[], str] = str
         # Set by bootstrap: a subject's rights requests (:meth:`Rights.of_subject`).
         self.rights_requests: Callable[[str], list[Row]] = lambda _subject: []
+
+    @cached_property
+    def inzage(self) -> Inzage:
+        """The art. 15 report's builder, loaded when a report or an export needs it (it
+        reads the letters' deferrals; `audit who-saw` does not)."""
+        from ledger.privacy.inzage import Inzage
+
+        return Inzage(self.app, self.queries, self.persons, self.sharing)
 
     # -- who saw a subject --------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from ledger import commands as c
 from ledger.bootstrap import Ledger, open_ledger
 from ledger.documents import subject_report_text
 from ledger.errors import Refused
-from ledger.letters.commands import DeferLetters, ResumeLetters
+from ledger.letters.commands import DecideDeferral, DeferLetters, ResumeLetters
 from ledger.persons.family import LinkSubjects
 from ledger.projections import tables as t
 from tests import builders as b
@@ -103,6 +103,9 @@ def defer(ledger: Ledger, world: World) -> None:
         ),
         world.by,
     )
+    # UAVG art. 41: the deferral takes effect once the privacy officer confirms it.
+    confirm = c.build(DecideDeferral, subject=world.youth, confirm=True, reason="Bevestigd")
+    ledger.letters.decide_deferral(confirm, b.privacy_officer(ledger))
 
 
 def expected(world: World, scenario: dict[str, Any]) -> tuple[set[str], set[str]]:

@@ -861,7 +861,6 @@ def test_deferral_hides_the_letter_until_review_then_resume_lifts_it(
     assert (row["ground"], row["deferred_by"]) == ("uavg41", b.REGISSEUR)
     refused_by("letter.deferred", lambda: generate(ledger, world, tmp_path))
 
-    officer = _privacy_officer(ledger)
     refused_by("report.restricted", lambda: ledger.privacy.subject_report(world.youth, officer))
     report = ledger.privacy.subject_report(world.youth, officer, limited=True)
     assert report["limited"] and report["recipients"] == [] and report["provisions"] == []
